@@ -1,0 +1,38 @@
+# The two commands of a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint eval golden bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	bash scripts/demo.sh
+
+test: $(STAMP)
+	bash scripts/setup-ci-tools.sh
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check jiuzhu tests bench
+	$(BIN)/mypy jiuzhu
+
+eval: $(STAMP)
+	$(BIN)/python bench/assign_eval.py ../shared/eval/assign-dev.yaml
+
+golden: $(STAMP)
+	JIUZHU_UPDATE_GOLDEN=1 $(BIN)/pytest tests -k golden
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --tasks 10000
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,58 @@
+"""The command line: a thin typer layer. Commands parse, call one core function, print."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Optional
+
+import typer
+
+from jiuzhu.cli import apps
+from jiuzhu.cli.common import STATE
+from jiuzhu.cli.group import DEBUG, Group
+
+app = typer.Typer(
+    cls=Group,
+    name="jiuzhu",
+    help="jiuzhu（救助）：用 git 中的 YAML 登记册运行社会救助工作联席会议。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from jiuzhu import __version__
+
+        typer.echo(f"jiuzhu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    registry: Annotated[Optional[str], typer.Option("--registry", "-r", help="登记册目录（默认 ./registry，或环境变量 JIUZHU_REGISTRY）")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出现内部错误时显示完整回溯")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
+) -> None:
+    STATE.registry = registry or os.environ.get("JIUZHU_REGISTRY") or "registry"
+    DEBUG["on"] = debug
+
+
+for _name, _sub in (
+    ("units", apps.units_app), ("duties", apps.duties_app), ("proposal", apps.proposal_app),
+    ("meeting", apps.meeting_app), ("decision", apps.decision_app), ("minutes", apps.minutes_app),
+    ("tasks", apps.tasks_app), ("briefing", apps.briefing_app), ("report", apps.report_app),
+):
+    app.add_typer(_sub, name=_name)
+
+# Command modules add their commands to the sub-apps on import; top-level commands are added by
+# their module's `register(app)`. Keep them light: core imports go inside the command functions.
+from jiuzhu.cli import registry_cmds  # noqa: E402
+
+registry_cmds.register(app)
+
+
+def main() -> None:
+    app(prog_name="jiuzhu")

@@ -1,0 +1,17 @@
+"""The command groups. Each command module adds its commands to these; `jiuzhu.cli` wires them."""
+
+from __future__ import annotations
+
+import typer
+
+from jiuzhu.cli.group import Group
+
+units_app = typer.Typer(cls=Group, help="成员单位：列表、详情、更名、合并、撤销。", no_args_is_help=True)
+duties_app = typer.Typer(cls=Group, help="职责：单位职责、领域×单位职责矩阵。", no_args_is_help=True)
+proposal_app = typer.Typer(cls=Group, help="议题：提出、初审、审定、列表。", no_args_is_help=True)
+meeting_app = typer.Typer(cls=Group, help="会议：新建、列表、详情、会议通知。", no_args_is_help=True)
+decision_app = typer.Typer(cls=Group, help="议定事项：添加。", no_args_is_help=True)
+minutes_app = typer.Typer(cls=Group, help="会议纪要：印发、生成文档。", no_args_is_help=True)
+tasks_app = typer.Typer(cls=Group, help="督办任务：列表、逾期、即将到期、报告进展。", no_args_is_help=True)
+briefing_app = typer.Typer(cls=Group, help="工作简报。", no_args_is_help=True)
+report_app = typer.Typer(cls=Group, help="进展情况通报。", no_args_is_help=True)

@@ -1,0 +1,108 @@
+"""Everything the CLI prints: Chinese messages, problem lines, JSON porcelain, rich tables.
+
+Kept apart from the logic (idea from todoman's formatters): core functions return values, this
+module turns them into text.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from jiuzhu.cli.common import STATE
+
+if TYPE_CHECKING:
+    from jiuzhu.errors import JiuzhuError
+    from jiuzhu.problems import Problem
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    typer.echo(text, err=err)
+
+
+def report_error(exc: JiuzhuError) -> None:
+    from jiuzhu.errors import RegistryInvalid
+
+    echo(f"错误：{exc.message}", err=True)
+    if exc.hint:
+        echo(f"  提示：{exc.hint}", err=True)
+    if isinstance(exc, RegistryInvalid):
+        for p in exc.problems[:10]:
+            echo(problem_line(p), err=True)
+        if len(exc.problems) > 10:
+            echo(f"……另有 {len(exc.problems) - 10} 个错误", err=True)
+
+
+def problem_line(p: Problem) -> str:
+    label = "错误" if p.is_error else "警告"
+    return f"{STATE.shown(p.pos.file)}:{p.pos.line}:{p.pos.column}: {p.code} {label}：{p.message}"
+
+
+def print_problems(problems: Sequence[Problem], fmt: str) -> None:
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    if fmt == "json":
+        def obj(p: Problem) -> dict[str, Any]:
+            return {"file": STATE.shown(p.pos.file), "line": p.pos.line, "column": p.pos.column,
+                    "code": p.code, "message": p.message, "hint": p.hint}
+        print_json({"errors": [obj(p) for p in errors], "warnings": [obj(p) for p in warnings]})
+        return
+    if fmt == "github":
+        for p in problems:
+            kind = "error" if p.is_error else "warning"
+            msg = f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else "")
+            echo(f"::{kind} file={STATE.shown(p.pos.file)},line={p.pos.line},col={p.pos.column}::{_gh_escape(msg)}")
+        return
+    for p in problems:
+        echo(problem_line(p))
+        if p.hint:
+            echo(f"    提示：{p.hint}")
+    if errors or warnings:
+        echo(f"共 {len(errors)} 个错误，{len(warnings)} 个警告。")
+    else:
+        echo("登记册检查通过，没有发现问题。")
+
+
+def _gh_escape(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def print_json(value: Any) -> None:
+    """UTF-8 JSON with Chinese kept readable; key order is the one the core produced (stable)."""
+    sys.stdout.flush()
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def table(title: str | None, columns: Iterable[str | tuple[str, dict[str, Any]]], rows: Iterable[Sequence[Any]]) -> None:
+    """A rich table sized for an 80-column terminal (wraps long cells instead of cutting)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    for col in columns:
+        name, opts = col if isinstance(col, tuple) else (col, {})
+        t.add_column(name, **({"overflow": "fold"} | opts))
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+    Console(width=_width(), soft_wrap=False, highlight=False).print(t)
+
+
+def _width() -> int:
+    import shutil
+
+    cols = shutil.get_terminal_size((80, 24)).columns
+    return max(60, min(cols, 120)) if sys.stdout.isatty() else 80
+
+
+def created(fmt: str, ident: str, rel: str, message: str) -> None:
+    """What commands that create something print: the id and file, or {"id","path"} as JSON."""
+    if fmt == "json":
+        print_json({"id": ident, "path": rel})
+    else:
+        echo(message)
+        echo(f"  编号：{ident}")
+        echo(f"  文件：{STATE.shown(rel)}")

@@ -1,0 +1,149 @@
+"""Commands over the registry as a whole: validate, units, duties, init."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from jiuzhu.cli.apps import duties_app, units_app
+from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("validate")
+    def validate(
+        fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：text、json 或 github（GitHub Actions 注释）")] = "text",
+        strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
+        as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期检查议事规则（默认今天）")] = None,
+        against: Annotated[Optional[str], typer.Option("--against", help="与该 git 版本比较，报告已印发纪要的改动")] = None,
+        no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存")] = False,
+    ) -> None:
+        """检查整个登记册：格式、引用、议事规则、个人信息。有错误时退出码为 1。"""
+        from jiuzhu.cli.output import print_problems
+        from jiuzhu.loader import load as _load
+        from jiuzhu.validate import run
+
+        if fmt not in ("text", "json", "github"):
+            raise typer.BadParameter("只能是 text、json 或 github", param_hint="--format")
+        STATE.no_cache = no_cache
+        day = as_of_or_today(as_of)
+        from jiuzhu.cli.common import _parser
+
+        problems = run(_load(STATE.root, parser=_parser()), day)
+        if against:
+            from jiuzhu.validate import check_against
+
+            problems += check_against(STATE.root, against, day)
+        print_problems(problems, fmt)
+        if any(p.is_error for p in problems) or (strict and problems):
+            raise typer.Exit(1)
+
+    @app.command("init")
+    def init(
+        directory: Annotated[str, typer.Argument(help="新登记册目录")],
+        name: Annotated[str, typer.Option("--name", help="联席会议名称，如 某某县社会救助工作联席会议")],
+        jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="辖区，如 某某县")],
+        fmt: Annotated[str, FormatOpt] = "table",
+    ) -> None:
+        """为另一个地方政府新建一个最小的、可通过检查的登记册。"""
+        from pathlib import Path
+
+        from jiuzhu.cli.output import created
+        from jiuzhu.scaffold import init_registry
+
+        root = init_registry(Path(directory), name, jurisdiction)
+        created(fmt, root.name, str(root), f"已新建登记册：{root}（请接着填写成员单位和职责，然后运行 jiuzhu validate）")
+
+
+@units_app.command("list")
+def units_list(fmt: Annotated[str, FormatOpt] = "table") -> None:
+    """按成立文件中的顺序列出成员单位。"""
+    from jiuzhu.cli.output import print_json, table
+    from jiuzhu.queries import unit_rows
+
+    rows = unit_rows(load(allow_errors=True))
+    if fmt == "json":
+        print_json(rows)
+        return
+    table(f"成员单位（{len(rows)} 个）", ["序号", "标识", "名称", "类别", "职责", "联络员"],
+          [(r["order"], r["id"], r["name"] + ("（办公室）" if r["office"] else "") + ("" if r["active"] else "（已撤销）"),
+            r["kind_name"], r["duties"], r["liaison"] or "未填") for r in rows])
+
+
+@units_app.command("show")
+def units_show(unit: Annotated[str, typer.Argument(help="单位标识或名称")], fmt: Annotated[str, FormatOpt] = "table") -> None:
+    """显示一个成员单位：基本信息、联络员和全部职责。"""
+    from jiuzhu.cli.output import echo, print_json, table
+    from jiuzhu.queries import KIND_NAMES, find_unit, unit_detail
+
+    reg = load(allow_errors=True)
+    d = unit_detail(reg, find_unit(reg, unit))
+    if fmt == "json":
+        print_json(d)
+        return
+    echo(f"{d['name']}（{d['id']}）  {KIND_NAMES.get(d['kind'], d['kind'])}  成立文件第 {d['item'] or d['order']} 项"
+         + ("  联席会议办公室所在单位" if d["office"] else "") + ("" if d["active"] else "  已撤销"))
+    li = d["liaison"]
+    echo(f"联络员：{li['name'] or '未填写'}  电话：{li['phone'] or '未填写'}  审阅人：{'、'.join(d['reviewers']) or '未登记'}")
+    _duty_table(d["duties"])
+
+
+def _duty_table(duties: list[dict]) -> None:  # type: ignore[type-arg]
+    from jiuzhu.cli.output import table
+
+    table(None, [("编号", {"no_wrap": True}), ("角色", {"no_wrap": True}), "职责", "领域"],
+          [(x["id"], x["role_name"], x["text"] + (f"（提供：{'、'.join(x['info'])}）" if x["info"] else ""),
+            "、".join(x["area_names"])) for x in duties])
+
+
+@duties_app.command("show")
+def duties_show(unit: Annotated[str, typer.Argument(help="单位标识或名称")], fmt: Annotated[str, FormatOpt] = "table") -> None:
+    """列出一个单位的全部职责，及其领域和角色。"""
+    from jiuzhu.cli.output import echo, print_json
+    from jiuzhu.queries import duty_rows, find_unit
+
+    reg = load(allow_errors=True)
+    u = find_unit(reg, unit)
+    rows = duty_rows(reg, u)
+    if fmt == "json":
+        print_json(rows)
+        return
+    echo(f"{u.name}的职责（{len(rows)} 条）")
+    _duty_table(rows)
+
+
+@duties_app.command("matrix")
+def duties_matrix(
+    info: Annotated[bool, typer.Option("--info", help="改为显示家庭经济状况核对中各单位提供的信息")] = False,
+    fmt: Annotated[str, FormatOpt] = "table",
+) -> None:
+    """领域×单位职责矩阵：每个领域由谁牵头（●）、配合（○）、提供信息（◆）。"""
+    from jiuzhu.cli.output import print_json, table
+    from jiuzhu.queries import duty_matrix, info_matrix, unit_names
+
+    reg = load(allow_errors=True)
+    if info:
+        rows = info_matrix(reg)
+        if fmt == "json":
+            print_json(rows)
+            return
+        table("家庭经济状况核对：各单位提供的信息", ["单位", "提供的信息", "依据职责"],
+              [(r["unit_name"], "、".join(r["info"]), r["duty"]) for r in rows])
+        return
+    rows = duty_matrix(reg)
+    if fmt == "json":
+        print_json(rows)
+        return
+    table("领域×单位职责矩阵（● 牵头 ○ 配合 ◆ 提供信息）", [("领域", {"no_wrap": True}), "● 牵头", "○ 配合", "◆ 提供信息"],
+          [(r["area_name"], _lead_names(reg, r), unit_names(reg, r["support"]), unit_names(reg, r["info"]))
+           for r in rows])
+
+
+def _lead_names(reg, row) -> str:  # type: ignore[no-untyped-def]
+    from jiuzhu.queries import unit_names
+
+    names = unit_names(reg, row["lead"])
+    if row["designated_lead"] and len(row["lead"]) > 1:
+        names += f"（指定：{unit_names(reg, [row['designated_lead']])}）"
+    return names

@@ -1,0 +1,252 @@
+"""Load a registry folder: find files, parse them (read path), check their shape, build the model.
+
+`load()` never raises for the user's mistakes: it returns the registry built from whatever is
+sound plus every problem found, so `validate` can report them all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jiuzhu import schema
+from jiuzhu.model import (
+    Act, Area, Attendee, BriefingIssue, Decision, Duty, FoundingDocument, Level, Liaison, LogEntry,
+    Meeting, Minutes, Office, Parameters, Person, Proposal, Reassignment, Registry, System, Task,
+    TextItem, Transition, Unit, UnitEvent, Workflow,
+)
+from jiuzhu.problems import Pos, Problem, error, warning
+from jiuzhu.yamlread import Doc, parse_file
+
+# relative folder -> (schema, builder name); single files are listed by name.
+_SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR}
+_FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK}
+_IGNORED_DIRS = {"templates", ".git", ".jiuzhu-cache"}
+
+Parser = Callable[[Path, str], "tuple[Doc | None, list[Problem]]"]
+
+
+@dataclass
+class Loaded:
+    registry: Registry
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def registry_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every YAML file of the registry as (relative POSIX path, absolute path), sorted."""
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] in _IGNORED_DIRS:
+            continue
+        yield rel, path
+
+
+def spec_for(rel: str) -> schema.Field | None:
+    if rel in _SINGLE:
+        return _SINGLE[rel]
+    top = rel.split("/")[0]
+    return _FOLDERS.get(top) if "/" in rel else None
+
+
+def load(root: Path, parser: Parser | None = None) -> Loaded:
+    """Load the registry at `root`. `parser` lets the parse cache stand in for `parse_file`."""
+    from jiuzhu.errors import InputRefused
+
+    if not root.is_dir():
+        raise InputRefused(f"找不到登记册目录：{root}",
+                           "用 --registry 指定登记册目录，或设置环境变量 JIUZHU_REGISTRY；新建登记册用 jiuzhu init。")
+    parse = parser or parse_file
+    reg = Registry(root=str(root))
+    problems: list[Problem] = []
+    checked: dict[str, Any] = {}
+    for rel, path in registry_files(root):
+        spec = spec_for(rel)
+        if spec is None:
+            problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
+                                    "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 units/、proposals/、meetings/、tasks/ 下的文件。"))
+            continue
+        doc, found = parse(path, rel)
+        problems.extend(found)
+        if doc is None:
+            continue
+        reg.files[rel] = doc
+        data, found = schema.check(doc, spec)
+        problems.extend(found)
+        if isinstance(data, dict):
+            checked[rel] = data
+    if "system.yaml" not in reg.files and not any(p.pos.file == "system.yaml" for p in problems):
+        problems.append(error(Pos("system.yaml"), "missing-file", "登记册缺少 system.yaml",
+                              "用 jiuzhu init 新建登记册，或从已有登记册复制 system.yaml 后修改。"))
+    _build(reg, checked, problems)
+    return Loaded(reg, problems)
+
+
+def _build(reg: Registry, checked: dict[str, Any], problems: list[Problem]) -> None:
+    for rel, data in checked.items():
+        doc: Doc = reg.files[rel]
+        top = rel.split("/")[0]
+        if rel == "system.yaml":
+            reg.system = _system(doc, data)
+        elif rel == "areas.yaml":
+            for i, a in enumerate(data.get("areas", [])):
+                if {"id", "name", "kind"} <= a.keys():
+                    _put(reg.areas, Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
+                                         doc.at("areas", i)), problems, "领域", doc.at("areas", i, "id"))
+        elif rel == "calendar.yaml":
+            _calendar(reg, doc, data, problems)
+        elif top == "units" and {"id", "name", "kind", "order"} <= data.keys():
+            _put(reg.units, _unit(doc, data), problems, "成员单位", doc.at("id"))
+        elif top == "proposals" and {"id", "unit", "title"} <= data.keys():
+            _put(reg.proposals, _proposal(doc, data), problems, "议题", doc.at("id"))
+        elif top == "meetings" and {"id", "kind", "date"} <= data.keys():
+            meeting = _meeting(doc, data)
+            _put(reg.meetings, meeting, problems, "会议", doc.at("id"))
+            for d in meeting.decisions:
+                _put(reg.decisions, d, problems, "议定事项", d.pos)
+        elif top == "tasks" and "task" in data:
+            _put(reg.tasks, _task(doc, data), problems, "任务进展", doc.at("task"))
+    reg.units = dict(sorted(reg.units.items(), key=lambda kv: (kv[1].order, kv[0])))
+    reg.meetings = dict(sorted(reg.meetings.items(), key=lambda kv: (kv[1].date, kv[1].time or "", kv[0])))
+
+
+def _put(index: dict[str, Any], obj: Any, problems: list[Problem], label: str, pos: Pos) -> None:
+    if obj.id in index:
+        first = index[obj.id].pos
+        problems.append(error(pos, "duplicate-id", f"{label}编号“{obj.id}”重复（已在 {first} 定义）",
+                              "每个编号在整个登记册中只能出现一次，请改用新的编号。"))
+        return
+    index[obj.id] = obj
+
+
+def _texts(doc: Doc, items: list[dict[str, Any]], *path: Any) -> tuple[TextItem, ...]:
+    return tuple(TextItem(t["id"], t["text"], tuple(t.get("areas", [])), doc.at(*path, i))
+                 for i, t in enumerate(items) if "id" in t and "text" in t)
+
+
+def _system(doc: Doc, d: dict[str, Any]) -> System:
+    fd = d.get("founding_document", {})
+    conv = d.get("conveners", {})
+    office = d.get("office", {})
+    par = d.get("parameters", {})
+    wf = par.get("proposal_workflow", {})
+    workflow = Workflow(
+        wf.get("initial", ""), tuple(wf.get("states", [])),
+        tuple(Transition(t["action"], tuple(t["from"]), t["to"], t.get("by", ""))
+              for t in wf.get("transitions", []) if {"action", "from", "to"} <= t.keys()),
+    )
+    params = Parameters(
+        regular_meetings_per_year=par.get("regular_meetings_per_year", 1),
+        liaison_meeting_before_joint=par.get("liaison_meeting_before_joint", True),
+        minutes_report_to=par.get("minutes_report_to", d.get("government", "")),
+        minutes_send_to=par.get("minutes_send_to", "联席会议各成员单位"),
+        due_soon_workdays=par.get("due_soon_workdays", 5),
+        workflow=workflow,
+        escalation=tuple(Level(x["level"], x["from_workdays"]) for x in par.get("escalation", [])
+                         if {"level", "from_workdays"} <= x.keys()),
+        documents=dict(par.get("documents") or {}),
+    )
+    chief = conv.get("chief") or {}
+    return System(
+        name=d.get("name", ""), jurisdiction=d.get("jurisdiction", ""), government=d.get("government", ""),
+        founding=FoundingDocument(fd.get("title", ""), fd.get("issuer", ""), fd.get("date", dt.date(1970, 1, 1)),
+                                  fd.get("index_number"), fd.get("number"), fd.get("preamble")),
+        chief=Person(chief.get("name"), chief.get("post")),
+        conveners=tuple(Person(c.get("name"), c.get("post")) for c in conv.get("conveners", [])),
+        office=Office(office.get("unit", ""), office.get("director"), office.get("text"),
+                      _texts(doc, office.get("duties", []), "office", "duties")),
+        duties=_texts(doc, d.get("duties", []), "duties"),
+        rules=_texts(doc, d.get("rules", []), "rules"),
+        parameters=params,
+        briefings=tuple(BriefingIssue(b["year"], b["number"], b["date"], b.get("from"), b.get("to"))
+                        for b in (d.get("briefings") or {}).get("issued", [])),
+        pos=doc.at(),
+    )
+
+
+def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
+    duties = tuple(
+        Duty(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["role"], tuple(x.get("info", [])),
+             tuple(x.get("shared_with", [])), x.get("moved_from"), x.get("since"), doc.at("duties", i))
+        for i, x in enumerate(d.get("duties", [])) if {"id", "text", "role"} <= x.keys()
+    )
+    li = d.get("liaison") or {}
+    history = tuple(
+        UnitEvent(h["date"], h["act"], h.get("name"), h.get("old_name"), tuple(h.get("units", [])), h.get("into"),
+                  h.get("duties_to"), h.get("note"), doc.at("history", i))
+        for i, h in enumerate(d.get("history", [])) if {"date", "act"} <= h.keys()
+    )
+    return Unit(d["id"], d["name"], d["kind"], d["order"], d.get("item"), d.get("active", True), d.get("since"),
+                d.get("until"), Liaison(li.get("name"), li.get("phone"), li.get("post")),
+                tuple(d.get("reviewers", [])), history, duties, doc.file, doc.at())
+
+
+def _proposal(doc: Doc, d: dict[str, Any]) -> Proposal:
+    acts = tuple(Act(a["action"], a["to"], a["date"], a["by"], a.get("opinion"), a.get("meeting"), doc.at("history", i))
+                 for i, a in enumerate(d.get("history", [])) if {"action", "to", "date", "by"} <= a.keys())
+    return Proposal(d["id"], d["unit"], d["title"], d.get("summary"), acts, doc.file, doc.at())
+
+
+def _attendees(items: list[dict[str, Any]]) -> tuple[Attendee, ...]:
+    return tuple(Attendee(a.get("unit"), tuple(a.get("names", [])), a.get("org")) for a in items)
+
+
+def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
+    decisions = tuple(
+        Decision(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["lead"], tuple(x.get("responsible", [])),
+                 x.get("due"), x.get("ongoing", False), x.get("due_rule"), x.get("proposal"),
+                 x.get("assigned", "manual"), x.get("why"), i + 1, doc.at("decisions", i))
+        for i, x in enumerate(d.get("decisions", [])) if {"id", "text", "lead"} <= x.keys()
+    )
+    chair = d.get("chair") or {}
+    att = d.get("attendance") or {}
+    m = d.get("minutes")
+    return Meeting(
+        d["id"], d["kind"], d.get("title"), d["date"], d.get("time"), d.get("place"), chair.get("role"),
+        chair.get("name"), tuple(d.get("expected", [])), _attendees(att.get("attended", [])),
+        _attendees(att.get("excused", [])), _attendees(att.get("observers", [])), tuple(d.get("agenda", [])),
+        tuple(d.get("heard", [])), decisions,
+        Minutes(m["year"], m["number"], m["issued"], m["reported_to"]) if m else None,
+        doc.file, doc.at(),
+    )
+
+
+def _task(doc: Doc, d: dict[str, Any]) -> Task:
+    log = tuple(LogEntry(e["date"], e["by"], e["note"], e.get("percent"), e.get("status"), e.get("reason"),
+                         doc.at("log", i)) for i, e in enumerate(d.get("log", [])))
+    re_ = tuple(Reassignment(r["date"], r["lead"], tuple(r.get("responsible", [])), r["reason"], r["decided_by"],
+                             doc.at("reassignments", i)) for i, r in enumerate(d.get("reassignments", [])))
+    return Task(d["task"], log, re_, doc.file, doc.at())
+
+
+def _calendar(reg: Registry, doc: Doc, data: dict[str, Any], problems: list[Problem]) -> None:
+    for year, spec in (data.get("years") or {}).items():
+        if not isinstance(year, int) or not isinstance(spec, dict):
+            problems.append(error(doc.at("years", year), "wrong-type", f"calendar.yaml 中“{year}”应为年份及其假日设置",
+                                  "写成 2027: {holidays: [...], workdays: [...]}。"))
+            continue
+        entry: dict[str, tuple[dt.date, ...]] = {}
+        for key in ("holidays", "workdays"):
+            days = []
+            for i, raw in enumerate(spec.get(key) or []):
+                try:
+                    day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+                except ValueError:
+                    problems.append(error(doc.at("years", year, key, i), "bad-date", f"日期 {raw} 不存在",
+                                          "日期写成 YYYY-MM-DD。"))
+                    continue
+                days.append(day)
+            entry[key] = tuple(days)
+        for key in spec:
+            if key not in ("holidays", "workdays"):
+                problems.append(error(doc.key_at("years", year, key), "unknown-key", f"未知的键“{key}”",
+                                      "每年只有 holidays（放假日）和 workdays（调休上班日）两项。"))
+        reg.calendar[year] = entry

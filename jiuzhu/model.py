@@ -1,0 +1,334 @@
+"""The registry as plain frozen dataclasses: no I/O, built once per run by `jiuzhu.loader`.
+
+Every entity keeps `pos`, the place in its file where it is defined, so checks that run long after
+loading can still point at the exact line a user must fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jiuzhu.problems import Pos
+
+NOWHERE = Pos("", 1, 1)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str | None = None
+    post: str | None = None
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """A numbered paragraph of the founding document (joint-meeting duty, office duty, rule)."""
+
+    id: str
+    text: str
+    areas: tuple[str, ...] = ()
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    from_states: tuple[str, ...]
+    to: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """Proposal states and allowed transitions: data from system.yaml, never code."""
+
+    initial: str
+    states: tuple[str, ...]
+    transitions: tuple[Transition, ...]
+
+    def allowed_from(self, state: str) -> tuple[Transition, ...]:
+        return tuple(t for t in self.transitions if state in t.from_states)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One rung of the escalation ladder: reached `from_workdays` working days after the due date
+    (negative: before it)."""
+
+    level: str
+    from_workdays: int
+
+
+@dataclass(frozen=True)
+class Parameters:
+    regular_meetings_per_year: int
+    liaison_meeting_before_joint: bool
+    minutes_report_to: str
+    minutes_send_to: str
+    due_soon_workdays: int
+    workflow: Workflow
+    escalation: tuple[Level, ...]
+    documents: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FoundingDocument:
+    title: str
+    issuer: str
+    date: dt.date
+    index_number: str | None = None
+    number: str | None = None
+    preamble: str | None = None
+
+
+@dataclass(frozen=True)
+class Office:
+    unit: str
+    director: str | None
+    text: str | None
+    duties: tuple[TextItem, ...]
+
+
+@dataclass(frozen=True)
+class BriefingIssue:
+    year: int
+    number: int
+    date: dt.date
+    period_from: dt.date | None
+    period_to: dt.date | None
+
+
+@dataclass(frozen=True)
+class System:
+    name: str
+    jurisdiction: str
+    government: str
+    founding: FoundingDocument
+    chief: Person
+    conveners: tuple[Person, ...]
+    office: Office
+    duties: tuple[TextItem, ...]
+    rules: tuple[TextItem, ...]
+    parameters: Parameters
+    briefings: tuple[BriefingIssue, ...] = ()
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    kind: str
+    synonyms: tuple[str, ...] = ()
+    lead: str | None = None
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One duty sentence of a unit: its areas, the unit's role (lead/support/info), what
+    information it provides for household verification."""
+
+    id: str
+    unit: str
+    text: str
+    areas: tuple[str, ...]
+    role: str
+    info: tuple[str, ...] = ()
+    shared_with: tuple[str, ...] = ()
+    moved_from: str | None = None
+    since: dt.date | None = None
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Liaison:
+    name: str | None = None
+    phone: str | None = None
+    post: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitEvent:
+    """A reorganisation act recorded in a unit's file (renamed, merged, dissolved ...)."""
+
+    date: dt.date
+    act: str
+    name: str | None = None
+    old_name: str | None = None
+    units: tuple[str, ...] = ()
+    into: str | None = None
+    duties_to: str | None = None
+    note: str | None = None
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    kind: str
+    order: int
+    item: int | None
+    active: bool
+    since: dt.date | None
+    until: dt.date | None
+    liaison: Liaison
+    reviewers: tuple[str, ...]
+    history: tuple[UnitEvent, ...]
+    duties: tuple[Duty, ...]
+    file: str
+    pos: Pos = NOWHERE
+
+    def name_on(self, day: dt.date) -> str:
+        """The unit's name as it was on `day` (renames are recorded with their dates)."""
+        name = self.name
+        for ev in sorted(self.history, key=lambda e: e.date, reverse=True):
+            if ev.act == "renamed" and ev.old_name and day < ev.date:
+                name = ev.old_name
+        return name
+
+
+@dataclass(frozen=True)
+class Act:
+    """One step of a proposal's history: who did what, when, with which opinion."""
+
+    action: str
+    to: str
+    date: dt.date
+    by: str
+    opinion: str | None = None
+    meeting: str | None = None
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: str
+    unit: str
+    title: str
+    summary: str | None
+    history: tuple[Act, ...]
+    file: str
+    pos: Pos = NOWHERE
+
+    @property
+    def status(self) -> str:
+        return self.history[-1].to if self.history else ""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    unit: str | None = None
+    names: tuple[str, ...] = ()
+    org: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision (议定事项) of a meeting; tracked as a task with the same id."""
+
+    id: str
+    meeting: str
+    text: str
+    areas: tuple[str, ...]
+    lead: str
+    responsible: tuple[str, ...]
+    due: dt.date | None
+    ongoing: bool = False
+    due_rule: Mapping[str, Any] | None = None
+    proposal: str | None = None
+    assigned: str = "manual"
+    why: str | None = None
+    index: int = 0
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Minutes:
+    year: int
+    number: int
+    issued: dt.date
+    reported_to: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    kind: str
+    title: str | None
+    date: dt.date
+    time: str | None
+    place: str | None
+    chair_role: str | None
+    chair_name: str | None
+    expected: tuple[str, ...]
+    attended: tuple[Attendee, ...]
+    excused: tuple[Attendee, ...]
+    observers: tuple[Attendee, ...]
+    agenda: tuple[str, ...]
+    heard: tuple[str, ...]
+    decisions: tuple[Decision, ...]
+    minutes: Minutes | None
+    file: str
+    pos: Pos = NOWHERE
+
+    @property
+    def is_joint(self) -> bool:
+        return self.kind in ("regular", "adhoc")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    date: dt.date
+    by: str
+    note: str
+    percent: int | None = None
+    status: str | None = None
+    reason: str | None = None
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    date: dt.date
+    lead: str
+    responsible: tuple[str, ...]
+    reason: str
+    decided_by: str
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True)
+class Task:
+    """The progress file of one decision: append-only log and reassignment acts."""
+
+    id: str
+    log: tuple[LogEntry, ...]
+    reassignments: tuple[Reassignment, ...]
+    file: str
+    pos: Pos = NOWHERE
+
+
+@dataclass
+class Registry:
+    """Everything loaded, indexed by id. Units iterate in founding-document order."""
+
+    root: str
+    system: System | None = None
+    areas: dict[str, Area] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    calendar: dict[int, dict[str, tuple[dt.date, ...]]] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)  # relative path -> Doc
+
+    def duties(self) -> list[Duty]:
+        return [d for u in self.units.values() for d in u.duties]
+
+    def active_units(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.active]

@@ -1,0 +1,54 @@
+"""Problems as values: each carries its source position so any check can point at a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A 1-based position in a registry file (path relative to the registry root, POSIX style)."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding of the validator: where, a stable code, a Chinese message and a fix hint."""
+
+    pos: Pos
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.pos.file, self.pos.line, self.pos.column, self.code)
+
+
+def error(pos: Pos, code: str, message: str, hint: str = "") -> Problem:
+    return Problem(pos, code, message, hint, "error")
+
+
+def warning(pos: Pos, code: str, message: str, hint: str = "") -> Problem:
+    return Problem(pos, code, message, hint, "warning")
+
+
+def nearest(value: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """The closest candidate to `value`, for "did you mean" hints (None when nothing is close)."""
+    import difflib
+
+    found = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.5)
+    return found[0] if found else None

@@ -1,0 +1,93 @@
+"""Read-only questions about the registry: lookups by id or name, unit listings, duty matrices.
+
+Functions return plain rows (dicts) so the CLI can print them as tables or JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jiuzhu.errors import InputRefused
+from jiuzhu.model import Registry, Unit
+from jiuzhu.problems import nearest
+
+ROLE_NAMES = {"lead": "牵头", "support": "配合", "info": "提供信息"}
+KIND_NAMES = {"government": "政府部门", "party": "党委部门", "mass": "群团组织", "vertical": "垂直管理", "enterprise": "企业"}
+
+
+def find_unit(reg: Registry, ref: str) -> Unit:
+    """A unit by id or by name (with or without the leading 县); refused with the nearest match."""
+    if ref in reg.units:
+        return reg.units[ref]
+    for u in reg.units.values():
+        if ref in (u.name, u.name.removeprefix("县")) or u.name.removeprefix("县") == ref.removeprefix("县"):
+            return u
+    names = [*reg.units, *(u.name for u in reg.units.values())]
+    near = nearest(ref, names)
+    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu units list 查看所有成员单位。"
+    raise InputRefused(f"没有成员单位“{ref}”", hint)
+
+
+def unit_rows(reg: Registry) -> list[dict[str, Any]]:
+    return [
+        {"id": u.id, "name": u.name, "kind": u.kind, "kind_name": KIND_NAMES.get(u.kind, u.kind),
+         "order": u.order, "active": u.active, "duties": len(u.duties),
+         "liaison": u.liaison.name, "office": bool(reg.system and reg.system.office.unit == u.id)}
+        for u in reg.units.values()
+    ]
+
+
+def unit_detail(reg: Registry, unit: Unit) -> dict[str, Any]:
+    return {
+        "id": unit.id, "name": unit.name, "kind": unit.kind, "kind_name": KIND_NAMES.get(unit.kind, unit.kind),
+        "order": unit.order, "item": unit.item, "active": unit.active,
+        "since": unit.since.isoformat() if unit.since else None,
+        "liaison": {"name": unit.liaison.name, "phone": unit.liaison.phone, "post": unit.liaison.post},
+        "reviewers": list(unit.reviewers),
+        "office": bool(reg.system and reg.system.office.unit == unit.id),
+        "history": [{"date": e.date.isoformat(), "act": e.act, "name": e.name, "old_name": e.old_name,
+                     "into": e.into, "duties_to": e.duties_to} for e in unit.history],
+        "duties": duty_rows(reg, unit),
+    }
+
+
+def duty_rows(reg: Registry, unit: Unit) -> list[dict[str, Any]]:
+    return [
+        {"id": d.id, "text": d.text, "role": d.role, "role_name": ROLE_NAMES[d.role],
+         "areas": list(d.areas), "area_names": [reg.areas[a].name for a in d.areas if a in reg.areas],
+         "info": list(d.info), "shared_with": list(d.shared_with)}
+        for d in unit.duties
+    ]
+
+
+def duty_matrix(reg: Registry) -> list[dict[str, Any]]:
+    """Areas x units: for each area, which units lead, support or provide information in it."""
+    rows = []
+    for area in reg.areas.values():
+        roles: dict[str, dict[str, list[str]]] = {"lead": {}, "support": {}, "info": {}}
+        for unit in reg.units.values():
+            for d in unit.duties:
+                if area.id in d.areas:
+                    roles[d.role].setdefault(unit.id, []).append(d.id)
+        rows.append({
+            "area": area.id, "area_name": area.name, "kind": area.kind, "designated_lead": area.lead,
+            "lead": list(roles["lead"]), "support": [u for u in roles["support"] if u not in roles["lead"]],
+            "info": [u for u in roles["info"] if u not in roles["lead"] and u not in roles["support"]],
+            "duties": {u: ids for r in roles.values() for u, ids in r.items()},
+        })
+    return rows
+
+
+def info_matrix(reg: Registry) -> list[dict[str, Any]]:
+    """Which unit provides which information for household economic-status verification."""
+    rows = []
+    for unit in reg.units.values():
+        for d in unit.duties:
+            if d.info:
+                rows.append({"unit": unit.id, "unit_name": unit.name, "info": list(d.info), "duty": d.id,
+                             "text": d.text})
+    return rows
+
+
+def unit_names(reg: Registry, ids: list[str] | tuple[str, ...]) -> str:
+    return "、".join(reg.units[i].name if i in reg.units else i for i in ids)

@@ -1,0 +1,67 @@
+"""`jiuzhu init`: a minimal registry that validates, for another government to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jiuzhu.errors import InputRefused
+from jiuzhu.writer import Transaction, new_document
+
+WORKFLOW = {
+    "initial": "待初审",
+    "states": ["待初审", "已通过初审", "已退回", "已审定", "已上会", "已议定"],
+    "transitions": [
+        {"action": "review_pass", "from": ["待初审"], "to": "已通过初审", "by": "office"},
+        {"action": "review_return", "from": ["待初审"], "to": "已退回", "by": "office"},
+        {"action": "resubmit", "from": ["已退回"], "to": "待初审", "by": "proposer"},
+        {"action": "approve", "from": ["已通过初审"], "to": "已审定", "by": "convener"},
+        {"action": "schedule", "from": ["已审定"], "to": "已上会", "by": "office"},
+        {"action": "decide", "from": ["已上会"], "to": "已议定", "by": "meeting"},
+    ],
+}
+
+
+def init_registry(root: Path, name: str, jurisdiction: str) -> Path:
+    """Write system.yaml, areas.yaml and the office's unit (the civil-affairs bureau) into `root`."""
+    if not name.strip() or not jurisdiction.strip():
+        raise InputRefused("--name 和 --jurisdiction 不能为空", "例如 --name 某某县社会救助工作联席会议 --jurisdiction 某某县")
+    if root.exists() and any(root.iterdir()):
+        raise InputRefused(f"目录 {root} 已存在且不为空", "换一个新目录，jiuzhu init 不会覆盖已有文件。")
+    import datetime as dt
+
+    gov = "县政府" if jurisdiction.endswith("县") else ("区政府" if jurisdiction.endswith("区") else "市政府")
+    system = {
+        "name": name,
+        "jurisdiction": jurisdiction,
+        "government": gov,
+        "founding_document": {"title": f"{name}制度", "issuer": f"{jurisdiction}人民政府",
+                              "date": dt.date.today(), "index_number": None},
+        "conveners": {"chief": {"name": None, "post": None}, "conveners": []},
+        "office": {"unit": "minzheng", "director": None, "duties": []},
+        "duties": [],
+        "rules": [],
+        "parameters": {
+            "regular_meetings_per_year": 1,
+            "liaison_meeting_before_joint": True,
+            "minutes_report_to": gov,
+            "minutes_send_to": "联席会议各成员单位",
+            "due_soon_workdays": 5,
+            "proposal_workflow": WORKFLOW,
+            "escalation": [{"level": "催办", "from_workdays": -3}, {"level": "督办", "from_workdays": 1},
+                           {"level": "通报", "from_workdays": 10}],
+            "documents": {"minutes_mark": f"{name}纪要", "briefing_mark": "社会救助工作简报",
+                          "issuing_office": f"{name}办公室"},
+        },
+    }
+    areas = {"areas": [{"id": "system", "name": "社会救助体系建设", "kind": "work", "synonyms": ["统筹", "体系建设"]}]}
+    unit = {
+        "id": "minzheng", "name": "民政局", "kind": "government", "order": 1, "active": True,
+        "liaison": {"name": None, "phone": None, "post": None}, "reviewers": [],
+        "duties": [{"id": "minzheng-1", "text": "负责统筹社会救助体系建设。", "areas": ["system"], "role": "lead"}],
+    }
+    tx = Transaction(root)
+    tx.create("system.yaml", new_document(system, f"{name}：联席会议、办公室和议事规则"))
+    tx.create("areas.yaml", new_document(areas, "救助领域和工作领域，synonyms 是人们常用的说法"))
+    tx.create("units/minzheng.yaml", new_document(unit, "成员单位：联席会议办公室所在单位"))
+    tx.commit()
+    return root

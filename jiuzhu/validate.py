@@ -1,0 +1,166 @@
+"""`jiuzhu validate`: every check is a small function over the loaded registry returning problems.
+
+Checks of later features live beside those features and are listed in `CHECKS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from jiuzhu import privacy
+from jiuzhu.loader import Loaded
+from jiuzhu.model import Registry
+from jiuzhu.problems import Pos, Problem, error, nearest, warning
+
+Check = Callable[[Registry, "Context"], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What checks may need beyond the registry itself."""
+
+    as_of: dt.date
+
+
+def unresolved(pos: Pos, label: str, value: str, candidates: Iterable[str]) -> Problem:
+    near = nearest(value, list(candidates))
+    hint = f"你是不是想写“{near}”？" if near else "检查拼写，或先在登记册中添加它。"
+    return error(pos, "unresolved-ref", f"{label}“{value}”不存在", hint)
+
+
+def check_personal_data(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    for doc in reg.files.values():
+        yield from privacy.scan(doc)
+
+
+def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    s = reg.system
+    if s is None:
+        return
+    doc = reg.files["system.yaml"]
+    if s.office.unit and s.office.unit not in reg.units:
+        yield unresolved(doc.at("office", "unit"), "办公室所在单位", s.office.unit, reg.units)
+    if not s.office.director:
+        yield warning(doc.at("office"), "unknown-director", "办公室主任未填写", "在 office.director 填写姓名。")
+    if not s.chief.name and not s.chief.post:
+        yield warning(doc.at("conveners", "chief"), "unknown-convener", "总召集人未填写（成立文件未写明职务）",
+                      "在 conveners.chief 填写总召集人的姓名或职务，例如 post: 副县长。")
+    if not s.conveners:
+        yield warning(doc.at("conveners"), "unknown-convener", "召集人未填写（成立文件未写明职务）",
+                      "在 conveners.conveners 列出召集人的姓名或职务。")
+    for item in s.duties:
+        for i, a in enumerate(item.areas):
+            if a not in reg.areas:
+                yield unresolved(doc.at("duties", s.duties.index(item), "areas", i), "领域", a, reg.areas)
+    wf = s.parameters.workflow
+    states = set(wf.states)
+    if wf.initial and wf.initial not in states:
+        yield error(doc.at("parameters", "proposal_workflow", "initial"), "unresolved-ref",
+                    f"初始状态“{wf.initial}”不在 states 中", "把它加入 states，或改成 states 中的一个。")
+    for i, t in enumerate(wf.transitions):
+        for st in (*t.from_states, t.to):
+            if st not in states:
+                yield unresolved(doc.at("parameters", "proposal_workflow", "transitions", i), "议题状态", st, states)
+    levels = [lv.from_workdays for lv in s.parameters.escalation]
+    if levels != sorted(levels) or len(set(levels)) != len(levels):
+        yield error(doc.at("parameters", "escalation"), "bad-ladder", "督办升级阶梯的 from_workdays 应严格递增",
+                    "按从轻到重排列，例如 催办 -3、督办 1、通报 10。")
+
+
+def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    leads: dict[str, set[str]] = defaultdict(set)
+    covered: set[str] = set()
+    for duty in reg.duties():
+        for a in duty.areas:
+            covered.add(a)
+            if duty.role == "lead":
+                leads[a].add(duty.unit)
+    synonyms: dict[str, str] = {}
+    for area in reg.areas.values():
+        if area.lead and area.lead not in reg.units:
+            yield unresolved(_field(reg, area.pos, "lead"), "指定牵头单位", area.lead, reg.units)
+        if area.id not in covered:
+            yield warning(area.pos, "area-uncovered", f"没有任何成员单位的职责涉及领域“{area.name}”",
+                          "在相关单位的职责 areas 中加入该领域，或删除该领域。")
+        elif len(leads[area.id]) > 1 and not area.lead:
+            names = "、".join(reg.units[u].name for u in reg.units if u in leads[area.id])
+            yield warning(area.pos, "area-multi-lead", f"领域“{area.name}”有多个牵头单位（{names}），未指定由谁牵头",
+                          "在 areas.yaml 中为该领域加 lead: <单位标识>。")
+        for word in (area.name, *area.synonyms):
+            if word in synonyms and synonyms[word] != area.id:
+                yield warning(area.pos, "synonym-clash", f"同义词“{word}”同时属于领域 {synonyms[word]} 和 {area.id}",
+                              "一个词只归一个领域，删去其中一处。")
+            synonyms.setdefault(word, area.id)
+
+
+def _field(reg: Registry, pos: Pos, key: str) -> Pos:
+    doc = reg.files.get(pos.file)
+    if doc is None:
+        return pos
+    for path, (line, col) in doc.values.items():
+        if path and path[-1] == key and (line, col) >= (pos.line, pos.column):
+            return Pos(pos.file, line, col)
+    return pos
+
+
+def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    orders: dict[int, str] = {}
+    duty_ids: dict[str, Pos] = {}
+    names: dict[str, str] = {}
+    for unit in reg.units.values():
+        doc = reg.files[unit.file]
+        stem = unit.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if stem != unit.id:
+            yield error(doc.at("id"), "id-file-mismatch", f"单位标识“{unit.id}”与文件名“{stem}.yaml”不一致",
+                        f"把文件改名为 {unit.id}.yaml，或把 id 改为 {stem}。")
+        if unit.order in orders:
+            yield error(doc.at("order"), "duplicate-order", f"顺序号 {unit.order} 与单位 {orders[unit.order]} 重复",
+                        "order 是单位在成立文件中的位置，每个单位不同。")
+        orders.setdefault(unit.order, unit.id)
+        if unit.active and unit.name in names:
+            yield error(doc.at("name"), "duplicate-name", f"单位名称“{unit.name}”与单位 {names[unit.name]} 重复",
+                        "现有成员单位的名称不能相同。")
+        if unit.active:
+            names.setdefault(unit.name, unit.id)
+        if unit.active and not (unit.liaison.name and unit.liaison.phone):
+            yield warning(doc.at("liaison"), "unknown-liaison", f"{unit.name}的联络员姓名或电话未填写",
+                          "在 liaison 下填写 name 和 phone（联络员的工作电话可以保存）。")
+        if unit.active and not unit.reviewers:
+            yield warning(doc.at("reviewers") if "reviewers" in doc.data else doc.at(), "no-reviewers",
+                          f"{unit.name}没有登记审阅人", "在 reviewers 中填写该单位负责审阅改动的 git 账号。")
+        for i, duty in enumerate(unit.duties):
+            if duty.id in duty_ids:
+                yield error(duty.pos, "duplicate-id", f"职责编号“{duty.id}”重复（已在 {duty_ids[duty.id]} 定义）",
+                            "每条职责的编号在整个登记册中唯一，通常为 <单位标识>-<序号>。")
+            duty_ids.setdefault(duty.id, duty.pos)
+            for j, a in enumerate(duty.areas):
+                if a not in reg.areas:
+                    yield unresolved(doc.at("duties", i, "areas", j), "领域", a, reg.areas)
+            for j, other in enumerate(duty.shared_with):
+                if other not in reg.units:
+                    yield unresolved(doc.at("duties", i, "shared_with", j), "成员单位", other, reg.units)
+            if duty.role == "info" and not duty.info:
+                yield warning(doc.at("duties", i), "info-missing", "提供信息的职责没有写明提供哪些信息",
+                              "加 info: [房产] 之类的列表。")
+
+
+CHECKS: list[Check] = [check_personal_data, check_system, check_areas, check_units]
+
+
+def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:
+    """All problems: those found while loading plus those of every check, sorted by place."""
+    ctx = Context(as_of)
+    problems = list(loaded.problems)
+    for check in _all_checks():
+        problems.extend(check(loaded.registry, ctx))
+    seen: set[Problem] = set()
+    unique = [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+    return sorted(unique, key=Problem.sort_key)
+
+
+def _all_checks() -> list[Check]:
+    """Checks owned by feature modules are imported here so start-up stays light."""
+    return list(CHECKS)

@@ -1,0 +1,149 @@
+"""The one writer: every change to a registry file goes through here.
+
+Edits use ruamel.yaml's round-trip mode so comments, key order, quoting and indentation survive;
+files are replaced atomically (temp file in the same folder, flush, fsync, os.replace, mode kept).
+A `Transaction` stages all files of one command and writes them only after every check passed,
+so refused input never leaves a byte behind.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def _guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) as written in `text`; our house style when nothing tells."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    try:
+        _, indent, block_seq_indent = load_yaml_guess_indent(text)
+    except Exception:  # an unparsable file is reported by the read path, not here
+        return 2, 4, 2
+    if indent is None:
+        return 2, 4, 2
+    offset = block_seq_indent if block_seq_indent is not None else 0
+    return indent, max(indent, offset + 2), offset
+
+
+def load_rt(text: str) -> tuple[Any, Any]:
+    """Round-trip load: (yaml object configured like the file, data)."""
+    yaml = _yaml(*_guess_indent(text))
+    return yaml, yaml.load(text)
+
+
+def dump_rt(yaml: Any, data: Any) -> str:
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+def new_document(data: dict[str, Any], header: str | None = None) -> str:
+    """Text of a new file in the house style (2-space maps, lists indented under their key)."""
+    yaml = _yaml()
+    text = dump_rt(yaml, to_commented(data))
+    return (f"# {header}\n" if header else "") + text
+
+
+def to_commented(value: Any) -> Any:
+    """Plain data -> ruamel round-trip types; short lists of scalars are written inline."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        cm = CommentedMap()
+        for k, v in value.items():
+            cm[k] = to_commented(v)
+        return cm
+    if isinstance(value, (list, tuple)):
+        seq = CommentedSeq(to_commented(v) for v in value)
+        if all(not isinstance(v, (dict, list, tuple)) for v in value) and sum(len(str(v)) for v in value) < 60:
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so a crash leaves the old file or the new one, never a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = None
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode if mode is not None else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+class Transaction:
+    """Stage every file a command writes; `commit()` writes them, only those that changed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staged: dict[Path, bytes] = {}
+
+    def create(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        if path.exists() or path in self.staged:
+            from jiuzhu.errors import InputRefused
+
+            raise InputRefused(f"文件已存在：{rel}", "换一个编号，或先检查该文件是否已是你要建立的记录。")
+        self.staged[path] = text.encode("utf-8")
+        return path
+
+    def edit(self, rel: str, change: Callable[[Any], None]) -> Path:
+        """Round-trip edit of one file: `change` mutates the loaded data in place."""
+        path = self.root / rel
+        current = self.staged.get(path)
+        raw = current if current is not None else path.read_bytes()
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        text = raw.decode("utf-8-sig")
+        yaml, data = load_rt(text)
+        change(data)
+        new = dump_rt(yaml, data)
+        self.staged[path] = (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8")
+        return path
+
+    def commit(self) -> list[Path]:
+        written = []
+        for path, data in self.staged.items():
+            if path.exists() and path.read_bytes() == data:
+                continue
+            atomic_write(path, data)
+            written.append(path)
+        self.staged.clear()
+        return written
