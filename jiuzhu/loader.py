@@ -14,9 +14,32 @@ from typing import Any
 
 from jiuzhu import schema
 from jiuzhu.model import (
-    Act, Area, Attendee, BriefingIssue, Decision, Duty, FoundingDocument, Level, Liaison, LogEntry,
-    Meeting, Minutes, Office, Parameters, Person, Proposal, Reassignment, Registry, System, Task,
-    TextItem, Transition, Unit, UnitEvent, Workflow,
+    Act,
+    Area,
+    Attendee,
+    BriefingIssue,
+    Decision,
+    Duty,
+    FoundingDocument,
+    Index,
+    Level,
+    Liaison,
+    LogEntry,
+    Meeting,
+    Minutes,
+    Office,
+    Parameters,
+    Person,
+    Proposal,
+    Reassignment,
+    Registry,
+    System,
+    Task,
+    TextItem,
+    Transition,
+    Unit,
+    UnitEvent,
+    Workflow,
 )
 from jiuzhu.problems import Pos, Problem, error, warning
 from jiuzhu.yamlread import Doc, parse_file
@@ -65,66 +88,119 @@ def load(root: Path, parser: Parser | None = None) -> Loaded:
         raise InputRefused(f"找不到登记册目录：{root}",
                            "用 --registry 指定登记册目录，或设置环境变量 JIUZHU_REGISTRY；新建登记册用 jiuzhu init。")
     parse = parser or parse_file
+    # The parse cache (jiuzhu.cache) also offers prepare(files), check(doc, spec) and close().
+    files = list(registry_files(root))
+    getattr(parse, "prepare", lambda files: None)(files)
+    check = getattr(parse, "check", schema.check)
     reg = Registry(root=str(root))
     problems: list[Problem] = []
     checked: dict[str, Any] = {}
-    for rel, path in registry_files(root):
+    for rel, path in files:
         spec = spec_for(rel)
         if spec is None:
             problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
-                                    "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 units/、proposals/、meetings/、tasks/ 下的文件。"))
+                                    "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
+                                    "units/、proposals/、meetings/、tasks/ 下的文件。"))
             continue
         doc, found = parse(path, rel)
         problems.extend(found)
         if doc is None:
+            _mark_incomplete(reg, rel)
             continue
         reg.files[rel] = doc
-        data, found = schema.check(doc, spec)
+        data, found = check(doc, spec)
         problems.extend(found)
         if isinstance(data, dict):
             checked[rel] = data
-    if "system.yaml" not in reg.files and not any(p.pos.file == "system.yaml" for p in problems):
-        problems.append(error(Pos("system.yaml"), "missing-file", "登记册缺少 system.yaml",
-                              "用 jiuzhu init 新建登记册，或从已有登记册复制 system.yaml 后修改。"))
+        else:
+            _mark_incomplete(reg, rel)
+    for required in ("system.yaml", "areas.yaml"):
+        if not (root / required).is_file():
+            problems.append(error(Pos(required), "missing-file", f"登记册缺少 {required}",
+                                  f"用 jiuzhu init 新建登记册，或从已有登记册复制 {required} 后修改。"))
+            _mark_incomplete(reg, required)
+    getattr(parse, "close", lambda: None)()
     _build(reg, checked, problems)
     return Loaded(reg, problems)
 
 
+def _indexes(reg: Registry, rel: str) -> tuple[Index[Any], ...]:
+    """The indexes a file of this kind adds to (a meeting file also holds its decisions)."""
+    by_top: dict[str, tuple[Index[Any], ...]] = {
+        "areas.yaml": (reg.areas,), "units": (reg.units,), "proposals": (reg.proposals,),
+        "meetings": (reg.meetings, reg.decisions), "tasks": (reg.tasks,)}
+    return by_top.get(rel.split("/")[0], ())
+
+
+def _mark_incomplete(reg: Registry, rel: str) -> None:
+    for index in _indexes(reg, rel):
+        index.incomplete = True
+
+
+def _count(data: Any, key: str) -> int:
+    value = data.get(key) if isinstance(data, dict) else None
+    return len(value) if isinstance(value, list) else 0
+
+
 def _build(reg: Registry, checked: dict[str, Any], problems: list[Problem]) -> None:
+    """Model objects from the checked data. An entity (or list item) the schema check left without
+    its required fields is skipped, and its index marked incomplete: the error is already reported."""
+    first: dict[tuple[int, str], Pos] = {}  # (id(index), id) -> where the id was first defined
+
+    def put(index: Index[Any], obj: Any, label: str, pos: Pos) -> None:
+        if obj.id in index:
+            problems.append(error(pos, "duplicate-id", f"{label}“{obj.id}”重复（已在 {first[id(index), obj.id]} 定义）",
+                                  "每个标识在整个登记册中只能出现一次，请改用新的标识。"))
+            return
+        index[obj.id] = obj
+        first[id(index), obj.id] = pos
+
     for rel, data in checked.items():
         doc: Doc = reg.files[rel]
         top = rel.split("/")[0]
         if rel == "system.yaml":
-            reg.system = _system(doc, data)
+            # built only when every required field survived the check: a made-up default (a founding
+            # date, an office) would send later checks after problems that are not there
+            if schema.complete(data, schema.SYSTEM):
+                reg.system = _system(doc, data)
         elif rel == "areas.yaml":
-            for i, a in enumerate(data.get("areas", [])):
+            areas = data.get("areas", [])
+            if len(areas) < _count(doc.data, "areas"):
+                reg.areas.incomplete = True
+            for i, a in enumerate(areas):
                 if {"id", "name", "kind"} <= a.keys():
-                    _put(reg.areas, Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
-                                         doc.at("areas", i)), problems, "领域", doc.at("areas", i, "id"))
+                    put(reg.areas, Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
+                                        doc.at("areas", i)), "领域标识", doc.at("areas", i, "id"))
+                else:
+                    reg.areas.incomplete = True
         elif rel == "calendar.yaml":
             _calendar(reg, doc, data, problems)
         elif top == "units" and {"id", "name", "kind", "order"} <= data.keys():
-            _put(reg.units, _unit(doc, data), problems, "成员单位", doc.at("id"))
+            unit = _unit(doc, data)
+            if len(unit.duties) < _count(doc.data, "duties"):
+                reg.units.incomplete = True
+            put(reg.units, unit, "成员单位标识", doc.at("id"))
         elif top == "proposals" and {"id", "unit", "title"} <= data.keys():
-            _put(reg.proposals, _proposal(doc, data), problems, "议题", doc.at("id"))
+            put(reg.proposals, _proposal(doc, data), "议题编号", doc.at("id"))
         elif top == "meetings" and {"id", "kind", "date"} <= data.keys():
             meeting = _meeting(doc, data)
-            _put(reg.meetings, meeting, problems, "会议", doc.at("id"))
+            if len(meeting.decisions) < _count(doc.data, "decisions"):
+                reg.decisions.incomplete = True
+            put(reg.meetings, meeting, "会议编号", doc.at("id"))
             for d in meeting.decisions:
-                _put(reg.decisions, d, problems, "议定事项", d.pos)
+                put(reg.decisions, d, "议定事项编号", doc.at("decisions", d.index - 1, "id"))
         elif top == "tasks" and "task" in data:
-            _put(reg.tasks, _task(doc, data), problems, "任务进展", doc.at("task"))
-    reg.units = dict(sorted(reg.units.items(), key=lambda kv: (kv[1].order, kv[0])))
-    reg.meetings = dict(sorted(reg.meetings.items(), key=lambda kv: (kv[1].date, kv[1].time or "", kv[0])))
+            put(reg.tasks, _task(doc, data), "任务进展编号", doc.at("task"))
+        else:
+            _mark_incomplete(reg, rel)
+    reg.units = _sorted(reg.units, lambda u: (u.order, u.id))
+    reg.meetings = _sorted(reg.meetings, lambda m: (m.date, m.time or "", m.id))
 
 
-def _put(index: dict[str, Any], obj: Any, problems: list[Problem], label: str, pos: Pos) -> None:
-    if obj.id in index:
-        first = index[obj.id].pos
-        problems.append(error(pos, "duplicate-id", f"{label}编号“{obj.id}”重复（已在 {first} 定义）",
-                              "每个编号在整个登记册中只能出现一次，请改用新的编号。"))
-        return
-    index[obj.id] = obj
+def _sorted(index: Index[Any], key: Callable[[Any], Any]) -> Index[Any]:
+    out: Index[Any] = Index(sorted(index.items(), key=lambda kv: key(kv[1])))
+    out.incomplete = index.incomplete
+    return out
 
 
 def _texts(doc: Doc, items: list[dict[str, Any]], *path: Any) -> tuple[TextItem, ...]:
@@ -214,7 +290,8 @@ def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
         chair.get("name"), tuple(d.get("expected", [])), _attendees(att.get("attended", [])),
         _attendees(att.get("excused", [])), _attendees(att.get("observers", [])), tuple(d.get("agenda", [])),
         tuple(d.get("heard", [])), decisions,
-        Minutes(m["year"], m["number"], m["issued"], m["reported_to"]) if m else None,
+        Minutes(m["year"], m["number"], m["issued"], m["reported_to"])
+        if m and {"year", "number", "issued", "reported_to"} <= m.keys() else None,
         doc.file, doc.at(),
     )
 
@@ -241,7 +318,7 @@ def _calendar(reg: Registry, doc: Doc, data: dict[str, Any], problems: list[Prob
                     day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
                 except ValueError:
                     problems.append(error(doc.at("years", year, key, i), "bad-date", f"日期 {raw} 不存在",
-                                          "日期写成 YYYY-MM-DD。"))
+                                          "日期写成 YYYY-MM-DD，并检查月份和日期（例如 2 月没有 30 日）。"))
                     continue
                 days.append(day)
             entry[key] = tuple(days)

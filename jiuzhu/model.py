@@ -9,11 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from jiuzhu.problems import Pos
 
 NOWHERE = Pos("", 1, 1)
+_T = TypeVar("_T")
+
+
+class Index(dict[str, _T]):
+    """Entities by id. `incomplete` is set when a file of this kind failed to load, so checks do
+    not report references to ids that may well be defined in that broken file."""
+
+    incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,12 +326,12 @@ class Registry:
 
     root: str
     system: System | None = None
-    areas: dict[str, Area] = field(default_factory=dict)
-    units: dict[str, Unit] = field(default_factory=dict)
-    proposals: dict[str, Proposal] = field(default_factory=dict)
-    meetings: dict[str, Meeting] = field(default_factory=dict)
-    decisions: dict[str, Decision] = field(default_factory=dict)
-    tasks: dict[str, Task] = field(default_factory=dict)
+    areas: Index[Area] = field(default_factory=Index)
+    units: Index[Unit] = field(default_factory=Index)
+    proposals: Index[Proposal] = field(default_factory=Index)
+    meetings: Index[Meeting] = field(default_factory=Index)
+    decisions: Index[Decision] = field(default_factory=Index)
+    tasks: Index[Task] = field(default_factory=Index)
     calendar: dict[int, dict[str, tuple[dt.date, ...]]] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)  # relative path -> Doc
 

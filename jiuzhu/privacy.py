@@ -1,16 +1,16 @@
 """Refuse personal data of people seeking assistance: a registry in git must never hold it.
 
 Finds resident ID numbers (18 characters, valid ISO 7064 check digit), bank card numbers
-(16-19 digits, Luhn-valid) and mobile numbers (allowed only as a unit liaison's phone).
+(16-19 digits, Luhn-valid) and mobile numbers (allowed only as a unit liaison's phone) in the text
+of every file, comments included: a comment in git is as public as a value.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
-from jiuzhu.problems import Problem, error
+from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlread import Doc
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -21,7 +21,7 @@ _ID_CHECK = "10X98765432"
 
 
 def valid_id_number(s: str) -> bool:
-    total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == s[17].upper()
 
 
@@ -36,48 +36,56 @@ def luhn(digits: str) -> bool:
 
 
 def mask(value: str) -> str:
+    """Show a number so it can be found in the file, never in full: 1101**********1234, 138****5678."""
     digits = re.sub(r"[ -]", "", value)
-    return digits[:4] + "*" * max(len(digits) - 8, 0) + digits[-4:]
+    if len(digits) > 11 and digits.startswith(("+86", "86")) and _MOBILE_RE.fullmatch(value):
+        digits = digits[-11:]
+    keep = 3 if len(digits) == 11 else 4
+    return digits[:keep] + "*" * max(len(digits) - keep - 4, 0) + digits[-4:]
 
 
-def find(text: str, phone_allowed: bool = False) -> Iterator[tuple[str, str, str]]:
-    """Yield (code, kind in Chinese, masked value) for each personal datum in `text`."""
+def find(text: str) -> Iterator[tuple[int, str, str, str]]:
+    """Yield (offset, code, kind in Chinese, masked value) for each personal datum in `text`."""
     taken: list[tuple[int, int]] = []
     for m in _ID_RE.finditer(text):
         if valid_id_number(m.group()):
             taken.append(m.span())
-            yield "personal-id", "公民身份号码", mask(m.group())
+            yield m.start(), "personal-id", "公民身份号码", mask(m.group())
     for m in _CARD_RE.finditer(text):
         digits = re.sub(r"[ -]", "", m.group())
-        if 16 <= len(digits) <= 19 and luhn(digits) and not any(a <= m.start() < b for a, b in taken):
+        if 16 <= len(digits) <= 19 and luhn(digits) and not _overlaps(m.span(), taken):
             taken.append(m.span())
-            yield "bank-card", "银行卡号", mask(m.group())
-    if not phone_allowed:
-        for m in _MOBILE_RE.finditer(text):
-            if not any(a <= m.start() < b for a, b in taken):
-                yield "mobile", "手机号码", mask(m.group())
+            yield m.start(), "bank-card", "银行卡号", mask(m.group())
+    for m in _MOBILE_RE.finditer(text):
+        if not _overlaps(m.span(), taken):
+            yield m.start(), "mobile", "手机号码", mask(m.group())
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(a < span[1] and span[0] < b for a, b in taken)
 
 
 def scan(doc: Doc) -> list[Problem]:
-    """Every personal datum in one parsed file, shown masked, never in full."""
+    """Every personal datum in one file's text, comments included, each at its own line and column
+    and shown masked. A mobile number is allowed only as the value of a unit's liaison.phone."""
+    allowed = _liaison_phone(doc)
     out: list[Problem] = []
-    for path, value in _walk(doc.data, ()):
-        phone_ok = doc.file.startswith("units/") and path[:2] == ("liaison", "phone")
-        for code, kind, masked in find(str(value), phone_ok):
+    for lineno, line in enumerate(doc.text.splitlines(), 1):
+        for offset, code, kind, masked in find(line):
+            col = offset + 1
+            if code == "mobile" and allowed and allowed[0] == lineno and allowed[1] <= col <= allowed[2]:
+                continue
             out.append(error(
-                doc.at(*path), code, f"发现疑似救助对象的{kind}（{masked}）",
+                Pos(doc.file, lineno, col), code, f"发现疑似救助对象的{kind}（{masked}）",
                 "登记册保存在 git 中，任何人都能看到历史版本：删除该号码，并从 git 历史中清除；"
                 "jiuzhu 只协调部门，不保存申请人信息。"))
     return out
 
 
-def _walk(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _walk(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _walk(v, path + (i,))
-    elif isinstance(value, (str, int)) and not isinstance(value, bool):
-        if len(str(value)) >= 11:
-            yield path, value
+def _liaison_phone(doc: Doc) -> tuple[int, int, int] | None:
+    """(line, first column, last column) of a unit file's liaison.phone value, if it has one."""
+    liaison = doc.data.get("liaison") if isinstance(doc.data, dict) and doc.file.startswith("units/") else None
+    if not isinstance(liaison, dict) or liaison.get("phone") is None:
+        return None
+    pos = doc.at("liaison", "phone")
+    return pos.line, pos.column, pos.column + len(str(liaison["phone"])) + 1  # +1: an opening quote

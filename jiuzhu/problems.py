@@ -29,6 +29,9 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = "error"
+    # True for a consequence of another error (a reference into a file that failed to load):
+    # validate drops these so the user sees the cause, not a cascade.
+    secondary: bool = False
 
     @property
     def is_error(self) -> bool:

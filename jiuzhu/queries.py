@@ -12,7 +12,8 @@ from jiuzhu.model import Registry, Unit
 from jiuzhu.problems import nearest
 
 ROLE_NAMES = {"lead": "牵头", "support": "配合", "info": "提供信息"}
-KIND_NAMES = {"government": "政府部门", "party": "党委部门", "mass": "群团组织", "vertical": "垂直管理", "enterprise": "企业"}
+KIND_NAMES = {"government": "政府部门", "party": "党委部门", "mass": "群团组织", "vertical": "垂直管理",
+              "enterprise": "企业"}
 
 
 def find_unit(reg: Registry, ref: str) -> Unit:

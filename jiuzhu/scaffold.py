@@ -21,13 +21,18 @@ WORKFLOW = {
 }
 
 
-def init_registry(root: Path, name: str, jurisdiction: str) -> Path:
-    """Write system.yaml, areas.yaml and the office's unit (the civil-affairs bureau) into `root`."""
+def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
+    """Write system.yaml, areas.yaml and the office's unit (the civil-affairs bureau) into `root`;
+    return the files written, relative to `root`."""
     if not name.strip() or not jurisdiction.strip():
-        raise InputRefused("--name 和 --jurisdiction 不能为空", "例如 --name 某某县社会救助工作联席会议 --jurisdiction 某某县")
+        raise InputRefused("--name 和 --jurisdiction 不能为空",
+                           "例如 --name 某某县社会救助工作联席会议 --jurisdiction 某某县")
+    if root.exists() and not root.is_dir():
+        raise InputRefused(f"{root} 已存在且不是目录", "换一个新目录，jiuzhu init 不会覆盖已有文件。")
     if root.exists() and any(root.iterdir()):
         raise InputRefused(f"目录 {root} 已存在且不为空", "换一个新目录，jiuzhu init 不会覆盖已有文件。")
     import datetime as dt
+    from zoneinfo import ZoneInfo
 
     gov = "县政府" if jurisdiction.endswith("县") else ("区政府" if jurisdiction.endswith("区") else "市政府")
     system = {
@@ -35,7 +40,7 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> Path:
         "jurisdiction": jurisdiction,
         "government": gov,
         "founding_document": {"title": f"{name}制度", "issuer": f"{jurisdiction}人民政府",
-                              "date": dt.date.today(), "index_number": None},
+                              "date": dt.datetime.now(ZoneInfo("Asia/Shanghai")).date(), "index_number": None},
         "conveners": {"chief": {"name": None, "post": None}, "conveners": []},
         "office": {"unit": "minzheng", "director": None, "duties": []},
         "duties": [],
@@ -59,9 +64,14 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> Path:
         "liaison": {"name": None, "phone": None, "post": None}, "reviewers": [],
         "duties": [{"id": "minzheng-1", "text": "负责统筹社会救助体系建设。", "areas": ["system"], "role": "lead"}],
     }
+    files = {
+        "system.yaml": new_document(system, f"{name}：联席会议、办公室和议事规则。"
+                                            "founding_document 的日期、文号等请按成立文件改写。"),
+        "areas.yaml": new_document(areas, "救助领域和工作领域，synonyms 是人们常用的说法"),
+        "units/minzheng.yaml": new_document(unit, "成员单位：联席会议办公室所在单位"),
+    }
     tx = Transaction(root)
-    tx.create("system.yaml", new_document(system, f"{name}：联席会议、办公室和议事规则"))
-    tx.create("areas.yaml", new_document(areas, "救助领域和工作领域，synonyms 是人们常用的说法"))
-    tx.create("units/minzheng.yaml", new_document(unit, "成员单位：联席会议办公室所在单位"))
+    for rel, text in files.items():
+        tx.create(rel, text)
     tx.commit()
-    return root
+    return list(files)

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jiuzhu.problems import Problem, error
@@ -66,7 +66,8 @@ def L(items: Field, desc: str = "", *, required: bool = False) -> Field:
 
 
 def M(desc: str = "", *, required: bool = False, nullable: bool = False, **fields: Field) -> Field:
-    return Field("map", required, nullable, fields=fields, desc=desc)
+    """A mapping; a trailing "_" spells a key that is a Python keyword (`from_` is the key `from`)."""
+    return Field("map", required, nullable, fields={k.removesuffix("_"): f for k, f in fields.items()}, desc=desc)
 
 
 # --- file kinds -------------------------------------------------------------------------------
@@ -107,12 +108,13 @@ SYSTEM = M(
             transitions=L(M(
                 action=S("动作", required=True,
                          enum=("review_pass", "review_return", "resubmit", "approve", "schedule", "decide")),
-                **{"from": L(S(), "允许的起始状态", required=True)},
+                from_=L(S(), "允许的起始状态", required=True),
                 to=S("到达状态", required=True),
                 by=S("由谁办理", enum=("office", "convener", "proposer", "meeting")),
             ), "状态转移", required=True),
         ),
-        escalation=L(M(level=S("等级名称", required=True), from_workdays=I("距到期的工作日数（负数为到期前）", required=True)),
+        escalation=L(M(level=S("等级名称", required=True),
+                       from_workdays=I("距到期的工作日数（负数为到期前）", required=True)),
                      "督办升级阶梯"),
         documents=M(
             "公文设置",
@@ -122,7 +124,7 @@ SYSTEM = M(
         ),
     ),
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),
-                                             date=D(required=True), **{"from": D(nullable=True)},
+                                             date=D(required=True), from_=D(nullable=True),
                                              to=D(nullable=True)))),
 )
 
@@ -171,7 +173,8 @@ UNIT = M(
 )
 
 ACT = M(
-    action=S("动作", required=True, enum=("submit", "review_pass", "review_return", "resubmit", "approve", "schedule", "decide")),
+    action=S("动作", required=True,
+             enum=("submit", "review_pass", "review_return", "resubmit", "approve", "schedule", "decide")),
     to=S("到达状态", required=True),
     date=D("日期", required=True),
     by=S("办理人/单位", required=True),
@@ -199,7 +202,7 @@ DECISION = M(
     responsible=L(ID(), "责任单位"),
     due=D("完成时限", nullable=True),
     ongoing=B("长期坚持"),
-    due_rule=M("时限计算方式", nullable=True, workdays=I(required=True), **{"from": D(required=True)},
+    due_rule=M("时限计算方式", nullable=True, workdays=I(required=True), from_=D(required=True),
                source=S(required=True, enum=("chinese-calendar", "calendar.yaml", "weekends"))),
     proposal=ID("来源议题", nullable=True),
     assigned=S("牵头/责任单位来源", enum=("manual", "suggested")),
@@ -240,22 +243,49 @@ CALENDAR = M("工作日历", years=M("年份", nullable=True), required=True)
 # --- the check --------------------------------------------------------------------------------
 
 def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:
-    """Check `doc` against `spec`; return cleaned data and every problem found."""
+    """Check `doc` against `spec`; return cleaned data and every problem found.
+
+    Cleaned data: dates are `datetime.date`; a null optional field is left out (the model's default
+    applies) except where null is meaningful (`nullable`); an empty list field is `[]`; a bad list
+    entry of mappings becomes `{}` so positions stay aligned with the file.
+    """
     problems: list[Problem] = []
-    cleaned = _check(doc, doc.data, spec, (), problems)
+    cleaned = _check(doc, doc.data, replace(spec, required=True), (), problems)
     return cleaned, problems
+
+
+def complete(data: Any, spec: Field) -> bool:
+    """Whether checked `data` still holds every required field of `spec`, at every level."""
+    if spec.kind == "map" and spec.fields:
+        if not isinstance(data, dict):
+            return False
+        return all(complete(data[key], f) if key in data else not f.required for key, f in spec.fields.items())
+    if spec.kind == "list" and spec.items is not None and isinstance(data, list):
+        return all(complete(v, spec.items) for v in data)
+    return data is not None or spec.nullable or not spec.required
 
 
 _MISSING = object()
 
+# How to write each kind, for hints.
+_EXAMPLES = {
+    "str": "加引号的文字，例如 \"县民政局\"", "int": "整数，例如 3", "bool": "true 或 false",
+    "date": "YYYY-MM-DD，例如 2026-03-15", "time": "HH:MM，例如 09:30",
+    "id": "小写字母、数字和连字符，例如 minzheng", "list": "列表，例如 [a, b]，或每行一个“- 值”",
+    "map": "“键: 值”的形式，每个键占一行", "number": "数字，例如 1.5",
+}
+
 
 def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
     if value is None:
-        if spec.nullable or not spec.required:
+        if spec.nullable:
             return None
-        out.append(error(doc.at(*path), "wrong-type", f"{_label(path)}不能为空，应为{_TYPE_NAMES[spec.kind]}",
-                         "填上值，或查看 README 中该字段的说明。"))
-        return _MISSING
+        if spec.required:
+            where = _label(path) if path else "文件顶层"
+            out.append(error(doc.at(*path), "wrong-type", f"{where}不能为空，应为{_TYPE_NAMES[spec.kind]}",
+                             f"填上值，写成{_EXAMPLES[spec.kind]}。"))
+            return _MISSING
+        return [] if spec.kind == "list" else _MISSING
     kind = spec.kind
     if kind == "map":
         if not isinstance(value, dict):
@@ -267,7 +297,16 @@ def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[P
             out.append(_wrong_type(doc, path, spec, value))
             return _MISSING
         assert spec.items is not None
-        items = [_check(doc, v, spec.items, path + (i,), out) for i, v in enumerate(value)]
+        items = []
+        for i, v in enumerate(value):
+            if v is None and not spec.items.nullable:
+                out.append(error(doc.at(*path, i), "wrong-type", f"{_label(path + (i,))}是空的",
+                                 "删去这一项，或填上内容。"))
+                items.append(_MISSING)
+            else:
+                items.append(_check(doc, v, spec.items, path + (i,), out))
+        if spec.items.kind == "map":  # keep list positions aligned with the file: a bad entry becomes {}
+            return [{} if v is _MISSING else v for v in items]
         return [v for v in items if v is not _MISSING]
     if kind == "date":
         return _check_date(doc, value, path, out)
@@ -279,8 +318,9 @@ def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[P
             value = str(value)
         if kind == "id":
             if not isinstance(value, str) or not ID_RE.match(value):
-                out.append(error(doc.at(*path), "unsafe-id", f"标识“{value}”不可用作文件名",
-                                 "标识只能用小写英文字母、数字和连字符，且以字母或数字开头（如 minzheng）。"))
+                out.append(error(doc.at(*path), "unsafe-id", f"标识“{value}”不能用作文件名",
+                                 "标识只能用小写英文字母、数字和连字符，以字母或数字开头（如 minzheng）；"
+                                 "不能有空格、斜杠、“..”或汉字。"))
                 return _MISSING
     elif kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -293,7 +333,7 @@ def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[P
     if spec.enum and value not in spec.enum:
         allowed = "、".join(str(e) for e in spec.enum)
         near = difflib.get_close_matches(str(value), [str(e) for e in spec.enum], n=1)
-        hint = f"可选值：{allowed}" + (f"；你是不是想写“{near[0]}”？" if near else "")
+        hint = (f"你是不是想写“{near[0]}”？" if near else "") + f"可选值：{allowed}。"
         out.append(error(doc.at(*path), "bad-enum", f"{_label(path)}的值“{value}”不在可选范围内", hint))
         return _MISSING
     return value
@@ -304,20 +344,24 @@ def _check_map(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[Any, ..
     if not fields:  # free-form mapping
         return value
     result: dict[str, Any] = {}
+    suggested: set[str] = set()  # a missing field already named by a "did you mean" is not reported again
     for key, v in value.items():
         if key not in fields:
-            near = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.5)
-            hint = f"你是不是想写“{near[0]}”？" if near else "可用的键：" + "、".join(fields)
+            near = difflib.get_close_matches(str(key), [f for f in fields if f not in value], n=1, cutoff=0.5)
+            suggested.update(near)
+            hint = f"你是不是想写“{near[0]}”？" if near else "可用的键：" + "、".join(fields) + "。"
             out.append(error(doc.key_at(*path, key), "unknown-key", f"未知的键“{key}”", hint))
             continue
         checked = _check(doc, v, fields[key], path + (key,), out)
         if checked is not _MISSING:
             result[key] = checked
     for key, f in fields.items():
-        if f.required and key not in value:
-            where = f"（{spec.desc}）" if spec.desc else ""
-            out.append(error(doc.at(*path), "missing-field", f"缺少必填字段“{key}”{where}",
-                             f"添加“{key}: …”（{f.desc or _TYPE_NAMES[f.kind]}）。"))
+        if f.required and key not in value and key not in suggested:
+            where = spec.desc or (_label(path) if path else "")
+            how = "可选值：" + "、".join(str(e) for e in f.enum) if f.enum else _EXAMPLES[f.kind]
+            message = f"缺少必填字段“{key}”" + (f"（{where}）" if where else "")
+            out.append(error(doc.key_at(*path), "missing-field", message,
+                             f"添加“{key}: …”（{f.desc + '；' if f.desc else ''}{how}）。"))
     return result
 
 
@@ -326,20 +370,24 @@ def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem])
         return value
     text = str(value)
     if not DATE_RE.match(text):
-        out.append(error(doc.at(*path), "bad-date", f"“{text}”不是日期", "日期写成 YYYY-MM-DD，例如 2026-03-15。"))
+        out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的值“{text}”不是日期",
+                         "日期写成 YYYY-MM-DD，例如 2026-03-15。"))
         return _MISSING
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        out.append(error(doc.at(*path), "bad-date", f"日期 {text} 不存在", "检查月份和日期（例如 2 月没有 30 日）。"))
+        out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {text} 不存在",
+                         "检查月份和日期（例如 2 月没有 30 日）。"))
         return _MISSING
 
 
 def _wrong_type(doc: Doc, path: tuple[Any, ...], spec: Field, value: Any) -> Problem:
-    got = {dict: "映射", list: "列表", str: "文字", int: "整数", bool: "true/false", float: "小数"}.get(type(value), "值")
-    where = f"{_label(path)}" if path else "文件顶层"
-    return error(doc.at(*path), "wrong-type", f"{where}应为{_TYPE_NAMES[spec.kind]}，实际是{got}",
-                 "按 README 中该类文件的字段说明改写。")
+    names = {dict: "映射", list: "列表", str: "文字", int: "整数", bool: "true/false", float: "小数"}
+    got = names.get(type(value), "值")
+    shown = f"“{value}”" if isinstance(value, (str, int, float)) and len(str(value)) <= 20 else ""
+    where = _label(path) if path else "文件顶层"
+    return error(doc.at(*path), "wrong-type", f"{where}应为{_TYPE_NAMES[spec.kind]}，实际是{got}{shown}",
+                 f"写成{_EXAMPLES[spec.kind]}；各字段见 README“登记册文件”一节。")
 
 
 def _label(path: tuple[Any, ...]) -> str:

@@ -26,9 +26,13 @@ class Context:
 
 
 def unresolved(pos: Pos, label: str, value: str, candidates: Iterable[str]) -> Problem:
+    """A reference that does not resolve, with the nearest valid id as a hint. When `candidates` is
+    an `Index` some of whose files failed to load, the problem is marked secondary (`run` drops it):
+    the id may be defined in the broken file, whose own error is the one to fix."""
     near = nearest(value, list(candidates))
     hint = f"你是不是想写“{near}”？" if near else "检查拼写，或先在登记册中添加它。"
-    return error(pos, "unresolved-ref", f"{label}“{value}”不存在", hint)
+    return Problem(pos, "unresolved-ref", f"{label}“{value}”不存在", hint,
+                   secondary=bool(getattr(candidates, "incomplete", False)))
 
 
 def check_personal_data(reg: Registry, ctx: Context) -> Iterable[Problem]:
@@ -44,26 +48,29 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
     if s.office.unit and s.office.unit not in reg.units:
         yield unresolved(doc.at("office", "unit"), "办公室所在单位", s.office.unit, reg.units)
     if not s.office.director:
-        yield warning(doc.at("office"), "unknown-director", "办公室主任未填写", "在 office.director 填写姓名。")
+        yield warning(doc.key_at("office"), "unknown-director", "办公室主任未填写", "在 office.director 填写姓名。")
     if not s.chief.name and not s.chief.post:
-        yield warning(doc.at("conveners", "chief"), "unknown-convener", "总召集人未填写（成立文件未写明职务）",
+        yield warning(doc.at("conveners", "chief"), "unknown-convener", "总召集人未填写",
                       "在 conveners.chief 填写总召集人的姓名或职务，例如 post: 副县长。")
     if not s.conveners:
-        yield warning(doc.at("conveners"), "unknown-convener", "召集人未填写（成立文件未写明职务）",
+        yield warning(doc.at("conveners"), "unknown-convener", "召集人未填写",
                       "在 conveners.conveners 列出召集人的姓名或职务。")
     for item in s.duties:
-        for i, a in enumerate(item.areas):
+        for a in item.areas:
             if a not in reg.areas:
-                yield unresolved(doc.at("duties", s.duties.index(item), "areas", i), "领域", a, reg.areas)
+                yield unresolved(doc.item_at((*doc.path_of(item.pos), "areas"), a), "领域", a, reg.areas)
     wf = s.parameters.workflow
     states = set(wf.states)
     if wf.initial and wf.initial not in states:
         yield error(doc.at("parameters", "proposal_workflow", "initial"), "unresolved-ref",
                     f"初始状态“{wf.initial}”不在 states 中", "把它加入 states，或改成 states 中的一个。")
-    for i, t in enumerate(wf.transitions):
-        for st in (*t.from_states, t.to):
+    for i, t in enumerate(wf.transitions):  # system.yaml is built only when complete: indexes match the file
+        path = ("parameters", "proposal_workflow", "transitions", i)
+        for st in t.from_states:
             if st not in states:
-                yield unresolved(doc.at("parameters", "proposal_workflow", "transitions", i), "议题状态", st, states)
+                yield unresolved(doc.item_at((*path, "from"), st), "议题状态", st, states)
+        if t.to not in states:
+            yield unresolved(doc.at(*path, "to"), "议题状态", t.to, states)
     levels = [lv.from_workdays for lv in s.parameters.escalation]
     if levels != sorted(levels) or len(set(levels)) != len(levels):
         yield error(doc.at("parameters", "escalation"), "bad-ladder", "督办升级阶梯的 from_workdays 应严格递增",
@@ -80,9 +87,10 @@ def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
                 leads[a].add(duty.unit)
     synonyms: dict[str, str] = {}
     for area in reg.areas.values():
+        doc = reg.files[area.pos.file]
         if area.lead and area.lead not in reg.units:
-            yield unresolved(_field(reg, area.pos, "lead"), "指定牵头单位", area.lead, reg.units)
-        if area.id not in covered:
+            yield unresolved(doc.at(*doc.path_of(area.pos), "lead"), "指定牵头单位", area.lead, reg.units)
+        if area.id not in covered and not reg.units.incomplete:
             yield warning(area.pos, "area-uncovered", f"没有任何成员单位的职责涉及领域“{area.name}”",
                           "在相关单位的职责 areas 中加入该领域，或删除该领域。")
         elif len(leads[area.id]) > 1 and not area.lead:
@@ -94,16 +102,6 @@ def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
                 yield warning(area.pos, "synonym-clash", f"同义词“{word}”同时属于领域 {synonyms[word]} 和 {area.id}",
                               "一个词只归一个领域，删去其中一处。")
             synonyms.setdefault(word, area.id)
-
-
-def _field(reg: Registry, pos: Pos, key: str) -> Pos:
-    doc = reg.files.get(pos.file)
-    if doc is None:
-        return pos
-    for path, (line, col) in doc.values.items():
-        if path and path[-1] == key and (line, col) >= (pos.line, pos.column):
-            return Pos(pos.file, line, col)
-    return pos
 
 
 def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
@@ -125,25 +123,30 @@ def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
                         "现有成员单位的名称不能相同。")
         if unit.active:
             names.setdefault(unit.name, unit.id)
-        if unit.active and not (unit.liaison.name and unit.liaison.phone):
+        # raw values: a liaison or reviewers of the wrong type is an error already, not also a warning
+        raw_liaison, raw_reviewers = doc.data.get("liaison"), doc.data.get("reviewers")
+        if unit.active and (raw_liaison is None or isinstance(raw_liaison, dict)) and not (
+                unit.liaison.name and unit.liaison.phone):
             yield warning(doc.at("liaison"), "unknown-liaison", f"{unit.name}的联络员姓名或电话未填写",
                           "在 liaison 下填写 name 和 phone（联络员的工作电话可以保存）。")
-        if unit.active and not unit.reviewers:
+        if unit.active and not raw_reviewers:
             yield warning(doc.at("reviewers") if "reviewers" in doc.data else doc.at(), "no-reviewers",
                           f"{unit.name}没有登记审阅人", "在 reviewers 中填写该单位负责审阅改动的 git 账号。")
-        for i, duty in enumerate(unit.duties):
+        for duty in unit.duties:
+            path = doc.path_of(duty.pos)
+            id_pos = doc.at(*path, "id")
             if duty.id in duty_ids:
-                yield error(duty.pos, "duplicate-id", f"职责编号“{duty.id}”重复（已在 {duty_ids[duty.id]} 定义）",
+                yield error(id_pos, "duplicate-id", f"职责编号“{duty.id}”重复（已在 {duty_ids[duty.id]} 定义）",
                             "每条职责的编号在整个登记册中唯一，通常为 <单位标识>-<序号>。")
-            duty_ids.setdefault(duty.id, duty.pos)
-            for j, a in enumerate(duty.areas):
+            duty_ids.setdefault(duty.id, id_pos)
+            for a in duty.areas:
                 if a not in reg.areas:
-                    yield unresolved(doc.at("duties", i, "areas", j), "领域", a, reg.areas)
-            for j, other in enumerate(duty.shared_with):
+                    yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
+            for other in duty.shared_with:
                 if other not in reg.units:
-                    yield unresolved(doc.at("duties", i, "shared_with", j), "成员单位", other, reg.units)
+                    yield unresolved(doc.item_at((*path, "shared_with"), other), "成员单位", other, reg.units)
             if duty.role == "info" and not duty.info:
-                yield warning(doc.at("duties", i), "info-missing", "提供信息的职责没有写明提供哪些信息",
+                yield warning(duty.pos, "info-missing", "提供信息的职责没有写明提供哪些信息",
                               "加 info: [房产] 之类的列表。")
 
 
@@ -155,7 +158,7 @@ def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:
     ctx = Context(as_of)
     problems = list(loaded.problems)
     for check in _all_checks():
-        problems.extend(check(loaded.registry, ctx))
+        problems.extend(p for p in check(loaded.registry, ctx) if not p.secondary)
     seen: set[Problem] = set()
     unique = [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
     return sorted(unique, key=Problem.sort_key)
@@ -163,4 +166,7 @@ def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:
 
 def _all_checks() -> list[Check]:
     """Checks owned by feature modules are imported here so start-up stays light."""
-    return list(CHECKS)
+    from jiuzhu import assign, decisions, meetings, proposals, reorg, tasks
+
+    return (list(CHECKS) + list(tasks.CHECKS) + list(proposals.CHECKS) + list(meetings.CHECKS)
+            + list(decisions.CHECKS) + list(reorg.CHECKS) + list(assign.CHECKS))

@@ -28,17 +28,37 @@ def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
 
 
 def _guess_indent(text: str) -> tuple[int, int, int]:
-    """(mapping, sequence, offset) as written in `text`; our house style when nothing tells."""
-    from ruamel.yaml.util import load_yaml_guess_indent
+    """(mapping, sequence, offset) as written in `text`, for ruamel's `indent()`; our house style
+    (2, 4, 2) for what the text does not show. Each is the most common step seen from a `key:` line
+    to the block under it (ruamel's own guess reads only the first block and trips over comments)."""
+    from collections import Counter
 
-    try:
-        _, indent, block_seq_indent = load_yaml_guess_indent(text)
-    except Exception:  # an unparsable file is reported by the read path, not here
-        return 2, 4, 2
-    if indent is None:
-        return 2, 4, 2
-    offset = block_seq_indent if block_seq_indent is not None else 0
-    return indent, max(indent, offset + 2), offset
+    mappings: Counter[int] = Counter()
+    sequences: Counter[tuple[int, int]] = Counter()
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for cur, nxt in zip(lines, lines[1:], strict=False):
+        if not cur.split(" #", 1)[0].rstrip().endswith(":"):
+            continue
+        parent = _content_column(cur)
+        child = len(nxt) - len(nxt.lstrip(" "))
+        rest = nxt.lstrip(" ")
+        if rest.startswith("- "):
+            if child >= parent:
+                sequences[child - parent, _content_column(nxt) - parent] += 1
+        elif child > parent:
+            mappings[child - parent] += 1
+    mapping = mappings.most_common(1)[0][0] if mappings else 2
+    offset, sequence = sequences.most_common(1)[0][0] if sequences else (2, 4)
+    return mapping, sequence, offset
+
+
+def _content_column(line: str) -> int:
+    """Column (0-based) where the line's key or value starts, after indentation and any "- "."""
+    col = len(line) - len(line.lstrip(" "))
+    while line[col:col + 2] == "- ":
+        col += 2
+        col += len(line[col:]) - len(line[col:].lstrip(" "))
+    return col
 
 
 def load_rt(text: str) -> tuple[Any, Any]:
@@ -133,9 +153,11 @@ class Transaction:
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
         yaml, data = load_rt(text)
+        before = dump_rt(yaml, data)
         change(data)
         new = dump_rt(yaml, data)
-        self.staged[path] = (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8")
+        if new != before:  # a no-op change keeps the file's bytes, whatever ruamel would reformat
+            self.staged[path] = (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8")
         return path
 
     def commit(self) -> list[Path]:

@@ -4,6 +4,10 @@
 set -euo pipefail
 need=()
 command -v git >/dev/null || need+=(git)
+# documents (issue 6): HTML printed to PDF by headless Chromium, checked with pdftotext, CJK fonts
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+{ command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qi "Noto Serif CJK"; } || need+=(fonts-noto-cjk)
 exit_missing() { :; }
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -43,8 +43,24 @@ def load(allow_errors: bool = False) -> Registry:
 
 
 def _parser() -> Any:
-    """The parse function for the read path (the parse cache, when there is one, plugs in here)."""
-    return None
+    """The parse function for the read path: the parse cache (jiuzhu.cache), unless --no-cache."""
+    if STATE.no_cache:
+        return None
+    from jiuzhu.cache import ParseCache
+
+    return ParseCache(STATE.root)
+
+
+def check_registry(as_of: dt.date) -> list[Any]:
+    """`validate`'s problems on `as_of`; with the cache, the last ones while no file changed."""
+    from jiuzhu.loader import load as _load
+    from jiuzhu.validate import run
+
+    if STATE.no_cache or not STATE.root.is_dir():
+        return run(_load(STATE.root, parser=_parser()), as_of)
+    from jiuzhu.cache import cached
+
+    return cached(STATE.root, "validate", (as_of.isoformat(),), lambda c: run(_load(STATE.root, parser=c), as_of))  # type: ignore[no-any-return]
 
 
 def today() -> dt.date:

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from jiuzhu.problems import Problem
 
 
+def check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json")) -> None:
+    """Refuse an unknown --format as a usage error (exit 2) instead of silently printing a table."""
+    if fmt not in allowed:
+        choices = "、".join(allowed[:-1]) + f" 或 {allowed[-1]}"
+        raise typer.BadParameter(f"只能是 {choices}", param_hint="--format")
+
+
 def echo(text: str = "", err: bool = False) -> None:
     typer.echo(text, err=err)
 
@@ -77,7 +84,10 @@ def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def table(title: str | None, columns: Iterable[str | tuple[str, dict[str, Any]]], rows: Iterable[Sequence[Any]]) -> None:
+Column = str | tuple[str, dict[str, Any]]
+
+
+def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[Any]]) -> None:
     """A rich table sized for an 80-column terminal (wraps long cells instead of cutting)."""
     from rich.console import Console
     from rich.table import Table
@@ -85,7 +95,8 @@ def table(title: str | None, columns: Iterable[str | tuple[str, dict[str, Any]]]
     t = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for col in columns:
         name, opts = col if isinstance(col, tuple) else (col, {})
-        t.add_column(name, **({"overflow": "fold"} | opts))
+        kwargs: dict[str, Any] = {"overflow": "fold", **opts}
+        t.add_column(name, **kwargs)
     for row in rows:
         t.add_row(*["" if v is None else str(v) for v in row])
     Console(width=_width(), soft_wrap=False, highlight=False).print(t)
@@ -106,3 +117,16 @@ def created(fmt: str, ident: str, rel: str, message: str) -> None:
         echo(message)
         echo(f"  编号：{ident}")
         echo(f"  文件：{STATE.shown(rel)}")
+
+
+def initialized(fmt: str, directory: str, files: list[str]) -> None:
+    """What `init` prints: the new registry and its files, or {"id","path"} as JSON."""
+    import os
+
+    if fmt == "json":
+        print_json({"id": os.path.basename(os.path.normpath(directory)), "path": directory})
+        return
+    echo(f"已新建登记册：{directory}")
+    for rel in files:
+        echo(f"  {os.path.join(directory, rel)}")
+    echo(f"接着填写成员单位和职责，然后运行 jiuzhu --registry {directory} validate。")

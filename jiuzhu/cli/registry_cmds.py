@@ -2,37 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from jiuzhu.cli.apps import duties_app, units_app
 from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load
 
+if TYPE_CHECKING:
+    from jiuzhu.model import Registry
+
+UnitArg = typer.Argument(help="单位标识或名称")
+
 
 def register(app: typer.Typer) -> None:
     @app.command("validate")
     def validate(
-        fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：text、json 或 github（GitHub Actions 注释）")] = "text",
+        fmt: Annotated[str, typer.Option("--format", "-f",
+                                         help="输出格式：text、json 或 github（GitHub Actions 注释）")] = "text",
         strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
         as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期检查议事规则（默认今天）")] = None,
-        against: Annotated[Optional[str], typer.Option("--against", help="与该 git 版本比较，报告已印发纪要的改动")] = None,
+        against: Annotated[Optional[str], typer.Option("--against",
+                                                       help="与该 git 版本比较，报告已印发纪要的改动")] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存")] = False,
     ) -> None:
         """检查整个登记册：格式、引用、议事规则、个人信息。有错误时退出码为 1。"""
-        from jiuzhu.cli.output import print_problems
-        from jiuzhu.loader import load as _load
-        from jiuzhu.validate import run
+        from jiuzhu.cli.common import check_registry
+        from jiuzhu.cli.output import check_format, print_problems
 
-        if fmt not in ("text", "json", "github"):
-            raise typer.BadParameter("只能是 text、json 或 github", param_hint="--format")
+        check_format(fmt, ("text", "json", "github"))
         STATE.no_cache = no_cache
         day = as_of_or_today(as_of)
-        from jiuzhu.cli.common import _parser
-
-        problems = run(_load(STATE.root, parser=_parser()), day)
+        problems = check_registry(day)
         if against:
-            from jiuzhu.validate import check_against
+            from jiuzhu.semdiff import check_against
 
             problems += check_against(STATE.root, against, day)
         print_problems(problems, fmt)
@@ -49,34 +52,38 @@ def register(app: typer.Typer) -> None:
         """为另一个地方政府新建一个最小的、可通过检查的登记册。"""
         from pathlib import Path
 
-        from jiuzhu.cli.output import created
+        from jiuzhu.cli.output import check_format, initialized
         from jiuzhu.scaffold import init_registry
 
-        root = init_registry(Path(directory), name, jurisdiction)
-        created(fmt, root.name, str(root), f"已新建登记册：{root}（请接着填写成员单位和职责，然后运行 jiuzhu validate）")
+        check_format(fmt)
+        initialized(fmt, directory, init_registry(Path(directory), name, jurisdiction))
 
 
 @units_app.command("list")
 def units_list(fmt: Annotated[str, FormatOpt] = "table") -> None:
     """按成立文件中的顺序列出成员单位。"""
-    from jiuzhu.cli.output import print_json, table
+    from jiuzhu.cli.output import check_format, print_json, table
     from jiuzhu.queries import unit_rows
 
+    check_format(fmt)
     rows = unit_rows(load(allow_errors=True))
     if fmt == "json":
         print_json(rows)
         return
+    def name(r: dict[str, Any]) -> str:
+        return r["name"] + ("（办公室）" if r["office"] else "") + ("" if r["active"] else "（已撤销）")
+
     table(f"成员单位（{len(rows)} 个）", ["序号", "标识", "名称", "类别", "职责", "联络员"],
-          [(r["order"], r["id"], r["name"] + ("（办公室）" if r["office"] else "") + ("" if r["active"] else "（已撤销）"),
-            r["kind_name"], r["duties"], r["liaison"] or "未填") for r in rows])
+          [(r["order"], r["id"], name(r), r["kind_name"], r["duties"], r["liaison"] or "未填") for r in rows])
 
 
 @units_app.command("show")
-def units_show(unit: Annotated[str, typer.Argument(help="单位标识或名称")], fmt: Annotated[str, FormatOpt] = "table") -> None:
+def units_show(unit: Annotated[str, UnitArg], fmt: Annotated[str, FormatOpt] = "table") -> None:
     """显示一个成员单位：基本信息、联络员和全部职责。"""
-    from jiuzhu.cli.output import echo, print_json, table
+    from jiuzhu.cli.output import check_format, echo, print_json
     from jiuzhu.queries import KIND_NAMES, find_unit, unit_detail
 
+    check_format(fmt)
     reg = load(allow_errors=True)
     d = unit_detail(reg, find_unit(reg, unit))
     if fmt == "json":
@@ -85,11 +92,12 @@ def units_show(unit: Annotated[str, typer.Argument(help="单位标识或名称")
     echo(f"{d['name']}（{d['id']}）  {KIND_NAMES.get(d['kind'], d['kind'])}  成立文件第 {d['item'] or d['order']} 项"
          + ("  联席会议办公室所在单位" if d["office"] else "") + ("" if d["active"] else "  已撤销"))
     li = d["liaison"]
-    echo(f"联络员：{li['name'] or '未填写'}  电话：{li['phone'] or '未填写'}  审阅人：{'、'.join(d['reviewers']) or '未登记'}")
+    reviewers = "、".join(d["reviewers"]) or "未登记"
+    echo(f"联络员：{li['name'] or '未填写'}  电话：{li['phone'] or '未填写'}  审阅人：{reviewers}")
     _duty_table(d["duties"])
 
 
-def _duty_table(duties: list[dict]) -> None:  # type: ignore[type-arg]
+def _duty_table(duties: list[dict[str, Any]]) -> None:
     from jiuzhu.cli.output import table
 
     table(None, [("编号", {"no_wrap": True}), ("角色", {"no_wrap": True}), "职责", "领域"],
@@ -98,11 +106,12 @@ def _duty_table(duties: list[dict]) -> None:  # type: ignore[type-arg]
 
 
 @duties_app.command("show")
-def duties_show(unit: Annotated[str, typer.Argument(help="单位标识或名称")], fmt: Annotated[str, FormatOpt] = "table") -> None:
+def duties_show(unit: Annotated[str, UnitArg], fmt: Annotated[str, FormatOpt] = "table") -> None:
     """列出一个单位的全部职责，及其领域和角色。"""
-    from jiuzhu.cli.output import echo, print_json
+    from jiuzhu.cli.output import check_format, echo, print_json
     from jiuzhu.queries import duty_rows, find_unit
 
+    check_format(fmt)
     reg = load(allow_errors=True)
     u = find_unit(reg, unit)
     rows = duty_rows(reg, u)
@@ -119,14 +128,18 @@ def duties_matrix(
     fmt: Annotated[str, FormatOpt] = "table",
 ) -> None:
     """领域×单位职责矩阵：每个领域由谁牵头（●）、配合（○）、提供信息（◆）。"""
-    from jiuzhu.cli.output import print_json, table
+    from jiuzhu.cli.output import check_format, echo, print_json, table
     from jiuzhu.queries import duty_matrix, info_matrix, unit_names
 
+    check_format(fmt)
     reg = load(allow_errors=True)
     if info:
         rows = info_matrix(reg)
         if fmt == "json":
             print_json(rows)
+            return
+        if not rows:
+            echo("没有成员单位的职责写明为家庭经济状况核对提供哪些信息（职责的 role: info 和 info: [...]）。")
             return
         table("家庭经济状况核对：各单位提供的信息", ["单位", "提供的信息", "依据职责"],
               [(r["unit_name"], "、".join(r["info"]), r["duty"]) for r in rows])
@@ -135,15 +148,20 @@ def duties_matrix(
     if fmt == "json":
         print_json(rows)
         return
-    table("领域×单位职责矩阵（● 牵头 ○ 配合 ◆ 提供信息）", [("领域", {"no_wrap": True}), "● 牵头", "○ 配合", "◆ 提供信息"],
+    table("领域×单位职责矩阵（● 牵头 ○ 配合 ◆ 提供信息）",
+          [("领域", {"no_wrap": True}), "● 牵头", "○ 配合", "◆ 提供信息"],
           [(r["area_name"], _lead_names(reg, r), unit_names(reg, r["support"]), unit_names(reg, r["info"]))
            for r in rows])
 
 
-def _lead_names(reg, row) -> str:  # type: ignore[no-untyped-def]
+def _lead_names(reg: Registry, row: dict[str, Any]) -> str:
+    """Lead units of an area; when several lead, the one areas.yaml designates is marked."""
     from jiuzhu.queries import unit_names
 
-    names = unit_names(reg, row["lead"])
-    if row["designated_lead"] and len(row["lead"]) > 1:
-        names += f"（指定：{unit_names(reg, [row['designated_lead']])}）"
-    return names
+    chosen = row["designated_lead"]
+    if not chosen or len(row["lead"]) < 2:
+        return unit_names(reg, row["lead"])
+    names = [unit_names(reg, [u]) + ("（指定）" if u == chosen else "") for u in row["lead"]]
+    if chosen not in row["lead"]:
+        names.append(f"（指定：{unit_names(reg, [chosen])}）")
+    return "、".join(names)

@@ -1,0 +1,101 @@
+"""Lead accuracy and involved recall of `jiuzhu assign` over an evaluation file.
+
+    python bench/assign_eval.py [FILE] [--registry DIR] [--min-lead 1.0] [--min-recall 1.0] [-v]
+
+FILE (default ../shared/eval/assign-dev.yaml, relative to the repository root) is a YAML list of
+{text, lead: [accepted names], involved: [names]}; names are compared without a leading 县.
+A suggested lead is correct when it is in the accepted list; when the suggestion is a tie, every
+tied unit must be accepted. Involved recall: the share of `involved` names found among the lead,
+the tied units and the responsible units. Exits 1 below --min-lead or --min-recall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "eval" / "assign-dev.yaml"
+
+
+@dataclass
+class Result:
+    cases: int
+    lead_ok: int
+    involved: int
+    involved_found: int
+    misses: list[str]
+
+    @property
+    def lead_accuracy(self) -> float:
+        return self.lead_ok / self.cases if self.cases else 0.0
+
+    @property
+    def involved_recall(self) -> float:
+        return self.involved_found / self.involved if self.involved else 1.0
+
+
+def _bare(name: str) -> str:
+    return name.removeprefix("县")
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    from ruamel.yaml import YAML
+
+    with path.open(encoding="utf-8") as fh:
+        return list(YAML(typ="safe").load(fh) or [])
+
+
+def evaluate(registry: Path, cases: list[dict[str, Any]]) -> Result:
+    """Run `suggest` on every case and count correct leads and involved units found."""
+    from jiuzhu.assign import suggest
+    from jiuzhu.loader import load
+
+    reg = load(registry).registry
+    res = Result(len(cases), 0, 0, 0, [])
+    for case in cases:
+        s = suggest(reg, case["text"], case.get("areas") or ())
+        accepted = {_bare(n) for n in case.get("lead") or []}
+        leads = [c.name for c in ([s.lead] if s.lead else []) + s.tied]
+        ok = bool(leads) and all(_bare(n) in accepted for n in leads)
+        res.lead_ok += ok
+        named = {_bare(n) for n in leads} | {_bare(c.name) for c in s.responsible}
+        wanted = [_bare(n) for n in case.get("involved") or []]
+        missing = [n for n in wanted if n not in named]
+        res.involved += len(wanted)
+        res.involved_found += len(wanted) - len(missing)
+        if not ok or missing:
+            got = "、".join(leads) or "无"
+            res.misses.append(f"{case['text']}\n    牵头：{got}（应为 {'/'.join(sorted(accepted))}）"
+                              + (f"  缺少：{'、'.join(missing)}" if missing else ""))
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--registry", default=str(ROOT / "registry"))
+    ap.add_argument("--min-lead", type=float, default=1.0)
+    ap.add_argument("--min-recall", type=float, default=1.0)
+    ap.add_argument("-v", "--verbose", action="store_true", help="show every miss")
+    args = ap.parse_args(argv)
+    path = Path(args.file)
+    if not path.is_absolute() and not path.exists():
+        path = ROOT / path
+    if not path.is_file():
+        print(f"找不到评测文件：{path}", file=sys.stderr)
+        return 2
+    res = evaluate(Path(args.registry), load_cases(path))
+    print(f"{path.name}: {res.cases} 条  牵头单位准确率 {res.lead_accuracy:.1%} ({res.lead_ok}/{res.cases})  "
+          f"相关单位召回率 {res.involved_recall:.1%} ({res.involved_found}/{res.involved})")
+    for miss in res.misses if args.verbose or res.misses else []:
+        print("  ✗ " + miss)
+    ok = res.lead_accuracy >= args.min_lead and res.involved_recall >= args.min_recall
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

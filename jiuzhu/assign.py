@@ -1,0 +1,513 @@
+"""Suggest a decision's lead unit (牵头单位) and responsible units (责任单位) from the duties.
+
+Everything comes from the registry, so another county's registry works unchanged:
+
+1. Unit names written in the text ("由县民政局牵头，会同财政局…") are found by the registry's unit
+   names; the words around them say whether a unit leads (牵头/负责/由…) or helps (会同/配合…).
+2. Areas are recognised through their names and synonyms, longest match first.
+3. The text (unit names removed) is matched against every duty sentence with character bigrams and
+   trigrams scored by BM25: Chinese needs no segmenter for this, the duty sentences are short, and
+   a pure-Python index of a few hundred sentences builds in milliseconds.
+4. A duty's score mixes area overlap and text similarity, weighed by the unit's role in it: a duty
+   that says 负责/牵头 leads over one that says 配合, and an information provider leads only a
+   decision about its own information. An area's designated lead (areas.yaml `lead:`) breaks ties.
+5. Responsible units: every unit named with 会同/配合; units that support or provide information in
+   the recognised areas (providers only when the lead is not itself a provider speaking of its
+   own information); units whose other duties cover two of the areas or are worded closely; the
+   designated leads of the recognised areas. Strongest first up to a cap, then in
+   founding-document order.
+
+The index is built once per Registry object, so repeated calls (decision add, evaluation) are fast.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from jiuzhu.problems import Problem, warning
+
+if TYPE_CHECKING:
+    from jiuzhu.model import Duty, Registry
+    from jiuzhu.validate import Context
+
+# How much each role counts when choosing the lead (an information provider's weight rises with
+# how closely the text matches its duty).
+ROLE_WEIGHT = {"lead": 1.0, "support": 0.6, "info": 0.5}
+AREA_WEIGHT = 0.5
+TEXT_WEIGHT = 0.5
+# BM25 parameters (the usual ones).
+K1 = 1.2
+B = 0.75
+# Text evidence of a query whose grams weigh less than this (sum of IDF) counts proportionally
+# less: "做好低保工作" says little beyond its area.
+TEXT_EVIDENCE = 20.0
+# A duty whose text matches at least this well makes its unit responsible whatever its role.
+STRONG_TEXT = 0.5
+# A duty must score at least this to count at all; below it for every duty nothing matches.
+MIN_SCORE = 0.12
+# Scores within this distance of the best are a tie.
+TIE = 0.01
+# A unit named in the text without a role word gets this much extra when choosing the lead.
+MENTION_BONUS = 0.3
+# Responsible units found from the duties, strongest first (units named in the text and the areas'
+# designated leads come on top of these). Support and information duties in the decision's areas
+# always count; other duties count from this score on.
+MIN_RESPONSIBLE = 0.3
+MAX_RESPONSIBLE = 10
+
+# Words around a unit's name that give its part in the decision (ordinary Chinese minute wording).
+_LEAD_AFTER: tuple[str, ...] = ("牵头", "负责", "主责", "主抓", "会同", "联合", "为牵头单位", "作为牵头单位",
+                               "要", "应当", "应", "需")
+_HELP_AFTER: tuple[str, ...] = ("配合", "参与", "协助", "协同", "为责任单位", "作为责任单位")
+_HELP_BEFORE: tuple[str, ...] = ("会同", "配合", "协同", "联合", "协助", "商请", "支持", "督促", "与")
+_LEAD_BEFORE: tuple[str, ...] = ("由", "交由", "请")
+_JOINERS = "、和及与同跟,，"
+_GROUP_TAIL: tuple[str, ...] = ("等部门", "等单位", "等")
+# Administrative verbs and fillers every duty and minute uses: they say nothing about who does what.
+_FILLERS = re.compile("进一步|做好|加强|加大|落实|推进|推动|建立|健全|完善|开展|组织|提高|切实|积极|认真|有关|相关|"
+                      "工作|全县|全区|全市|依法|及时|不断|着力|大力|强化|深入|扎实|抓好|确保|努力|各项|方面|社会救助")
+_CLAUSE = re.compile(r"[，。；;,!！?？\n：:]")
+_RUN = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
+_UNIT_SUFFIXES = ("公司", "局", "委", "办", "部", "会")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit suggested as lead or responsible, with the duty that justifies it and why."""
+
+    unit: str
+    name: str
+    duty: str | None
+    duty_text: str | None
+    confidence: float
+    why: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What `suggest` proposes. `tied` lists other units equally good as lead (empty when the lead is
+    clear); `no_match` is true when no duty covers the text and the office's unit is proposed."""
+
+    areas: list[str]
+    lead: Candidate | None
+    tied: list[Candidate] = field(default_factory=list)
+    responsible: list[Candidate] = field(default_factory=list)
+    no_match: bool = False
+
+
+@dataclass
+class _Index:
+    """Everything `suggest` needs that depends only on the registry."""
+
+    terms: list[tuple[str, str]]          # (area name or synonym, area id), longest first
+    aliases: list[tuple[str, str]]        # (unit name or short form, unit id), longest first
+    duties: list[Duty]                    # duties of active units, founding-document order
+    grams: list[Counter[str]]
+    lengths: list[int]
+    df: Counter[str]
+    avgdl: float
+    designated: dict[str, str]            # area id -> designated lead unit
+
+    def idf(self, gram: str) -> float:
+        n = self.df.get(gram, 0)
+        return math.log(1 + (len(self.duties) - n + 0.5) / (n + 0.5))
+
+
+_CACHE: dict[int, tuple[weakref.ref[Registry], _Index]] = {}
+
+
+def _index(reg: Registry) -> _Index:
+    hit = _CACHE.get(id(reg))
+    if hit is not None and hit[0]() is reg:
+        return hit[1]
+    idx = _build(reg)
+    _CACHE[id(reg)] = (weakref.ref(reg), idx)
+    weakref.finalize(reg, _CACHE.pop, id(reg), None)
+    return idx
+
+
+def _grams(text: str) -> Counter[str]:
+    """Character bigrams and trigrams inside runs of letters (punctuation and fillers break a run)."""
+    out: Counter[str] = Counter()
+    for run in _RUN.findall(_FILLERS.sub(" ", text)):
+        for n in (2, 3):
+            out.update(run[i:i + n] for i in range(len(run) - n + 1))
+    return out
+
+
+def _short_names(reg: Registry, name: str) -> list[str]:
+    """A unit's name as minutes write it: full, without the jurisdiction or 县/区/市 prefix, and
+    the 'X部门' form (民政局 -> 民政部门)."""
+    forms = [name]
+    prefixes = [p for p in ((reg.system.jurisdiction if reg.system else ""), "县", "区", "市", "旗") if p]
+    for p in prefixes:
+        if name.startswith(p) and len(name) - len(p) >= 2:
+            forms.append(name[len(p):])
+    for form in list(forms[1:] or forms):
+        for suffix in _UNIT_SUFFIXES:
+            if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+                forms.append(form[: -len(suffix)] + "部门")
+                break
+    return list(dict.fromkeys(forms))
+
+
+def _build(reg: Registry) -> _Index:
+    terms = [(a.name, a.id) for a in reg.areas.values()]
+    terms += [(s, a.id) for a in reg.areas.values() for s in a.synonyms]
+    aliases = [(form, u.id) for u in reg.active_units() for form in _short_names(reg, u.name)]
+    duties = [d for u in reg.active_units() for d in u.duties]
+    grams = [_grams(d.text) for d in duties]
+    lengths = [sum(g.values()) for g in grams]
+    df: Counter[str] = Counter()
+    for g in grams:
+        df.update(g.keys())
+    return _Index(
+        terms=sorted(set(terms), key=lambda t: (-len(t[0]), t[0])),
+        aliases=sorted(set(aliases), key=lambda t: (-len(t[0]), t[0])),
+        duties=duties, grams=grams, lengths=lengths, df=df,
+        avgdl=(sum(lengths) / len(lengths)) if lengths else 1.0,
+        designated={a.id: a.lead for a in reg.areas.values() if a.lead},
+    )
+
+
+def resolve_area(reg: Registry, ref: str) -> str:
+    """An area by id, name or synonym; refused with the nearest area when unknown."""
+    from jiuzhu.errors import InputRefused
+    from jiuzhu.problems import nearest
+
+    if ref in reg.areas:
+        return ref
+    for area in reg.areas.values():
+        if ref == area.name or ref in area.synonyms:
+            return area.id
+    words = {w: a.id for a in reg.areas.values() for w in (*a.synonyms, a.name, a.id)}
+    near = nearest(ref, list(words))
+    hint = (f"你是不是想写“{words[near]}”（{reg.areas[words[near]].name}）？" if near
+            else "领域写标识、名称或同义词，见 areas.yaml 或 jiuzhu duties matrix。")
+    raise InputRefused(f"没有领域“{ref}”", hint)
+
+
+def _take(text: str, taken: list[bool], start: int, end: int) -> bool:
+    if any(taken[start:end]):
+        return False
+    taken[start:end] = [True] * (end - start)
+    return True
+
+
+def _find(text: str, words: list[tuple[str, str]], taken: list[bool]) -> list[tuple[int, int, str]]:
+    """Occurrences of `words` (longest first), never overlapping one already taken."""
+    found = []
+    for word, ident in words:
+        start = text.find(word)
+        while start != -1:
+            if _take(text, taken, start, start + len(word)):
+                found.append((start, start + len(word), ident))
+            start = text.find(word, start + 1)
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    unit: str
+    part: str        # lead | help | named
+    quote: str       # the words of the text that say so
+
+
+def _mentions(text: str, idx: _Index, taken: list[bool]) -> list[_Mention]:
+    """Units named in the text and their part, read from the words around the name."""
+    found = _find(text, idx.aliases, taken)
+    out: list[_Mention] = []
+    i = 0
+    while i < len(found):
+        group = [found[i]]
+        while i + 1 < len(found) and _joined(text, group[-1][1], found[i + 1][0]):
+            i += 1
+            group.append(found[i])
+        i += 1
+        start, end = group[0][0], group[-1][1]
+        part, q_start, q_end = _part(text, start, end, taken)
+        for _s, _e, unit in group:
+            if all(m.unit != unit for m in out):
+                out.append(_Mention(unit, part, text[q_start:q_end]))
+    return out
+
+
+def _part(text: str, start: int, end: int, taken: list[bool]) -> tuple[str, int, int]:
+    """lead / help / named for the names at text[start:end], and the span of words that says so."""
+    clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    clause = _CLAUSE.search(text, end)
+    after = text[end: clause.start() if clause else len(text)]
+    tail = next((t for t in _GROUP_TAIL if after.startswith(t)), "")
+    after = after[len(tail):]
+    before = text[clause_start:start]
+    for words, kind in ((_LEAD_AFTER, "lead"), (_HELP_AFTER, "help")):
+        hit = next((w for w in words if after.startswith(w)), None)
+        if hit:
+            pos = end + len(tail)
+            _take(text, taken, pos, pos + len(hit))
+            return kind, start, pos + len(hit)
+    for words, kind in ((_HELP_BEFORE, "help"), (_LEAD_BEFORE, "lead")):
+        hit = next((w for w in words if before.endswith(w)), None)
+        if hit:
+            _take(text, taken, start - len(hit), start)
+            return kind, start - len(hit), end
+    return "named", start, end
+
+
+def _joined(text: str, end: int, next_start: int) -> bool:
+    gap = text[end:next_start]
+    return len(gap) <= 1 and all(c in _JOINERS for c in gap)
+
+
+def _recognise(text: str, idx: _Index, taken: list[bool]) -> list[str]:
+    """Area ids named in the text, in order of first appearance."""
+    return list(dict.fromkeys(area for _s, _e, area in _find(text, idx.terms, taken)))
+
+
+def _masked(text: str, taken: list[bool]) -> str:
+    """The text with unit names and role words blanked out, for matching against duties."""
+    return "".join(" " if t else c for c, t in zip(text, taken, strict=True))
+
+
+def _similarity(idx: _Index, text: str) -> list[float]:
+    """BM25 of the text against every duty, divided by the most a duty could score (0..1), and
+    scaled down for texts too short to say much."""
+    query = [g for g in _grams(text) if g in idx.df]
+    norm = sum(idx.idf(g) for g in query)
+    if not norm:
+        return [0.0] * len(idx.duties)
+    evidence = min(1.0, norm / TEXT_EVIDENCE)
+    out = []
+    for grams, dl in zip(idx.grams, idx.lengths, strict=True):
+        score = 0.0
+        for g in query:
+            tf = grams.get(g, 0)
+            if tf:
+                score += idx.idf(g) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / idx.avgdl))
+        out.append(evidence * min(1.0, score / norm))
+    return out
+
+
+@dataclass
+class _Scored:
+    duty: Duty
+    area: float        # share of the decision's areas the duty covers (less for broad duties)
+    overlap: int       # how many of the decision's areas the duty covers
+    text: float        # text similarity 0..1
+    own_info: bool     # the text is about the information this duty provides, and no one else's
+
+    @property
+    def raw(self) -> float:
+        return AREA_WEIGHT * self.area + TEXT_WEIGHT * self.text
+
+    @property
+    def lead(self) -> float:
+        weight = ROLE_WEIGHT.get(self.duty.role, 0.5)
+        if self.duty.role == "info":
+            # a provider leads a decision about its own information, not a verification decision
+            weight = 1.0 if self.own_info else weight + (1 - weight) * self.text
+        return self.raw * weight
+
+    def engaged(self, informs: bool) -> bool:
+        """Whether the duty engages its unit in the decision's areas: it supports there or, when
+        `informs`, provides information there."""
+        return self.overlap > 0 and (self.duty.role == "support" or (informs and self.duty.role == "info"))
+
+    def close(self) -> bool:
+        """Whether a duty of any role is close enough to make its unit responsible."""
+        return self.overlap >= 2 or self.text >= STRONG_TEXT
+
+
+def _score(idx: _Index, areas: list[str], text: str) -> list[_Scored]:
+    wanted = set(areas)
+    sims = _similarity(idx, text)
+    # providers whose information (duty `info`, e.g. 房产) the text names
+    providers = {d.unit for d in idx.duties if any(item in text for item in d.info)}
+    out = []
+    for duty, sim in zip(idx.duties, sims, strict=True):
+        overlap = len(wanted.intersection(duty.areas))
+        area = overlap / len(wanted) * (0.5 + 0.5 * overlap / len(duty.areas)) if overlap else 0.0
+        own = bool(providers) and duty.unit in providers and providers <= {duty.unit, *duty.shared_with}
+        out.append(_Scored(duty, area, overlap, sim, own))
+    return out
+
+
+def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
+    """Suggest the lead and responsible units for a decision text, each with the duty behind it.
+
+    `areas` are area ids (or names/synonyms) the user gives on top of those recognised in the
+    text; an unknown one is refused with the nearest area.
+    """
+    if not text.strip():
+        from jiuzhu.errors import InputRefused
+
+        raise InputRefused("议定事项的文字为空", "写出议定事项的内容，例如：完善低保标准动态调整机制。")
+    idx = _index(reg)
+    given = [resolve_area(reg, a) for a in areas]
+    taken = [False] * len(text)
+    mentions = _mentions(text, idx, taken)
+    masked = _masked(text, taken)
+    found = list(dict.fromkeys([*given, *_recognise(text, idx, list(taken))]))
+    scored = _score(idx, found, masked)
+    by_unit: dict[str, list[_Scored]] = {}
+    for s in scored:
+        by_unit.setdefault(s.duty.unit, []).append(s)
+
+    lead_ids, tied_ids = _choose_lead(idx, found, by_unit, mentions)
+    if not lead_ids:
+        return _no_match(reg, found, text)
+    lead = _candidate(reg, idx, found, lead_ids[0], by_unit, mentions, lead=True)
+    tied = [_candidate(reg, idx, found, u, by_unit, mentions, lead=True) for u in tied_ids]
+    chosen = {lead_ids[0], *tied_ids}
+    # a decision about one provider's own information does not call on all the other providers
+    informs = not any(s.duty.id == lead.duty and s.duty.role == "info" for s in scored)
+    responsible = [_candidate(reg, idx, found, u, by_unit, mentions, lead=False)
+                   for u in _choose_responsible(reg, idx, found, by_unit, mentions, chosen, informs)]
+    return Suggestion(found, lead, tied, responsible, False)
+
+
+def _best(items: Iterable[_Scored], key: str) -> _Scored | None:
+    return max(items, key=lambda s: (getattr(s, key), s.text), default=None)
+
+
+def _lead_score(idx: _Index, areas: list[str], unit: str, items: list[_Scored]) -> float:
+    best = max((s.lead for s in items), default=0.0)
+    mine = [a for a in areas if idx.designated.get(a) == unit]
+    if mine and any(set(s.duty.areas).intersection(mine) for s in items):
+        # the designated lead of an area counts as covering it fully, however broad its duty
+        best = max(best, AREA_WEIGHT * len(mine) / len(areas) + TEXT_WEIGHT * max(s.text for s in items))
+    return best
+
+
+def _choose_lead(idx: _Index, areas: list[str], by_unit: dict[str, list[_Scored]],
+                 mentions: list[_Mention]) -> tuple[list[str], list[str]]:
+    """The lead unit first, then the units tied with it."""
+    leads = [m.unit for m in mentions if m.part == "lead"]
+    if leads:
+        return leads, leads[1:]
+    helpers = {m.unit for m in mentions if m.part == "help"}
+    named = [m.unit for m in mentions if m.part == "named"]
+    scores = {u: _lead_score(idx, areas, u, items) + (MENTION_BONUS if u in named else 0.0)
+              for u, items in by_unit.items() if u not in helpers}
+    top = max(scores.values(), default=0.0)
+    if top < MIN_SCORE:
+        return [], []
+    near = sorted((u for u in scores if scores[u] >= top - TIE), key=lambda u: -scores[u])
+    if len(near) > 1:
+        designated = [idx.designated[a] for a in areas if idx.designated.get(a) in near]
+        if designated:
+            first = designated[0]
+            sharing = {x for s in by_unit[first] for x in s.duty.shared_with}
+            near = [first, *[u for u in near if u != first and u in sharing]]
+    return near, near[1:]
+
+
+def _choose_responsible(reg: Registry, idx: _Index, areas: list[str], by_unit: dict[str, list[_Scored]],
+                        mentions: list[_Mention], chosen: set[str], informs: bool) -> list[str]:
+    named = [m.unit for m in mentions if m.unit not in chosen]
+    scores = {}
+    for unit, items in by_unit.items():
+        if unit in chosen or unit in named:
+            continue
+        engaged = [s.raw for s in items if s.engaged(informs)]
+        close = [s.raw for s in items if s.close() and s.raw >= MIN_RESPONSIBLE]
+        if engaged or close:
+            scores[unit] = max(engaged + close)
+    picked = sorted(scores, key=lambda u: -scores[u])[:MAX_RESPONSIBLE]
+    picked += [idx.designated[a] for a in areas
+               if idx.designated.get(a) in by_unit and idx.designated[a] not in chosen | set(named)
+               and any(a in s.duty.areas for s in by_unit[idx.designated[a]])]
+    order = {u: i for i, u in enumerate(reg.units)}
+    return named + sorted(set(picked), key=lambda u: order.get(u, len(order)))
+
+
+def _candidate(reg: Registry, idx: _Index, areas: list[str], unit: str, by_unit: dict[str, list[_Scored]],
+               mentions: list[_Mention], lead: bool) -> Candidate:
+    """The unit with its best duty and the reason, in Chinese."""
+    from jiuzhu.queries import ROLE_NAMES
+
+    items = by_unit.get(unit, [])
+    key = "lead" if lead else "raw"
+    best = _best((s for s in items if s.raw > 0), key)
+    reasons = []
+    mention = next((m for m in mentions if m.unit == unit), None)
+    if mention is not None:
+        part = {"lead": "写明由其牵头", "help": "写明由其配合", "named": "点名该单位"}[mention.part]
+        reasons.append(f"议定事项{part}（“{mention.quote}”）")
+    mine = [reg.areas[a].name for a in areas if idx.designated.get(a) == unit]
+    if mine:
+        reasons.append(f"领域“{'、'.join(mine)}”的指定牵头单位")
+    if best is not None:
+        common = [reg.areas[a].name for a in best.duty.areas if a in areas and a in reg.areas]
+        where = f"领域：{'、'.join(common)}" if common else "文字相近"
+        role = ROLE_NAMES.get(best.duty.role, best.duty.role)
+        reasons.append(f"职责 {best.duty.id}：{best.duty.text}（{role}，{where}）")
+    if mention is not None:
+        confidence = 1.0 if mention.part != "named" else max(0.9, getattr(best, key, 0.0))
+    else:
+        confidence = _lead_score(idx, areas, unit, items) if lead else (best.raw if best else 0.0)
+    return Candidate(unit, _name(reg, unit), best.duty.id if best else None, best.duty.text if best else None,
+                     round(min(1.0, confidence), 2), "；".join(reasons) or "没有相关职责")
+
+
+def _name(reg: Registry, unit: str) -> str:
+    return reg.units[unit].name if unit in reg.units else unit
+
+
+def _no_match(reg: Registry, areas: list[str], text: str) -> Suggestion:
+    """No duty covers the text: the office (the unit it lives in) is proposed as lead."""
+    office = reg.system.office.unit if reg.system else ""
+    if not office:
+        return Suggestion(areas, None, [], [], True)
+    why = f"没有成员单位的职责涵盖“{text}”，建议由联席会议办公室所在单位{_name(reg, office)}牵头并提请会议明确"
+    return Suggestion(areas, Candidate(office, _name(reg, office), None, None, 0.0, why), [], [], True)
+
+
+def suggestion_dict(s: Suggestion) -> dict[str, Any]:
+    """The porcelain JSON of `jiuzhu assign` (shape fixed in DESIGN.md, extra keys allowed)."""
+
+    def one(c: Candidate) -> dict[str, Any]:
+        return {"id": c.unit, "name": c.name, "why": c.why, "duty": c.duty, "duty_text": c.duty_text,
+                "confidence": c.confidence}
+
+    return {"areas": list(s.areas), "lead": one(s.lead) if s.lead else None,
+            "responsible": [one(c) for c in s.responsible], "tied": [one(c) for c in s.tied],
+            "no_match": s.no_match}
+
+
+def check_decision_leads(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """Warn when a decision's lead has no duty in any of the decision's areas; name who has one."""
+    for d in reg.decisions.values():
+        areas = [a for a in d.areas if a in reg.areas]
+        unit = reg.units.get(d.lead)
+        if not areas or unit is None or any(set(x.areas).intersection(areas) for x in unit.duties):
+            continue
+        holders = _holders(reg, areas)
+        names = "、".join(f"{_name(reg, u)}（{duty}）" for u, duty in holders[:3])
+        area_names = "、".join(reg.areas[a].name for a in areas)
+        hint = (f"职责涉及该领域的有：{names}；可改由其牵头，或核对议定事项的 areas。" if holders
+                else "没有成员单位的职责涉及该领域，请核对 areas。")
+        yield warning(d.pos, "lead-off-duty",
+                      f"议定事项 {d.id} 的牵头单位{unit.name}没有涉及领域“{area_names}”的职责", hint)
+
+
+def _holders(reg: Registry, areas: list[str]) -> list[tuple[str, str]]:
+    """Units with a duty in the areas: designated leads first, then lead duties, then others."""
+    rank = {"lead": 0, "support": 1, "info": 2}
+    found: dict[str, tuple[int, str]] = {}
+    for unit in reg.active_units():
+        for duty in unit.duties:
+            if set(duty.areas).intersection(areas):
+                r = -1 if any(reg.areas[a].lead == unit.id for a in areas) else rank.get(duty.role, 3)
+                if unit.id not in found or r < found[unit.id][0]:
+                    found[unit.id] = (r, duty.id)
+    return [(u, duty) for u, (_r, duty) in sorted(found.items(), key=lambda kv: kv[1][0])]
+
+
+CHECKS = [check_decision_leads]

@@ -1,0 +1,92 @@
+"""Document commands: minutes render, meeting notice, briefing render, report progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from jiuzhu.cli.apps import briefing_app, meeting_app, minutes_app, report_app
+from jiuzhu.cli.common import as_of_or_today, load, parse_date
+
+DocFormat = Annotated[str, typer.Option(
+    "--format", "-f", help="输出格式：md（默认，可直接显示）、html（按 GB/T 9704 排版，可打印）或 docx（Word/WPS）")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件；html 和 docx 必须指定")]
+Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")]
+
+
+def _emit(kind: str, fmt: str, output: Path | None, force: bool, context: Callable[[Any], dict[str, Any]],
+          after: Callable[[Any, dict[str, Any]], Any] | None = None) -> None:
+    """Render one document and print it (md without -o) or write it; `after` stages registry
+    changes written only once the document is."""
+    from jiuzhu.cli.output import echo
+    from jiuzhu.render import KINDS, check_target, render, save
+
+    check_target(fmt, output, force)
+    reg = load()
+    ctx = context(reg)
+    data = render(reg, kind, fmt, ctx)
+    txn = after(reg, ctx) if after else None
+    if output is None:
+        echo(data.decode("utf-8").rstrip("\n"))
+    else:
+        save(output, data, force)
+        echo(f"已生成{KINDS[kind]}：{output}")
+    if txn is not None:
+        txn.commit()
+
+
+@minutes_app.command("render")
+def minutes_render(meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = "md",
+                   output: Output = None, force: Force = False) -> None:
+    """生成会议纪要：已印发的带文号，未印发的是标明“征求意见稿”的草稿。"""
+    from jiuzhu.render import minutes_context
+
+    _emit("minutes", fmt, output, force, lambda reg: minutes_context(reg, meeting))
+
+
+@meeting_app.command("notice")
+def meeting_notice(
+    meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = "md", output: Output = None,
+    force: Force = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="通知落款日期（默认今天）")] = None,
+) -> None:
+    """生成会议通知：时间、地点、参会人员、议程（议题及提出单位）和会议要求。"""
+    from jiuzhu.render import notice_context
+
+    day = parse_date(date, "--date") or as_of_or_today(None)
+    _emit("notice", fmt, output, force, lambda reg: notice_context(reg, meeting, day))
+
+
+@briefing_app.command("render")
+def briefing_render(
+    start: Annotated[Optional[str], typer.Option(
+        "--from", help="简报期间起始日（默认上一期结束的次日，或当年1月1日）")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="简报期间结束日（默认今天）")] = None,
+    fmt: DocFormat = "md", output: Output = None, force: Force = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="简报日期（默认今天）")] = None,
+    issue: Annotated[bool, typer.Option(
+        "--issue", help="登记本期期号（写入 system.yaml 的 briefings.issued）")] = False,
+) -> None:
+    """生成工作简报：期间内的会议、议定事项和进展；不加 --issue 时只预览下一期期号。"""
+    from jiuzhu.render import briefing_context, stage_briefing
+
+    day = parse_date(date, "--date") or as_of_or_today(None)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    _emit("briefing", fmt, output, force, lambda reg: briefing_context(reg, first, last, day),
+          (lambda reg, ctx: stage_briefing(reg, ctx["briefing"])) if issue else None)
+
+
+@report_app.command("progress")
+def report_progress(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="统计截止日期（默认今天）")] = None,
+    fmt: DocFormat = "md", output: Output = None, force: Force = False,
+    number: Annotated[Optional[int], typer.Option("--number", min=1, help="期号（默认为截止日期所在月份）")] = None,
+) -> None:
+    """生成议定事项进展情况通报：总体情况、滞后事项（按单位）、工作要求和任务清单附件。"""
+    from jiuzhu.render import progress_context
+
+    day = as_of_or_today(as_of)
+    _emit("progress", fmt, output, force, lambda reg: progress_context(reg, day, number))

@@ -1,0 +1,205 @@
+"""Decisions (议定事项) of a joint meeting: one lead unit, its responsible units, and a deadline —
+a date, or N working days from the meeting on China's official calendar (`jiuzhu.workdays`), stored
+with how it was computed. Lead and responsible units left out are suggested by `jiuzhu.assign` from
+the units' duties; explicit options always win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jiuzhu.errors import InputRefused
+from jiuzhu.meetings import find_meeting, refuse_if_issued, refuse_if_liaison
+from jiuzhu.model import Decision, Meeting, Registry
+from jiuzhu.problems import Problem, error
+from jiuzhu.proposals import active_unit, find_proposal, flow, require_text
+
+if TYPE_CHECKING:
+    from jiuzhu.validate import Context
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    """What `decision add` was given (unit and area references as the user wrote them)."""
+
+    meeting: str
+    text: str
+    areas: tuple[str, ...] = ()
+    lead: str | None = None
+    responsible: tuple[str, ...] | None = None
+    due: dt.date | None = None
+    due_workdays: int | None = None
+    ongoing: bool = False
+    proposal: str | None = None
+
+
+@dataclass(frozen=True)
+class Added:
+    id: str
+    path: str
+    lead: str
+    responsible: tuple[str, ...]
+    due: dt.date | None
+    due_rule: dict[str, Any] | None
+    areas: tuple[str, ...]
+    notes: tuple[str, ...] = ()            # how lead/responsible were chosen, to show the user
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def add_decision(reg: Registry, new: NewDecision) -> Added:
+    """Check everything, then append the decision to its meeting's file."""
+    from jiuzhu.writer import Transaction, to_commented
+
+    m = find_meeting(reg, new.meeting)
+    refuse_if_liaison(m, "添加议定事项")
+    refuse_if_issued(m)
+    text = require_text(new.text, "--text", "写明议定的事项，例如 --text 12月底前完成低保标准调整测算。")
+    due, due_rule, warnings = _deadline(reg, m, new)
+    lead, responsible, areas, notes, how = _assignment(reg, text, new)
+    proposal = None
+    if new.proposal is not None:
+        proposal = find_proposal(reg, new.proposal).id
+        if proposal not in m.agenda:
+            raise InputRefused(f"议题“{proposal}”不在该会议的议程中",
+                               "议定事项只能来自本次会议的议题；议程：" + ("、".join(m.agenda) or "（空）") + "。")
+    ident = _next_id(reg, m)
+    entry = to_commented({k: v for k, v in {
+        "id": ident, "text": text, "areas": list(areas), "lead": lead, "responsible": list(responsible),
+        "due": due, "ongoing": True if new.ongoing else None, "due_rule": None, "proposal": proposal,
+        "assigned": how[0], "why": how[1]}.items() if v is not None})
+    if due_rule:
+        entry.insert(list(entry).index("due") + 1, "due_rule", flow(due_rule))
+
+    def change(data: Any) -> None:
+        if not data.get("decisions"):
+            data["decisions"] = to_commented([])
+            data["decisions"].fa.set_block_style()
+        data["decisions"].append(entry)
+
+    tx = Transaction(Path(reg.root))
+    tx.edit(m.file, change)
+    tx.commit()
+    return Added(ident, m.file, lead, responsible, due, due_rule, areas, notes, warnings)
+
+
+def _next_id(reg: Registry, m: Meeting) -> str:
+    n = len(m.decisions) + 1
+    while f"{m.id}-{n}" in reg.decisions:
+        n += 1
+    return f"{m.id}-{n}"
+
+
+Deadline = tuple[dt.date | None, dict[str, Any] | None, tuple[str, ...]]
+
+
+def _deadline(reg: Registry, m: Meeting, new: NewDecision) -> Deadline:
+    """(due, due_rule, calendar warnings)."""
+    if new.due is not None and new.due_workdays is not None:
+        raise InputRefused("--due 和 --due-workdays 只能用一个",
+                           "要么给出日期（--due 2026-12-31），要么给出工作日数（--due-workdays 15）。")
+    if new.ongoing:
+        if new.due is not None or new.due_workdays is not None:
+            raise InputRefused("长期坚持（--ongoing）的事项没有完成时限",
+                               "去掉 --due / --due-workdays，或去掉 --ongoing。")
+        return None, None, ()
+    if new.due is None and new.due_workdays is None:
+        raise InputRefused("没有完成时限",
+                           "用 --due YYYY-MM-DD 或 --due-workdays N 给出时限；长期坚持的事项用 --ongoing。")
+    if new.due_workdays is not None:
+        if new.due_workdays < 1:
+            raise InputRefused(f"--due-workdays 的值 {new.due_workdays} 不可用",
+                               "工作日数应为正整数，从会议日期的下一个工作日算起。")
+        from jiuzhu.workdays import Calendar
+
+        counted = Calendar.of(reg).add_workdays(m.date, new.due_workdays)
+        rule = {"workdays": new.due_workdays, "from": m.date, "source": counted.source}
+        return counted.date, rule, tuple(counted.warnings)
+    assert new.due is not None
+    if new.due < m.date:
+        raise InputRefused(f"完成时限 {new.due} 早于会议日期 {m.date}", "完成时限不能早于作出决定的会议。")
+    return new.due, None, ()
+
+
+def _assignment(reg: Registry, text: str, new: NewDecision
+                ) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, str | None]]:
+    """(lead, responsible, areas, notes for the user, (assigned, why)). Explicit options win; what is
+    missing comes from the assignment engine, and the user is told what was chosen and why."""
+    from jiuzhu.assign import resolve_area, suggest
+
+    lead = active_unit(reg, new.lead) if new.lead is not None else None
+    responsible = (None if new.responsible is None
+                   else tuple(dict.fromkeys(active_unit(reg, u) for u in new.responsible)))
+    areas = tuple(dict.fromkeys(resolve_area(reg, a) for a in new.areas))
+    notes: list[str] = []
+    how: tuple[str, str | None] = ("manual", None)
+    if lead is None or responsible is None or not areas:
+        s = suggest(reg, text, areas)
+        areas = tuple(s.areas)
+        if lead is None:
+            if s.tied:
+                both = "、".join(f"{c.name}（{c.unit}）" for c in (s.lead, *s.tied) if c is not None)
+                raise InputRefused(f"无法确定牵头单位：{both}同样适合牵头",
+                                   "用 --lead 指定其中一个（每个议定事项只有一个牵头单位）。")
+            if s.lead is None:
+                raise InputRefused("没有找到合适的牵头单位", "用 --lead 指定牵头单位。")
+            lead = s.lead.unit
+            if getattr(s, "no_match", False):
+                notes.append(f"没有成员单位的职责与该事项对应，按规定由办公室所在单位{s.lead.name}牵头：{s.lead.why}")
+            else:
+                notes.append(f"建议牵头单位：{s.lead.name}（{s.lead.why}）")
+            how = ("suggested", s.lead.why)
+        if responsible is None:
+            responsible = tuple(c.unit for c in s.responsible if c.unit != lead)
+            for c in s.responsible:
+                if c.unit != lead:
+                    notes.append(f"建议责任单位：{c.name}（{c.why}）")
+            how = ("suggested", how[1])
+    if lead in responsible:
+        raise InputRefused(f"牵头单位{reg.units[lead].name}不能同时是责任单位",
+                           "从 --responsible 中去掉牵头单位；每个议定事项只有一个牵头单位，其余为责任单位。")
+    return lead, responsible, areas, tuple(notes), how
+
+
+# --- validate ---------------------------------------------------------------------------------------
+
+def check_decisions(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """Every decision: one lead (not also responsible), member units, a deadline not before the
+    meeting (or ongoing), known areas and source proposal; only joint meetings decide."""
+    for m in reg.meetings.values():
+        doc = reg.files[m.file]
+        for d in m.decisions:
+            yield from _check_decision(reg, m, d, doc)
+
+
+def _check_decision(reg: Registry, m: Meeting, d: Decision, doc: Any) -> Iterator[Problem]:
+    from jiuzhu.validate import unresolved
+
+    path = doc.path_of(d.pos)
+    if not m.is_joint:
+        yield error(d.pos, "liaison-decision", "联络员会议不作议定事项", "议定事项由联席会议（例会或临时会议）作出。")
+    if d.lead not in reg.units:
+        yield unresolved(doc.at(*path, "lead"), "牵头单位", d.lead, reg.units)
+    for u in d.responsible:
+        if u not in reg.units:
+            yield unresolved(doc.item_at((*path, "responsible"), u), "责任单位", u, reg.units)
+    if d.lead in d.responsible:
+        yield error(doc.item_at((*path, "responsible"), d.lead), "lead-also-responsible",
+                    f"牵头单位“{d.lead}”同时列为责任单位", "从 responsible 中删去牵头单位：每个事项只有一个牵头单位。")
+    for a in d.areas:
+        if a not in reg.areas:
+            yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
+    if d.due is not None and d.due < m.date:
+        yield error(doc.at(*path, "due"), "due-before-meeting", f"完成时限 {d.due} 早于会议日期 {m.date}",
+                    "改为会议日期之后的日期。")
+    if d.due is None and not d.ongoing:
+        yield error(d.pos, "no-deadline", f"议定事项“{d.id}”没有完成时限",
+                    "加 due: YYYY-MM-DD，长期坚持的事项写 ongoing: true。")
+    if d.proposal is not None and d.proposal not in reg.proposals:
+        yield unresolved(doc.at(*path, "proposal"), "来源议题", d.proposal, reg.proposals)
+
+
+CHECKS = [check_decisions]

@@ -1,0 +1,342 @@
+"""Word output: the block list a `*.docx.j2` template renders, laid out with real Word styles.
+
+python-docx writes the styles itself (GB/T 9704 page, 仿宋_GB2312 16 pt body with the East-Asian
+font set, exact 28.95 pt line pitch, two-character first-line indent, 小标宋 title, 黑体/楷体
+headings, red mark and rules, `— PAGE —` footer), so no binary template ships with jiuzhu and the
+office can restyle the result in Word or WPS.
+
+The block list is one block a line: a keyword, a space, then fields separated by ` | `. Rendered
+values cannot break it (the docx environment turns their newlines into spaces and `|` into `｜`).
+
+    tag TEXT               黑体, not indented (征求意见稿, 附件)
+    mark SIZE | TEXT       red 小标宋 mark, SIZE in pt       number TEXT    centred 发文字号
+    split LEFT | RIGHT     left and right on one line        rule red|red-thick|black|black-thick
+    title TEXT             2号小标宋, centred                 subtitle TEXT  楷体, centred
+    p TEXT                 body, first line indented          pn TEXT        body, not indented
+    h1 TEXT / h2 TEXT      黑体 / 楷体 headings                numbered NUM | TEXT   黑体 number, body text
+    label LABEL | TEXT     黑体 label, lines aligned after it right TEXT      right-aligned, 4 chars in
+    imprint TEXT           版记 line (4号)                    imprint-split LEFT | RIGHT
+    blank                  empty line                         pagebreak
+    table W1,W2,...        table, column widths in mm         th A | B ...   header row   tr A | B ... row
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from jiuzhu.errors import InputRefused
+
+FANGSONG = "仿宋_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+SONGTI = "宋体"
+RED = "FF0000"
+BODY_PT = 16.0  # 3号
+TITLE_PT = 22.0  # 2号
+IMPRINT_PT = 14.0  # 4号
+TABLE_PT = 10.5  # 五号
+LINE_PT = 28.95  # 22 lines in the 225 mm text block
+TEXT_MM = 156
+
+KEYWORDS = ("tag", "mark", "number", "split", "rule", "title", "subtitle", "p", "pn", "h1", "h2", "numbered",
+            "label", "right", "imprint", "imprint-split", "blank", "pagebreak", "table", "th", "tr")
+
+
+def build(blocks: str, template: str) -> bytes:
+    """The .docx bytes for a rendered block list (`template` names its source in errors)."""
+    from docx import Document
+
+    doc = Document()
+    _page(doc)
+    _styles(doc)
+    _footer(doc)
+    table: Any = None
+    widths: list[float] = []
+    for lineno, raw in enumerate(blocks.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        key, _, rest = line.partition(" ")
+        fields = [f.strip() for f in rest.split(" | ")] if rest else []
+        if key not in KEYWORDS:
+            raise InputRefused(f"模板 {template} 生成的第 {lineno} 行以“{key}”开头，不是已知的段落类型",
+                               f"docx 模板每行以这些词之一开头：{'、'.join(KEYWORDS)}。")
+        if key in ("th", "tr"):
+            if table is None:
+                raise InputRefused(f"模板 {template} 生成的第 {lineno} 行是表格行，但前面没有 table 行",
+                                   "先写一行 table 列宽1,列宽2,…（毫米）。")
+            _row(table, fields, widths, header=key == "th")
+            continue
+        table = None
+        if key == "table":
+            try:
+                widths = [float(w) for w in rest.split(",")]
+            except ValueError:
+                raise InputRefused(f"模板 {template} 生成的第 {lineno} 行表格列宽“{rest}”不是数字",
+                                   "写成 table 10,40,20（毫米）。") from None
+            table = _table(doc, widths)
+            continue
+        _block(doc, key, fields)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --- page and styles ----------------------------------------------------------------------------
+
+def _page(doc: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = _mm(210), _mm(297)
+    sec.top_margin, sec.bottom_margin = _mm(37), _mm(35)
+    sec.left_margin, sec.right_margin = _mm(28), _mm(26)
+    sec.footer_distance = _mm(23)  # page number line 7 mm below the text block
+    grid = sec._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sec._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
+
+
+def _mm(mm: float) -> Any:
+    """Millimetres as Word stores them: rounded to 0.1 pt, then twips. This gives the GB/T 9704
+    values offices know (28 mm -> 1588 twips; docx.shared.Mm truncates to 1587)."""
+    from docx.shared import Twips
+
+    return Twips(round(round(mm / 25.4 * 72, 1) * 20))
+
+
+def _fonts(rpr_parent: Any, name: str) -> None:
+    """Set one font for every script, the East-Asian one included, and drop theme fonts."""
+    from docx.oxml.ns import qn
+
+    rpr = rpr_parent.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), name)
+
+
+def _style(doc: Any, name: str, font: str, size: float, *, base: str | None = "Normal", **fmt: Any) -> Any:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt, RGBColor
+
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if base and name != base:
+        style.base_style = styles[base]
+    _fonts(style.element, font)
+    style.font.size = Pt(size)
+    style.font.bold = fmt.pop("bold", False)
+    style.font.italic = False
+    style.font.color.rgb = RGBColor.from_string(fmt.pop("color", "000000"))
+    pf = style.paragraph_format
+    for key, value in fmt.items():
+        setattr(pf, key, value)
+    return style
+
+
+def _first_line_chars(style: Any, chars: int, size: float) -> None:
+    """First-line indent in characters (w:firstLineChars), with the same length in points."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style.paragraph_format.first_line_indent = Pt(size * chars)
+    ind = style.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _styles(doc: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    exact = {"line_spacing_rule": WD_LINE_SPACING.EXACTLY, "line_spacing": Pt(LINE_PT),
+             "space_before": Pt(0), "space_after": Pt(0)}
+    normal = _style(doc, "Normal", FANGSONG, BODY_PT, base=None, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                    widow_control=False, **exact)
+    _first_line_chars(normal, 2, BODY_PT)
+    flat: dict[str, Any] = {"first_line_indent": Pt(0)}
+    _style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, alignment=WD_ALIGN_PARAGRAPH.CENTER, **flat,
+           line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(33))
+    _style(doc, "公文副标题", KAITI, BODY_PT, alignment=WD_ALIGN_PARAGRAPH.CENTER, **flat)
+    _style(doc, "版头标志", XIAOBIAOSONG, 36, alignment=WD_ALIGN_PARAGRAPH.CENTER, color=RED, **flat,
+           line_spacing_rule=WD_LINE_SPACING.SINGLE)
+    _style(doc, "发文字号", FANGSONG, BODY_PT, alignment=WD_ALIGN_PARAGRAPH.CENTER, **flat)
+    _style(doc, "无缩进正文", FANGSONG, BODY_PT, **flat)
+    _style(doc, "Heading 1", HEITI, BODY_PT, keep_with_next=True)
+    _style(doc, "Heading 2", KAITI, BODY_PT, keep_with_next=True)
+    for name in ("Heading 1", "Heading 2"):
+        _first_line_chars(doc.styles[name], 2, BODY_PT)
+    _style(doc, "版记", FANGSONG, IMPRINT_PT, **flat, left_indent=Pt(IMPRINT_PT), right_indent=Pt(IMPRINT_PT))
+    _style(doc, "表格文字", FANGSONG, TABLE_PT, alignment=WD_ALIGN_PARAGRAPH.LEFT, **flat,
+           line_spacing_rule=WD_LINE_SPACING.SINGLE)
+    _style(doc, "页码", SONGTI, IMPRINT_PT, **flat, line_spacing_rule=WD_LINE_SPACING.SINGLE)
+    _style(doc, "分隔线", FANGSONG, 2, **flat, line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(6))
+
+
+def _footer(doc: Any) -> None:
+    """`— 1 —` in 4号宋体: odd pages right, even pages left, one character in (GB/T 9704 §7.5)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    sec = doc.sections[0]
+    for footer, align in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        para = footer.paragraphs[0]
+        para.style = doc.styles["页码"]
+        para.alignment = align
+        pf = para.paragraph_format
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            pf.right_indent = Pt(IMPRINT_PT)
+        else:
+            pf.left_indent = Pt(IMPRINT_PT)
+        para.add_run("— ")
+        _field(para, "PAGE", "1")
+        para.add_run(" —")
+
+
+def _field(para: Any, instr: str, shown: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instr} "
+    for el in (char("begin"), text, char("separate")):
+        para.add_run()._r.append(el)
+    para.add_run(shown)
+    para.add_run()._r.append(char("end"))
+
+
+# --- blocks -------------------------------------------------------------------------------------
+
+def _block(doc: Any, key: str, f: list[str]) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Pt
+
+    first = f[0] if f else ""
+    if key == "tag":
+        _run(doc.add_paragraph(style="无缩进正文"), first, HEITI)
+    elif key == "mark":
+        size, text = (float(f[0]), f[1]) if len(f) > 1 else (36.0, first)
+        run = doc.add_paragraph(style="版头标志").add_run(text)
+        run.font.size = Pt(size)
+    elif key == "number":
+        doc.add_paragraph(first, style="发文字号")
+    elif key in ("split", "imprint-split"):
+        _split(doc, "版记" if key == "imprint-split" else "无缩进正文", f)
+    elif key == "rule":
+        _rule(doc, first or "red")
+    elif key == "title":
+        doc.add_paragraph(first, style="公文标题")
+    elif key == "subtitle":
+        doc.add_paragraph(first, style="公文副标题")
+    elif key == "p":
+        doc.add_paragraph(first)
+    elif key == "pn":
+        doc.add_paragraph(first, style="无缩进正文")
+    elif key == "h1":
+        doc.add_paragraph(first, style="Heading 1")
+    elif key == "h2":
+        doc.add_paragraph(first, style="Heading 2")
+    elif key == "numbered":
+        para = doc.add_paragraph()
+        _run(para, first, HEITI)
+        para.add_run(f[1] if len(f) > 1 else "")
+    elif key == "label":
+        para = doc.add_paragraph(style="无缩进正文")
+        indent = Pt(BODY_PT * len(first))
+        para.paragraph_format.left_indent = indent
+        para.paragraph_format.first_line_indent = -indent
+        _run(para, first, HEITI)
+        para.add_run(f[1] if len(f) > 1 else "")
+    elif key == "right":
+        para = doc.add_paragraph(first, style="无缩进正文")
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        para.paragraph_format.right_indent = Pt(BODY_PT * 4)
+    elif key == "imprint":
+        doc.add_paragraph(first, style="版记")
+    elif key == "blank":
+        doc.add_paragraph(style="无缩进正文")
+    elif key == "pagebreak":
+        doc.add_paragraph(style="无缩进正文").add_run().add_break(WD_BREAK.PAGE)
+
+
+def _run(para: Any, text: str, font: str) -> Any:
+    run = para.add_run(text)
+    _fonts(run._r, font)
+    return run
+
+
+def _split(doc: Any, style: str, f: list[str]) -> None:
+    """LEFT and RIGHT on one line: a right tab stop at the end of the text block."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Mm, Pt
+
+    para = doc.add_paragraph(style=style)
+    pf = para.paragraph_format
+    pf.left_indent = pf.right_indent = Pt(doc.styles[style].font.size.pt)
+    pf.tab_stops.add_tab_stop(Mm(TEXT_MM) - 2 * Pt(doc.styles[style].font.size.pt), WD_TAB_ALIGNMENT.RIGHT)
+    para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")
+
+
+def _rule(doc: Any, kind: str) -> None:
+    """A full-width line: the bottom border of an empty, tiny paragraph."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    para = doc.add_paragraph(style="分隔线")
+    ppr = para._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), "18" if kind.endswith("thick") else "8")  # eighths of a point
+    bottom.set(qn("w:space"), "1")
+    bottom.set(qn("w:color"), RED if kind.startswith("red") else "000000")
+    border.append(bottom)
+    ppr.append(border)
+
+
+def _table(doc: Any, widths: list[float]) -> Any:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    table = doc.add_table(rows=0, cols=len(widths))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    return table
+
+
+def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    cells = table.add_row().cells
+    for i, cell in enumerate(cells):
+        cell.width = Mm(widths[i])
+        para = cell.paragraphs[0]
+        para.style = table.part.document.styles["表格文字"]
+        text = fields[i] if i < len(fields) else ""
+        if header:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(para, text, HEITI)
+        else:
+            para.add_run(text)
+    if header:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        tr_pr = table.rows[-1]._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        tr_pr.append(repeat)

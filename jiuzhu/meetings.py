@@ -1,0 +1,430 @@
+"""Meetings: liaison-officer meetings (联络员会议) prepare joint meetings (例会, 临时会议); a joint
+meeting hears approved topics, makes decisions, and its minutes (会议纪要) are numbered, issued and
+reported to the government. Once the minutes are issued the meeting is frozen.
+
+Ids are `m-<date>-<kind>-<4 random hex>`: readable, sortable, and two offices creating a meeting on
+the same day on two branches still get two ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jiuzhu.errors import InputRefused
+from jiuzhu.model import Attendee, Meeting, Proposal, Registry
+from jiuzhu.problems import Problem, error, nearest, warning
+from jiuzhu.proposals import act, active_unit, draw_id, flow, last_act_date, render, stage_act, states_for, token
+from jiuzhu.schema import TIME_RE
+
+if TYPE_CHECKING:
+    from jiuzhu.validate import Context
+
+KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
+CHAIR_ROLES = {"chief": "总召集人", "convener": "召集人", "office": "联席会议办公室"}
+MODES = {"attended": "出席", "excused": "请假", "observers": "列席"}
+PREPARING, HELD, ISSUED = "筹备中", "已召开", "纪要已印发"
+
+
+def find_meeting(reg: Registry, ref: str) -> Meeting:
+    if ref in reg.meetings:
+        return reg.meetings[ref]
+    near = nearest(ref, list(reg.meetings))
+    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu meeting list 查看所有会议编号。"
+    raise InputRefused(f"没有会议“{ref}”", hint)
+
+
+def minutes_number(m: Meeting) -> str | None:
+    return f"〔{m.minutes.year}〕{m.minutes.number}号" if m.minutes else None
+
+
+def refuse_if_issued(m: Meeting) -> None:
+    """Issued minutes freeze the meeting: its decisions are changed only by recorded reassignments."""
+    if m.minutes:
+        raise InputRefused(f"会议“{m.id}”的纪要已于 {m.minutes.issued} 印发（{minutes_number(m)}），不能再修改",
+                           "议定事项的调整用 jiuzhu tasks reassign 另行记录；需要新的决定请另开会议。")
+
+
+def refuse_if_liaison(m: Meeting, what: str) -> None:
+    if not m.is_joint:
+        raise InputRefused(f"会议“{m.id}”是联络员会议，不能{what}",
+                           "联络员会议只研究议题、形成初步意见；议定事项和会议纪要属于联席会议（例会或临时会议）。")
+
+
+# --- meeting new ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewMeeting:
+    id: str
+    path: str
+    title: str
+    chair: str
+    agenda: tuple[Proposal, ...]
+
+
+def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None, place: str | None = None,
+                chair: str | None = None, title: str | None = None, draw: Callable[[], str] = token) -> NewMeeting:
+    """A meeting file pre-filled with what the office knows beforehand: chair, expected units in
+    founding-document order, and the agenda (joint: approved topics, which are marked 上会;
+    liaison: topics that passed review)."""
+    from jiuzhu.writer import Transaction
+
+    assert reg.system is not None
+    if kind not in KIND_NAMES:
+        raise InputRefused(f"会议类型“{kind}”不可用",
+                           "--kind 只能是 regular（例会）、adhoc（临时会议）或 liaison（联络员会议）。")
+    if time is not None and not TIME_RE.match(time):
+        raise InputRefused(f"--time 的值“{time}”不是时间", "时间写成 HH:MM，例如 09:30。")
+    role, name = _chair(reg, kind, chair)
+    root = Path(reg.root)
+    ident = draw_id(f"m-{day:%Y%m%d}-{kind}", lambda i: i in reg.meetings
+                    or (root / f"meetings/{day.year}/{i}.yaml").exists(), draw)
+    rel = f"meetings/{day.year}/{ident}.yaml"
+    title = (title or "").strip() or f"{reg.system.name}{day.year}年{KIND_NAMES[kind]}"
+    agenda = _agenda(reg, kind, day)
+    expected = [u.id for u in reg.active_units() if u.since is None or u.since <= day]
+    data: dict[str, Any] = {"id": ident, "kind": kind, "title": title, "date": day, "time": None, "place": place,
+                            "chair": {"role": role, "name": name}, "expected": expected,
+                            "agenda": [p.id for p in agenda]}
+    if time is not None:
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        data["time"] = DoubleQuotedScalarString(time)
+    if kind != "liaison":
+        data["decisions"] = []
+    tx = Transaction(root)
+    tx.create(rel, render(data, title, flow_maps=["chair"]))
+    if kind != "liaison":
+        for p in agenda:
+            stage_act(tx, p, act(reg, p, "schedule", day, "office", None, ident))
+    tx.commit()
+    who = CHAIR_ROLES[role] + (f"（{name}）" if name else "")
+    return NewMeeting(ident, rel, title, who, tuple(agenda))
+
+
+def _chair(reg: Registry, kind: str, chair: str | None) -> tuple[str, str | None]:
+    """(role, name) of the chair. A joint meeting is chaired by the chief convener or a convener he
+    delegates (rule 四、1); a liaison meeting is organised by the office (office duty 二、2)."""
+    s = reg.system
+    assert s is not None
+    if chair is None:
+        return ("office", s.office.director) if kind == "liaison" else ("chief", s.chief.name)
+    chair = chair.strip()
+    if chair == "chief":
+        return "chief", s.chief.name
+    if chair == "convener":
+        return "convener", s.conveners[0].name if len(s.conveners) == 1 else None
+    if chair in (s.chief.name, s.chief.post) and chair:
+        return "chief", s.chief.name or None
+    for c in s.conveners:
+        if chair and chair in (c.name, c.post):
+            return "convener", c.name
+    if kind == "liaison":
+        return "office", None if chair == "office" else chair
+    known = "、".join(x for p in (s.chief, *s.conveners) for x in (p.name,) if x)
+    raise InputRefused(f"“{chair}”不是总召集人或召集人，不能主持联席会议",
+                       "联席会议由总召集人召集，也可委托召集人召集：用 --chair chief 或 --chair convener"
+                       + (f"，或写姓名：{known}。" if known else "。"))
+
+
+def _agenda(reg: Registry, kind: str, day: dt.date) -> list[Proposal]:
+    """Joint meeting: topics approved on or before `day` and not yet on a meeting. Liaison meeting:
+    topics that passed the office review on or before `day` (approved or awaiting approval)."""
+    if kind == "liaison":
+        states, needed = set(states_for(reg, "approve")) | set(states_for(reg, "schedule")), "review_pass"
+    else:
+        states, needed = set(states_for(reg, "schedule")), "approve"
+    chosen = []
+    for p in reg.proposals.values():
+        when = last_act_date(p, needed)
+        if p.status in states and when is not None and when <= day:
+            chosen.append((when, p.id, p))
+    return [p for _, _, p in sorted(chosen, key=lambda x: (x[0], x[1]))]
+
+
+# --- attendance ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Attendance:
+    mode: str
+    units: tuple[str, ...]
+    org: str | None
+    names: tuple[str, ...]
+
+
+def attend(reg: Registry, ref: str, mode: str, units: Iterable[str] = (), names: Iterable[str] = (),
+           org: str | None = None, rest: bool = False) -> Attendance:
+    """Record units (or an outside organisation, for observers) as attended / excused / observers.
+    A unit already recorded is moved, so each unit appears once."""
+    from jiuzhu.writer import Transaction, to_commented
+
+    m = find_meeting(reg, ref)
+    refuse_if_issued(m)
+    if mode not in MODES:
+        raise InputRefused(f"出席情况“{mode}”不可用",
+                           "用 --attended（出席）、--excused（请假）或 --observer（列席）之一。")
+    ids = [active_unit(reg, u) for u in units]
+    names = tuple(n.strip() for n in names if n.strip())
+    org = (org or "").strip() or None
+    if org and mode != "observers":
+        raise InputRefused("--org 只用于列席人员",
+                           "成员单位用 --unit；非成员单位的列席人员用 --observer --org 单位名称。")
+    if rest:
+        recorded = {a.unit for a in (*m.attended, *m.excused)}
+        ids += [u for u in m.expected if u not in recorded and u not in ids]
+    if not ids and not org:
+        raise InputRefused("没有指定单位", "用 --unit 指定单位（可重复），或用 --rest 表示其余应到单位。")
+    if names and len(ids) + (1 if org else 0) > 1:
+        raise InputRefused("--name 只能用于一个单位", "姓名逐个单位记录：每次一个 --unit 加它的 --name。")
+    if mode != "observers":
+        for u in ids:
+            if u not in m.expected:
+                raise InputRefused(f"{reg.units[u].name}不在该会议的应到单位之中",
+                                   "非应到单位的人员请用 --observer 记为列席。")
+    entries = [{"unit": u, "names": list(names)} for u in ids]
+    if org:
+        entries.append({"org": org, "names": list(names)})
+
+    def change(data: Any) -> None:
+        if data.get("attendance") is None:
+            data["attendance"] = to_commented({})
+        att = data["attendance"]
+        for key in MODES:
+            kept = [a for a in att.get(key) or () if not (a.get("unit") and a.get("unit") in ids)]
+            if key in att and len(kept) != len(att[key]):
+                att[key] = _block(kept)
+        target = list(att.get(mode) or ())
+        att[mode] = _block(target + [flow({k: v for k, v in e.items() if v != []}) for e in entries])
+
+    tx = Transaction(Path(reg.root))
+    tx.edit(m.file, change)
+    tx.commit()
+    return Attendance(mode, tuple(ids), org, names)
+
+
+def _block(items: list[Any]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(items)
+    if not items:
+        seq.fa.set_flow_style()
+    return seq
+
+
+# --- minutes issue -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Issued:
+    meeting: str
+    number: str
+    issued: dt.date
+    reported_to: str
+    decided: tuple[str, ...]
+
+
+def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
+    """Number the minutes (a sequence per year), record the issue and the report to the government,
+    and mark the topics on the agenda decided. The meeting is frozen from now on."""
+    from jiuzhu.writer import Transaction
+
+    assert reg.system is not None
+    m = find_meeting(reg, ref)
+    refuse_if_liaison(m, "印发会议纪要")
+    refuse_if_issued(m)
+    if not m.decisions:
+        raise InputRefused(f"会议“{m.id}”还没有议定事项", "会议纪要以议定事项为内容：先用 jiuzhu decision add 添加。")
+    if day < m.date:
+        raise InputRefused(f"印发日期 {day} 早于会议日期 {m.date}", "纪要在会后印发，--date 不能早于会议日期。")
+    number = max((x.minutes.number for x in reg.meetings.values() if x.minutes and x.minutes.year == day.year),
+                 default=0) + 1
+    report_to = reg.system.parameters.minutes_report_to
+    label = f"〔{day.year}〕{number}号"
+    tx = Transaction(Path(reg.root))
+    decided = []
+    for pid in m.agenda:
+        p = reg.proposals.get(pid)
+        if p is not None and p.status in states_for(reg, "decide"):
+            stage_act(tx, p, act(reg, p, "decide", max(m.date, p.history[-1].date), "meeting",
+                                 f"会议纪要{label}", m.id))
+            decided.append(pid)
+
+    def change(data: Any) -> None:
+        data["minutes"] = flow({"year": day.year, "number": number, "issued": day, "reported_to": report_to})
+
+    tx.edit(m.file, change)
+    tx.commit()
+    return Issued(m.id, label, day, report_to, tuple(decided))
+
+
+# --- queries ---------------------------------------------------------------------------------------
+
+def meeting_status(m: Meeting, today: dt.date) -> str:
+    if m.minutes:
+        return ISSUED
+    if m.date <= today or m.attended or m.decisions:
+        return HELD
+    return PREPARING
+
+
+def meeting_rows(reg: Registry, today: dt.date, year: int | None = None) -> list[dict[str, Any]]:
+    return [{"id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "date": m.date.isoformat(),
+             "time": m.time, "title": m.title, "status": meeting_status(m, today), "agenda": len(m.agenda),
+             "decisions": len(m.decisions), "minutes": minutes_number(m)}
+            for m in reg.meetings.values() if year is None or m.date.year == year]
+
+
+def meeting_detail(reg: Registry, ref: str, today: dt.date) -> dict[str, Any]:
+    m = find_meeting(reg, ref)
+
+    def name(u: str | None) -> str | None:
+        return reg.units[u].name if u is not None and u in reg.units else u
+
+    def people(items: tuple[Attendee, ...]) -> list[dict[str, Any]]:
+        return [{"unit": a.unit, "unit_name": name(a.unit), "org": a.org, "names": list(a.names)} for a in items]
+
+    recorded = {a.unit for a in (*m.attended, *m.excused)}
+    return {
+        "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "title": m.title,
+        "date": m.date.isoformat(), "time": m.time, "place": m.place, "status": meeting_status(m, today),
+        "chair": {"role": m.chair_role, "role_name": CHAIR_ROLES.get(m.chair_role or "", m.chair_role),
+                  "name": m.chair_name},
+        "expected": list(m.expected), "attended": people(m.attended), "excused": people(m.excused),
+        "observers": people(m.observers), "not_recorded": [u for u in m.expected if u not in recorded],
+        "agenda": [{"id": p, "title": reg.proposals[p].title if p in reg.proposals else None,
+                    "unit_name": name(reg.proposals[p].unit) if p in reg.proposals else None,
+                    "status": reg.proposals[p].status if p in reg.proposals else None} for p in m.agenda],
+        "decisions": [{"id": d.id, "text": d.text, "lead": d.lead, "lead_name": name(d.lead),
+                       "responsible": list(d.responsible), "responsible_names": [name(u) for u in d.responsible],
+                       "due": d.due.isoformat() if d.due else None, "ongoing": d.ongoing} for d in m.decisions],
+        "minutes": ({"number": minutes_number(m), "issued": m.minutes.issued.isoformat(),
+                     "reported_to": m.minutes.reported_to} if m.minutes else None),
+        "file": m.file,
+    }
+
+
+# --- validate -----------------------------------------------------------------------------------------
+
+def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """Per meeting: id matches file, chair, member units, agenda references and approvals, minutes."""
+    from jiuzhu.validate import unresolved
+
+    numbers: dict[tuple[int, int], str] = {}
+    for m in reg.meetings.values():
+        doc = reg.files[m.file]
+        stem = m.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if stem != m.id:
+            yield error(doc.at("id"), "id-file-mismatch", f"会议编号“{m.id}”与文件名“{stem}.yaml”不一致",
+                        f"把文件改名为 {m.id}.yaml，或把 id 改为 {stem}。")
+        if m.is_joint and m.chair_role not in ("chief", "convener"):
+            yield error(doc.at("chair"), "bad-chair", "联席会议应由总召集人或其委托的召集人主持",
+                        "写成 chair: {role: chief} 或 chair: {role: convener, name: 姓名}。")
+        for key, ids in (("expected", m.expected), *((k, [a.unit for a in getattr(m, k)]) for k in MODES)):
+            for u in ids:
+                if u is not None and u not in reg.units:
+                    yield unresolved(_item(doc, key, u), "成员单位", u, reg.units)
+        for i, pid in enumerate(m.agenda):
+            p = reg.proposals.get(pid)
+            if p is None:
+                yield unresolved(doc.at("agenda", i), "议题", pid, reg.proposals)
+            elif m.is_joint:
+                yield from _approved_before(p, m, doc.at("agenda", i))
+        if m.minutes:
+            yield from _minutes(reg, m, numbers)
+
+
+def _item(doc: Any, key: str, unit: str) -> Any:
+    if key == "expected":
+        return doc.item_at(("expected",), unit)
+    for i, a in enumerate((doc.data.get("attendance") or {}).get(key) or ()):
+        if isinstance(a, dict) and a.get("unit") == unit:
+            return doc.at("attendance", key, i)
+    return doc.at("attendance")
+
+
+def _approved_before(p: Proposal, m: Meeting, pos: Any) -> Iterator[Problem]:
+    reviewed, approved = last_act_date(p, "review_pass"), last_act_date(p, "approve")
+    if reviewed is None or approved is None or approved > m.date or reviewed > m.date:
+        missing = "办公室初审" if reviewed is None or reviewed > m.date else "总召集人或召集人审定"
+        yield error(pos, "agenda-not-approved", f"议题“{p.id}”在会议日期 {m.date} 前未经{missing}",
+                    "议题须先经办公室初审、再经审定，才能提交联席会议（议事规则四、2）："
+                    "用 jiuzhu proposal review / approve，或把它从议程中移出。")
+
+
+def _minutes(reg: Registry, m: Meeting, numbers: dict[tuple[int, int], str]) -> Iterator[Problem]:
+    assert m.minutes is not None
+    doc = reg.files[m.file]
+    pos = doc.at("minutes")
+    mi = m.minutes
+    if not m.is_joint:
+        yield error(pos, "liaison-minutes", "联络员会议不印发编号的会议纪要", "删除 minutes；纪要由联席会议印发。")
+    if mi.issued < m.date:
+        yield error(doc.at("minutes", "issued"), "minutes-date", f"纪要印发日期 {mi.issued} 早于会议日期 {m.date}",
+                    "纪要在会后印发。")
+    if mi.year != mi.issued.year:
+        yield error(doc.at("minutes", "year"), "minutes-year", f"纪要年份 {mi.year} 与印发日期 {mi.issued} 不符",
+                    "纪要编号〔年份〕按印发年份。")
+    if not mi.reported_to.strip():
+        yield error(doc.at("minutes", "reported_to"), "minutes-report", "没有记录纪要报送对象",
+                    "会议纪要须报县政府（议事规则四、3），填写 reported_to。")
+    key = (mi.year, mi.number)
+    if key in numbers:
+        yield error(doc.at("minutes", "number"), "duplicate-minutes-number",
+                    f"纪要编号〔{mi.year}〕{mi.number}号与会议“{numbers[key]}”重复",
+                    "两处分支可能同时印发了纪要：把后印发的一份改为下一个未用的编号。")
+    numbers.setdefault(key, m.id)
+
+
+def check_regular_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """At least `regular_meetings_per_year` regular meetings in each finished calendar year of the
+    system's life (founding year .. as-of date). The as-of year is judged only once it is over."""
+    if reg.system is None or reg.meetings.incomplete:
+        return
+    per_year = reg.system.parameters.regular_meetings_per_year
+    held: dict[int, int] = {}
+    for m in reg.meetings.values():
+        if m.kind == "regular" and m.date <= ctx.as_of:
+            held[m.date.year] = held.get(m.date.year, 0) + 1
+    last = ctx.as_of.year if ctx.as_of >= dt.date(ctx.as_of.year, 12, 31) else ctx.as_of.year - 1
+    missing = [y for y in range(reg.system.founding.date.year, last + 1) if held.get(y, 0) < per_year]
+    if missing:
+        years = "、".join(str(y) for y in missing)
+        yield warning(reg.files["system.yaml"].at("parameters", "regular_meetings_per_year"), "no-regular-meeting",
+                      (f"{years} 年没有例会记录" if per_year == 1 else f"{years} 年的例会少于 {per_year} 次")
+                      + "（议事规则四、1：原则上每年召开一次例会）",
+                      "把当年召开的例会记入 meetings/（jiuzhu meeting new --kind regular --date …）。")
+
+
+def check_liaison_before_joint(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """Each topic of a joint meeting was discussed by a liaison meeting held since the previous joint
+    meeting and not after this one (rule 四、2)."""
+    if reg.system is None or not reg.system.parameters.liaison_meeting_before_joint:
+        return
+    previous: Meeting | None = None
+    for m in reg.meetings.values():  # in date order
+        if not m.is_joint:
+            continue
+        prep = [x for x in reg.meetings.values() if x.kind == "liaison" and _order(x) < _order(m)
+                and (previous is None or x.date > previous.date)]
+        discussed = {p for x in prep for p in x.agenda}
+        doc = reg.files[m.file]
+        if not prep:
+            yield warning(doc.at("date"), "no-liaison-meeting", "联席会议召开前没有召开联络员会议",
+                          "议事规则四、2：联席会议召开前组织召开联络员会议研究议题"
+                          "（jiuzhu meeting new --kind liaison）。")
+        else:
+            for i, pid in enumerate(m.agenda):
+                if pid not in discussed:
+                    yield warning(doc.at("agenda", i), "not-discussed", f"议题“{pid}”未经会前的联络员会议研究",
+                                  "把该议题列入会前联络员会议的议程。")
+        previous = m
+
+
+def _order(m: Meeting) -> tuple[dt.date, str]:
+    """Sort key for "held before": on the same day without times, the liaison meeting comes first."""
+    return (m.date, m.time or ("" if m.kind == "liaison" else "99:99"))
+
+
+CHECKS = [check_meetings, check_regular_meetings, check_liaison_before_joint]

@@ -1,0 +1,316 @@
+"""Proposals (议题): submitted by a member unit, reviewed by the office (初审), approved by a convener
+(审定), put on a joint meeting (上会) and decided there (议定).
+
+The states and the allowed steps between them are data (`parameters.proposal_workflow` in
+system.yaml); this module only knows the action names the commands use. Every step is appended to
+the proposal's `history` with who, when and the opinion; the status is the `to` of the last step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jiuzhu.errors import InputRefused
+from jiuzhu.model import Proposal, Registry, Transition, Workflow
+from jiuzhu.problems import Problem, error, nearest
+from jiuzhu.queries import find_unit
+
+if TYPE_CHECKING:
+    from jiuzhu.validate import Context
+    from jiuzhu.writer import Transaction
+
+# What each action is called, and the command that performs it (for "next steps" hints).
+ACTION_NAMES = {
+    "submit": "提交", "review_pass": "初审通过", "review_return": "初审退回", "resubmit": "修改后重新提交",
+    "approve": "审定", "schedule": "列入联席会议议程", "decide": "会议议定",
+}
+ACTION_COMMANDS = {
+    "review_pass": "jiuzhu proposal review ID --pass", "review_return": "jiuzhu proposal review ID --return",
+    "resubmit": "jiuzhu proposal resubmit ID", "approve": "jiuzhu proposal approve ID",
+    "schedule": "jiuzhu meeting new --kind regular|adhoc", "decide": "jiuzhu minutes issue MEETING",
+}
+APPROVERS = {"chief": "总召集人", "convener": "召集人"}
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new file: its id and its path relative to the registry."""
+
+    id: str
+    path: str
+
+
+# --- small shared helpers (meetings and decisions use them too) -------------------------------------
+
+def token() -> str:
+    """Four random hex digits: two offices creating records on two branches do not collide."""
+    return secrets.token_hex(2)
+
+
+def draw_id(prefix: str, taken: Callable[[str], bool], draw: Callable[[], str] = token) -> str:
+    """`prefix-xxxx`, drawn again while `taken(id)` (an id in the registry or a file on disk)."""
+    for _ in range(1000):
+        ident = f"{prefix}-{draw()}"
+        if not taken(ident):
+            return ident
+    raise InputRefused(f"无法为“{prefix}”生成不重复的编号", "检查登记册中是否已有大量同名记录。")
+
+
+def flow(data: dict[str, Any]) -> Any:
+    """A one-line YAML mapping ({a: 1, b: 2}) without its None values."""
+    from jiuzhu.writer import to_commented
+
+    cm = to_commented({k: v for k, v in data.items() if v is not None})
+    cm.fa.set_flow_style()
+    return cm
+
+
+def render(data: dict[str, Any], header: str, flow_items: Iterable[str] = (), flow_maps: Iterable[str] = ()) -> str:
+    """Text of a new registry file: block style, with the items of the lists in `flow_items` and the
+    mappings in `flow_maps` on one line each (one line a history step: readable diffs)."""
+    from jiuzhu.writer import dump_rt, load_rt, new_document
+
+    yaml, doc = load_rt(new_document({k: v for k, v in data.items() if v is not None}, header))
+    for key in flow_items:
+        for item in doc.get(key) or ():
+            item.fa.set_flow_style()
+    for key in flow_maps:
+        if key in doc:
+            doc[key].fa.set_flow_style()
+    return str(dump_rt(yaml, doc))
+
+
+def require_text(value: str | None, option: str, hint: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InputRefused(f"{option} 不能为空", hint)
+    return text
+
+
+def workflow(reg: Registry) -> Workflow:
+    assert reg.system is not None
+    return reg.system.parameters.workflow
+
+
+def states_for(reg: Registry, action: str) -> tuple[str, ...]:
+    """The states from which `action` is allowed."""
+    return tuple(s for t in workflow(reg).transitions if t.action == action for s in t.from_states)
+
+
+def last_act_date(p: Proposal, action: str) -> dt.date | None:
+    return next((a.date for a in reversed(p.history) if a.action == action), None)
+
+
+# --- lookups ----------------------------------------------------------------------------------------
+
+def find_proposal(reg: Registry, ref: str) -> Proposal:
+    if ref in reg.proposals:
+        return reg.proposals[ref]
+    near = nearest(ref, list(reg.proposals))
+    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu proposal list 查看所有议题编号。"
+    raise InputRefused(f"没有议题“{ref}”", hint)
+
+
+def active_unit(reg: Registry, ref: str) -> str:
+    unit = find_unit(reg, ref)
+    if not unit.active:
+        raise InputRefused(f"{unit.name}（{unit.id}）已不是成员单位", "用 jiuzhu units list 查看现有成员单位。")
+    return unit.id
+
+
+# --- the transitions ---------------------------------------------------------------------------------
+
+def next_steps(reg: Registry, state: str) -> str:
+    allowed = workflow(reg).allowed_from(state)
+    if not allowed:
+        return "该状态没有后续步骤。"
+    return "可以进行的下一步：" + "；".join(
+        f"{ACTION_NAMES.get(t.action, t.action)}（{ACTION_COMMANDS.get(t.action, t.action)}）" for t in allowed) + "。"
+
+
+def transition(reg: Registry, p: Proposal, action: str) -> Transition:
+    """The allowed transition for `action` from the proposal's status, or a refusal naming the
+    current status and what may happen next."""
+    t = next((t for t in workflow(reg).allowed_from(p.status) if t.action == action), None)
+    if t is None:
+        raise InputRefused(f"议题“{p.id}”当前状态为“{p.status}”，不能{ACTION_NAMES.get(action, action)}",
+                           next_steps(reg, p.status))
+    return t
+
+
+def act(reg: Registry, p: Proposal, action: str, day: dt.date, by: str, opinion: str | None = None,
+        meeting: str | None = None) -> dict[str, Any]:
+    """One checked history step (not yet written)."""
+    t = transition(reg, p, action)
+    last = p.history[-1].date if p.history else day
+    if day < last:
+        raise InputRefused(f"日期 {day} 早于该议题上一步的日期 {last}", "流转记录按时间先后追加，日期不能倒退。")
+    return {"action": action, "to": t.to, "date": day, "by": by, "opinion": opinion, "meeting": meeting}
+
+
+def stage_act(tx: Transaction, p: Proposal, step: dict[str, Any], **fields: str) -> None:
+    """Append `step` to the proposal's history (and change `fields`, e.g. a revised title)."""
+    def change(data: Any) -> None:
+        for key, value in fields.items():
+            data[key] = value
+        data["history"].append(flow(step))
+
+    tx.edit(p.file, change)
+
+
+def _commit(reg: Registry, p: Proposal, step: dict[str, Any], **fields: str) -> dict[str, Any]:
+    from jiuzhu.writer import Transaction
+
+    tx = Transaction(Path(reg.root))
+    stage_act(tx, p, step, **fields)
+    tx.commit()
+    return step
+
+
+def new_proposal(reg: Registry, unit_ref: str, title: str, summary: str | None, day: dt.date,
+                 draw: Callable[[], str] = token) -> Created:
+    """A member unit proposes a topic: proposals/<year>/<id>.yaml with its submit step."""
+    from jiuzhu.writer import Transaction
+
+    unit = active_unit(reg, unit_ref)
+    title = require_text(title, "--title", "写明议题的标题，例如 --title 关于提高城乡低保标准的议题。")
+    wf = workflow(reg)
+    root = Path(reg.root)
+    ident = draw_id(f"p-{day:%Y%m%d}-{unit}", lambda i: i in reg.proposals
+                    or (root / f"proposals/{day.year}/{i}.yaml").exists(), draw)
+    rel = f"proposals/{day.year}/{ident}.yaml"
+    step = {"action": "submit", "to": wf.initial, "date": day, "by": unit}
+    text = render({"id": ident, "unit": unit, "title": title, "summary": (summary or "").strip() or None,
+                   "history": [step]}, f"议题：{title}", flow_items=["history"])
+    tx = Transaction(root)
+    tx.create(rel, text)
+    tx.commit()
+    return Created(ident, rel)
+
+
+def review(reg: Registry, ref: str, passed: bool, opinion: str, day: dt.date) -> dict[str, Any]:
+    """The office's initial review (初审): pass it on to the conveners, or return it to the unit."""
+    p = find_proposal(reg, ref)
+    action = "review_pass" if passed else "review_return"
+    step = act(reg, p, action, day, _by(reg, p, action), opinion)
+    opinion = require_text(opinion, "--opinion", "写明初审意见，例如 --opinion 同意提交联席会议审定。")
+    return _commit(reg, p, {**step, "opinion": opinion})
+
+
+def approve(reg: Registry, ref: str, by: str, opinion: str | None, day: dt.date) -> dict[str, Any]:
+    """A convener's approval (审定): the topic may now go on a joint meeting's agenda."""
+    if by not in APPROVERS:
+        raise InputRefused(f"--by 的值“{by}”不可用", "审定人只能是 chief（总召集人）或 convener（召集人）。")
+    p = find_proposal(reg, ref)
+    return _commit(reg, p, act(reg, p, "approve", day, by, (opinion or "").strip() or None))
+
+
+def resubmit(reg: Registry, ref: str, note: str, day: dt.date, title: str | None = None,
+             summary: str | None = None) -> dict[str, Any]:
+    """A returned proposal, revised by its unit and submitted again for review."""
+    p = find_proposal(reg, ref)
+    step = act(reg, p, "resubmit", day, p.unit)
+    note = require_text(note, "--note", "说明作了哪些修改，例如 --note 已按初审意见补充资金测算。")
+    fields = {}
+    if title is not None:
+        fields["title"] = require_text(title, "--title", "新的标题不能为空；不改标题就不要加 --title。")
+    if summary is not None:
+        fields["summary"] = summary.strip()
+    return _commit(reg, p, {**step, "opinion": note}, **fields)
+
+
+def _by(reg: Registry, p: Proposal, action: str) -> str:
+    t = transition(reg, p, action)
+    return t.by or "office"
+
+
+# --- queries ---------------------------------------------------------------------------------------
+
+def proposal_rows(reg: Registry, status: str | None = None) -> list[dict[str, Any]]:
+    """Proposals in submission order, optionally only those in `status`."""
+    if status is not None and status not in workflow(reg).states:
+        near = nearest(status, list(workflow(reg).states))
+        states = "、".join(workflow(reg).states)
+        raise InputRefused(f"没有议题状态“{status}”",
+                           (f"你是不是想写“{near}”？" if near else "") + f"可选状态：{states}。")
+    rows = []
+    for p in sorted(reg.proposals.values(), key=lambda p: (p.history[0].date if p.history else dt.date.min, p.id)):
+        if status is None or p.status == status:
+            unit = reg.units.get(p.unit)
+            rows.append({"id": p.id, "unit": p.unit, "unit_name": unit.name if unit else p.unit, "title": p.title,
+                         "status": p.status, "submitted": p.history[0].date.isoformat() if p.history else None})
+    return rows
+
+
+def proposal_detail(reg: Registry, ref: str) -> dict[str, Any]:
+    p = find_proposal(reg, ref)
+    unit = reg.units.get(p.unit)
+    return {
+        "id": p.id, "unit": p.unit, "unit_name": unit.name if unit else p.unit, "title": p.title,
+        "summary": p.summary, "status": p.status, "file": p.file, "next": next_steps(reg, p.status),
+        "history": [{"action": a.action, "action_name": ACTION_NAMES.get(a.action, a.action), "to": a.to,
+                     "date": a.date.isoformat(), "by": a.by, "by_name": _who(reg, a.by), "opinion": a.opinion,
+                     "meeting": a.meeting} for a in p.history],
+    }
+
+
+def _who(reg: Registry, by: str) -> str:
+    if by in reg.units:
+        return reg.units[by].name
+    return {"office": "联席会议办公室", "meeting": "联席会议", **APPROVERS}.get(by, by)
+
+
+# --- validate -----------------------------------------------------------------------------------------
+
+def check_proposals(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """Each proposal's unit exists, its id matches its file, and its history follows the workflow."""
+    from jiuzhu.validate import unresolved
+
+    if reg.system is None:
+        return
+    for p in reg.proposals.values():
+        doc = reg.files[p.file]
+        stem = p.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if stem != p.id:
+            yield error(doc.at("id"), "id-file-mismatch", f"议题编号“{p.id}”与文件名“{stem}.yaml”不一致",
+                        f"把文件改名为 {p.id}.yaml，或把 id 改为 {stem}。")
+        if p.unit not in reg.units:
+            yield unresolved(doc.at("unit"), "提出单位", p.unit, reg.units)
+        yield from _check_history(reg, p)
+
+
+def _check_history(reg: Registry, p: Proposal) -> Iterator[Problem]:
+    wf = workflow(reg)
+    state: str | None = None
+    last: dt.date | None = None
+    for i, a in enumerate(p.history):
+        pos = a.pos
+        if i == 0:
+            if a.action != "submit" or a.to != wf.initial:
+                yield error(pos, "bad-transition", f"流转记录的第一步应为提交（submit），到达“{wf.initial}”",
+                            f"写成 {{action: submit, to: {wf.initial}, date: …, by: <提出单位>}}。")
+        else:
+            t = next((t for t in wf.allowed_from(state or "") if t.action == a.action), None)
+            if t is None:
+                yield error(pos, "bad-transition",
+                            f"议题在“{state}”状态下不能{ACTION_NAMES.get(a.action, a.action)}（议事规则不允许这一步）",
+                            next_steps(reg, state or ""))
+            elif t.to != a.to:
+                yield error(pos, "bad-transition",
+                            f"{ACTION_NAMES.get(a.action, a.action)}应到达“{t.to}”，这里写的是“{a.to}”",
+                            f"把 to 改为 {t.to}。")
+        if last is not None and a.date < last:
+            yield error(pos, "date-order", f"这一步的日期 {a.date} 早于上一步的 {last}", "流转记录应按时间先后排列。")
+        if a.meeting and a.meeting not in reg.meetings and not reg.meetings.incomplete:
+            from jiuzhu.validate import unresolved
+
+            yield unresolved(pos, "会议", a.meeting, reg.meetings)
+        state, last = a.to, a.date
+
+
+CHECKS = [check_proposals]

@@ -1,0 +1,460 @@
+"""Rendering the office's documents: one sandboxed Jinja environment, Chinese formatting filters,
+and the contexts of the four documents (minutes, meeting notice, briefing, progress report).
+
+Templates live in the project's top-level `templates/`; a registry's own `templates/` folder
+shadows them by file name. Every document is rendered from a template, also the Word file: the
+`*.docx.j2` templates produce a small line-based block list that `jiuzhu.docx_out` turns into
+styled paragraphs. Template mistakes become `InputRefused` naming the template, line and name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jiuzhu.errors import InputRefused
+from jiuzhu.model import Meeting, Registry, System
+from jiuzhu.problems import nearest
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FORMATS = ("md", "html", "docx")
+KINDS = {"minutes": "会议纪要", "notice": "会议通知", "briefing": "工作简报", "progress": "进展情况通报"}
+MEETING_KINDS = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
+TEXT_WIDTH_MM = 156  # GB/T 9704 text block: 156 x 225 mm
+_DIGITS = "零一二三四五六七八九"
+_WEEKDAYS = "一二三四五六日"
+
+
+# --- filters --------------------------------------------------------------------------------------
+
+def cn_date(day: dt.date | None) -> str:
+    """2016年7月27日: Arabic numerals without zero padding (GB/T 9704 §7.3.5.5)."""
+    if day is None:
+        raise ValueError("cn_date 收到的日期为空（未印发、长期坚持等情况请在模板中先判断）")
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_num(n: int) -> str:
+    """1 -> 一, 10 -> 十, 23 -> 二十三 (1..99, the range of numbered items in a document)."""
+    if not 0 < n < 100:
+        raise ValueError(f"cn_num 只支持 1 到 99：{n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def cn_seq(n: int, level: int = 1) -> str:
+    """Heading numbers by level: 一、 · （一） · 1. · （1）."""
+    return {1: f"{cn_num(n)}、", 2: f"（{cn_num(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
+
+
+def doc_number(year: int, number: int | None = None) -> str:
+    """〔2026〕3号 with 六角括号; an unnumbered draft keeps the blank: 〔2026〕　号."""
+    return f"〔{year}〕{number if number is not None else '　'}号"
+
+
+def percent(part: float, whole: float | None = None) -> str:
+    """66.7% (one decimal, dropped when zero); `part` alone is already a percentage."""
+    value = part if whole is None else (100.0 * part / whole if whole else 0.0)
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+def weekday(day: dt.date) -> str:
+    return f"星期{_WEEKDAYS[day.weekday()]}"
+
+
+def cn_time(hhmm: str | None) -> str:
+    """09:30 -> 上午9:30; 14:00 -> 下午2:00 (as notices write it)."""
+    if not hhmm:
+        return ""
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    half = "上午" if hour < 12 else "下午"
+    return f"{half}{hour if hour <= 12 else hour - 12}:{minute:02d}"
+
+
+def fit_pt(text: str, max_pt: float = 36.0, width_mm: float = TEXT_WIDTH_MM) -> float:
+    """The largest size (pt, max `max_pt`) at which `text` fits one line of the text block: a long
+    red mark such as 某某县社会救助工作联席会议纪要 must not wrap."""
+    width_pt = width_mm / 25.4 * 72
+    return round(min(max_pt, width_pt / max(len(text), 1) * 0.98), 1)
+
+
+def _unit_filters(reg: Registry, day: dt.date) -> dict[str, Callable[..., str]]:
+    """`units` and `unit`: ids -> names as they were on the document's date (`day`, unless `on`
+    is given), in founding-document order."""
+    order = {uid: i for i, uid in enumerate(reg.units)}
+
+    def unit(uid: str | None, on: dt.date | None = None) -> str:
+        if uid is None:
+            return ""
+        return reg.units[uid].name_on(on or day) if uid in reg.units else uid
+
+    def units(ids: Iterable[str], on: dt.date | None = None, sep: str = "、") -> str:
+        ids = list(ids)
+        known = sorted((i for i in ids if i in order), key=order.__getitem__)
+        return sep.join([unit(i, on) for i in known] + [i for i in ids if i not in order])
+
+    return {"unit": unit, "units": units}
+
+
+def _docx_value(value: Any) -> str:
+    """What a value may put into a docx block list: one line, no field separator."""
+    return str(value).replace("\r", "").replace("\n", " ").replace("|", "｜")
+
+
+# --- environment ----------------------------------------------------------------------------------
+
+def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
+    """The sandboxed environment for one registry and document date: the registry's templates
+    first, then the defaults."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loaders = [FileSystemLoader(str(Path(reg.root) / "templates")), FileSystemLoader(str(TEMPLATES))]
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_docx_value if fmt == "docx" else None,
+    )
+    env.filters.update(
+        cn_date=cn_date, cn_num=cn_num, cn_seq=cn_seq, doc_number=doc_number, percent=percent,
+        weekday=weekday, cn_time=cn_time, fit_pt=fit_pt, **_unit_filters(reg, day),
+    )
+    return env
+
+
+def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: str) -> str:
+    """Render template `name`; every Jinja failure becomes a Chinese InputRefused."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    env = environment(reg, fmt, context["doc_date"])
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateSyntaxError as exc:
+        where = _shown(reg, exc.filename or exc.name or name)
+        raise InputRefused(f"模板 {where} 第 {exc.lineno} 行有语法错误：{exc.message}",
+                           "对照默认模板 templates/ 中的同名文件修改。") from None
+    except TemplateNotFound as exc:
+        raise InputRefused(f"找不到模板 {exc.name}",
+                           f"默认模板在 {TEMPLATES}，登记册可在 templates/ 中放同名文件覆盖。") from None
+    except SecurityError as exc:
+        where, line = _origin(reg, exc, name)
+        raise InputRefused(f"模板 {where} 第 {line} 行试图访问不允许的内部属性（{_unsafe_name(str(exc))}），已拒绝渲染",
+                           "模板只能使用文档提供的数据和过滤器，不能访问 Python 内部对象。") from None
+    except UndefinedError as exc:
+        where, line = _origin(reg, exc, name)
+        missing = _missing_name(str(exc))
+        raise InputRefused(f"模板 {where} 第 {line} 行使用了未定义的名称“{missing}”",
+                           "检查拼写；各文档可用的名称见 README“公文”一节，或参照 templates/ 中的默认模板。") from None
+    except (TemplateError, ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+        where, line = _origin(reg, exc, name)
+        raise InputRefused(f"模板 {where} 第 {line} 行出错：{exc}",
+                           "对照默认模板 templates/ 中的同名文件修改。") from None
+
+
+def _origin(reg: Registry, exc: BaseException, name: str) -> tuple[str, int | str]:
+    """(template file as the user knows it, line): the innermost traceback frame in a template."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return name, "?"
+    last = frames[-1]
+    return _shown(reg, last.filename), last.lineno or "?"
+
+
+def _shown(reg: Registry, filename: str) -> str:
+    path = Path(filename)
+    for base, label in ((Path(reg.root) / "templates", "登记册 templates/"), (TEMPLATES, "templates/")):
+        try:
+            return label + path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return filename
+
+
+def _missing_name(message: str) -> str:
+    found = re.search(r"has no attribute '([^']+)'", message) or re.search(r"'([^']+)' is undefined", message)
+    return found.group(1) if found else message
+
+
+def _unsafe_name(message: str) -> str:
+    found = re.search(r"attribute '([^']+)'", message)
+    return found.group(1) if found else message
+
+
+def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any]) -> bytes:
+    """Document `kind` in `fmt` as the bytes of a file (md/html UTF-8 text, docx a Word file)."""
+    if fmt not in FORMATS:
+        raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html 或 docx。")
+    name = f"{kind}.{fmt}.j2"
+    text = render_template(reg, name, context, fmt)
+    if fmt == "docx":
+        from jiuzhu.docx_out import build
+
+        return build(text, name)
+    return text.encode("utf-8")
+
+
+# --- shared context -------------------------------------------------------------------------------
+
+def _system(reg: Registry) -> System:
+    if reg.system is None:
+        raise InputRefused("登记册缺少 system.yaml", "用 jiuzhu init 新建登记册。")
+    return reg.system
+
+
+def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
+    s = _system(reg)
+    docs = s.parameters.documents
+    office_unit = reg.units[s.office.unit].name_on(day) if s.office.unit in reg.units else s.office.unit
+    return {
+        "name": s.name, "jurisdiction": s.jurisdiction, "government": s.government,
+        "office_unit": office_unit, "office_director": s.office.director,
+        "issuing_office": docs.get("issuing_office") or "联席会议办公室",
+        "minutes_mark": docs.get("minutes_mark") or f"{s.name}纪要",
+        "briefing_mark": docs.get("briefing_mark") or "社会救助工作简报",
+        "briefing_compiler": docs.get("briefing_compiler") or docs.get("issuing_office") or office_unit,
+        "briefing_report_to": docs.get("briefing_report_to") or f"{s.government}领导",
+        "briefing_send_to": docs.get("briefing_send_to") or "联席会议总召集人、召集人",
+        "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
+        "report_title": docs.get("report_title") or "联席会议议定事项进展情况通报",
+        "copies": docs.get("copies"),
+        "report_to": s.parameters.minutes_report_to, "send_to": s.parameters.minutes_send_to,
+        "escalation": [{"level": lv.level, "from_workdays": lv.from_workdays} for lv in s.parameters.escalation],
+    }
+
+
+def find_meeting(reg: Registry, ref: str) -> Meeting:
+    """A meeting by id; refused with the nearest id."""
+    if ref in reg.meetings:
+        return reg.meetings[ref]
+    near = nearest(ref, list(reg.meetings))
+    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu meeting list 查看所有会议。"
+    raise InputRefused(f"没有会议“{ref}”", hint)
+
+
+def _chair(s: System, m: Meeting) -> str:
+    """Who chaired, as minutes write it: 副县长、联席会议总召集人张三."""
+    if m.chair_role == "office":
+        return f"联席会议办公室主任{m.chair_name or s.office.director or ''}"
+    if m.chair_role == "convener":
+        person = next((c for c in s.conveners if m.chair_name and c.name == m.chair_name),
+                      s.conveners[0] if s.conveners else None)
+        label = "联席会议召集人"
+    else:
+        person, label = s.chief, "联席会议总召集人"
+    name = m.chair_name or (person.name if person else None) or ""
+    post = person.post if person and (not m.chair_name or person.name == m.chair_name) else None
+    return f"{post}、{label}{name}" if post else f"{label}{name}"
+
+
+def _attendees(items: Iterable[Any], order: Mapping[str, int]) -> list[dict[str, Any]]:
+    rows = [{"unit": a.unit, "names": list(a.names), "org": a.org} for a in items]
+    return sorted(rows, key=lambda r: order.get(r["unit"] or "", len(order)))
+
+
+def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
+    s = _system(reg)
+    order = {uid: i for i, uid in enumerate(reg.units)}
+    agenda = []
+    for pid in m.agenda:
+        p = reg.proposals.get(pid)
+        agenda.append({"id": pid, "title": p.title if p else pid, "unit": p.unit if p else None,
+                       "summary": p.summary if p else None})
+    return {
+        "id": m.id, "kind": m.kind, "kind_name": MEETING_KINDS.get(m.kind, m.kind), "is_joint": m.is_joint,
+        "title": m.title or f"{s.name}{m.date.year}年{MEETING_KINDS.get(m.kind, m.kind)}",
+        "date": m.date, "time": m.time, "place": m.place, "chair": _chair(s, m),
+        "expected": list(m.expected) or [u.id for u in reg.active_units()],
+        "attended": _attendees(m.attended, order), "excused": _attendees(m.excused, order),
+        "observers": _attendees(m.observers, order),
+        "agenda": agenda, "heard": list(m.heard),
+        "decisions": [{"n": d.index, "id": d.id, "text": d.text, "lead": d.lead, "responsible": list(d.responsible),
+                       "due": d.due, "ongoing": d.ongoing} for d in m.decisions],
+    }
+
+
+# --- the four documents ---------------------------------------------------------------------------
+
+def minutes_context(reg: Registry, ref: str) -> dict[str, Any]:
+    """会议纪要: numbered when issued (`minutes issue`), otherwise a marked draft."""
+    m = find_meeting(reg, ref)
+    mi = m.minutes
+    return {
+        "doc_date": m.date,
+        "system": system_context(reg, m.date),
+        "meeting": meeting_context(reg, m),
+        "minutes": {"draft": mi is None, "year": mi.year if mi else m.date.year, "number": mi.number if mi else None,
+                    "issued": mi.issued if mi else None, "reported_to": mi.reported_to if mi else None},
+    }
+
+
+def notice_context(reg: Registry, ref: str, day: dt.date) -> dict[str, Any]:
+    """会议通知 dated `day`: replies are due two working days before the meeting."""
+    from jiuzhu.workdays import Calendar
+
+    m = find_meeting(reg, ref)
+    reply_by = Calendar.of(reg).add_workdays(m.date, -2).date
+    return {
+        "doc_date": day,
+        "system": system_context(reg, day),
+        "meeting": meeting_context(reg, m),
+        "notice": {"date": day, "reply_by": max(reply_by, day)},
+    }
+
+
+def briefing_period(reg: Registry, start: dt.date | None, end: dt.date | None, day: dt.date) -> tuple[dt.date, dt.date]:
+    """Default period: from the day after the last issued briefing's end (or 1 January) to `day`."""
+    end = end or day
+    if start is None:
+        ends = [b.period_to for b in _system(reg).briefings if b.period_to and b.period_to < end]
+        start = max(ends) + dt.timedelta(days=1) if ends else dt.date(end.year, 1, 1)
+    if start > end:
+        raise InputRefused(f"简报期间的开始日期 {start} 晚于结束日期 {end}", "检查 --from 和 --to。")
+    return start, end
+
+
+def next_briefing_number(reg: Registry, year: int) -> int:
+    return max((b.number for b in _system(reg).briefings if b.year == year), default=0) + 1
+
+
+def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, day: dt.date) -> dict[str, Any]:
+    """工作简报 for a period: its meetings and decisions, progress reported, totals at its end."""
+    from jiuzhu.tasks import task_views
+
+    start, end = briefing_period(reg, start, end, day)
+    meetings = [meeting_context(reg, m) for m in reg.meetings.values() if start <= m.date <= end]
+    progress: list[dict[str, Any]] = []
+    for task in reg.tasks.values():
+        decision = reg.decisions.get(task.id)
+        entries = [{"date": e.date, "unit": e.by, "note": e.note, "percent": e.percent, "status": e.status}
+                   for e in task.log if start <= e.date <= end]
+        if decision and entries:
+            progress.append({"task": task.id, "text": decision.text, "lead": decision.lead, "entries": entries})
+    progress.sort(key=lambda g: (g["entries"][0]["date"], g["task"]))
+    views = [v for v in task_views(reg, end) if v.meeting_date <= end]
+    return {
+        "doc_date": day,
+        "system": system_context(reg, day),
+        "briefing": {"year": day.year, "number": next_briefing_number(reg, day.year), "date": day,
+                     "from": start, "to": end},
+        "meetings": meetings,
+        "progress": progress,
+        "totals": _totals(views, end, reg),
+    }
+
+
+def _totals(views: list[Any], as_of: dt.date, reg: Registry) -> dict[str, Any]:
+    from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE
+
+    done = [v for v in views if v.report_status == DONE]
+    due = [v for v in views if v.due is not None and v.due <= as_of]
+    on_time = [v for v in due if v.report_status == DONE and (_done_on(reg, v.id) or as_of) <= v.due]
+    return {
+        "total": len(views), "done": len(done), "overdue": sum(v.report_status == OVERDUE for v in views),
+        "in_progress": sum(v.report_status not in (DONE, OVERDUE, ONGOING) for v in views),
+        "due_soon": sum(v.report_status == DUE_SOON for v in views),
+        "ongoing": sum(v.report_status == ONGOING for v in views),
+        "due": len(due), "on_time": len(on_time),
+    }
+
+
+def _done_on(reg: Registry, task_id: str) -> dt.date | None:
+    """The date a task was first reported done (for the on-time rate)."""
+    task = reg.tasks.get(task_id)
+    return next((e.date for e in task.log if e.status == "已完成"), None) if task else None
+
+
+def progress_context(reg: Registry, as_of: dt.date, number: int | None = None) -> dict[str, Any]:
+    """进展情况通报 on `as_of`: totals, late items by lead unit, the full task table. The period
+    number defaults to the month of `as_of` (monthly reporting)."""
+    from jiuzhu.tasks import OVERDUE, task_views
+
+    views = [v for v in task_views(reg, as_of) if v.meeting_date <= as_of]
+    order = {uid: i for i, uid in enumerate(reg.units)}
+    late: dict[str, list[dict[str, Any]]] = {}
+    rows: list[dict[str, Any]] = []
+    for n, v in enumerate(views, 1):
+        row = {
+            "n": n, "id": v.id, "text": v.text, "meeting": v.meeting, "meeting_date": v.meeting_date,
+            "lead": v.lead, "responsible": list(v.responsible), "due": v.due, "ongoing": v.due is None,
+            "status": v.report_status, "percent": v.percent, "note": v.last_note, "note_date": v.last_date,
+            "level": v.level, "days_overdue": v.days_overdue, "workdays_overdue": v.workdays_overdue,
+        }
+        rows.append(row)
+        if v.report_status == OVERDUE:
+            late.setdefault(v.lead, []).append(row)
+    by_unit: list[dict[str, Any]] = [
+        {"unit": uid, "tasks": sorted(late[uid], key=lambda r: -int(r["workdays_overdue"]))}
+        for uid in sorted(late, key=lambda u: order.get(u, len(order)))
+    ]
+    return {
+        "doc_date": as_of,
+        "system": system_context(reg, as_of),
+        "report": {"as_of": as_of, "year": as_of.year, "number": number or as_of.month},
+        "totals": _totals(views, as_of, reg),
+        "late": by_unit,
+        "rows": rows,
+    }
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+def check_target(fmt: str, output: Path | None, force: bool) -> None:
+    """Refuse before any work: unknown format, html/docx without -o, an existing file without --force."""
+    if fmt not in FORMATS:
+        raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html 或 docx。")
+    if output is None and fmt != "md":
+        raise InputRefused(f"{fmt} 格式需要用 -o 指定输出文件",
+                           f"例如 -o 纪要.{fmt}；只有 md 格式可以不加 -o 直接显示。")
+    if output is not None:
+        if output.is_dir():
+            raise InputRefused(f"{output} 是目录", f"-o 后写文件名，例如 {output / ('文档.' + fmt)}。")
+        if output.exists() and not force:
+            raise InputRefused(f"文件已存在：{output}", "加 --force 覆盖，或换一个文件名。")
+
+
+def save(output: Path, data: bytes, force: bool) -> None:
+    """Write a rendered document atomically (replacing an existing file only with `force`)."""
+    from jiuzhu.writer import atomic_write
+
+    if output.exists() and not force:
+        raise InputRefused(f"文件已存在：{output}", "加 --force 覆盖，或换一个文件名。")
+    atomic_write(output, data)
+
+
+def stage_briefing(reg: Registry, briefing: Mapping[str, Any]) -> Any:
+    """A transaction recording the briefing's number in system.yaml (`briefings.issued`)."""
+    from jiuzhu.writer import Transaction
+
+    if any(b.year == briefing["year"] and b.number == briefing["number"] for b in _system(reg).briefings):
+        raise InputRefused(f"{briefing['year']}年第{briefing['number']}期简报已登记",
+                           "检查 system.yaml 的 briefings.issued。")
+    entry = {"year": briefing["year"], "number": briefing["number"], "date": briefing["date"],
+             "from": briefing["from"], "to": briefing["to"]}
+
+    def change(data: Any) -> None:
+        from jiuzhu.writer import to_commented
+
+        if not data.get("briefings"):
+            data["briefings"] = to_commented({"issued": []})
+        if data["briefings"].get("issued") is None:
+            data["briefings"]["issued"] = to_commented([])
+        data["briefings"]["issued"].append(to_commented(entry))
+
+    txn = Transaction(Path(reg.root))
+    txn.edit("system.yaml", change)
+    return txn

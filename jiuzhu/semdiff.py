@@ -1,0 +1,469 @@
+"""What a change does, in the system's terms: a semantic diff of two loaded registries.
+
+`diff()` compares the registry at one git revision with another revision or the working tree and
+reports units added, removed, renamed, merged or dissolved; duties added, removed, moved between
+units, reworded (a character-level diff of the Chinese sentence), re-tagged or given another role;
+decisions reassigned; open tasks whose lead no longer fits. `to_markdown()` renders it for a
+pull-request comment; `as_json()` is the porcelain.
+
+`check_against()` is the record keeper: once minutes are issued, their decisions do not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jiuzhu import gitops
+from jiuzhu.model import Duty, Registry, UnitEvent
+from jiuzhu.problems import Pos, Problem, error
+
+Rows = list[dict[str, Any]]
+UNIT_KINDS = ("added", "removed", "renamed", "merged", "dissolved")
+DUTY_KINDS = ("added", "removed", "moved", "reworded", "retagged", "role_changed")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One end of the comparison: the label the user gave and its commit (None: working tree)."""
+
+    label: str
+    commit: str | None
+    merge_base: bool = False
+
+    @property
+    def shown(self) -> str:
+        if self.commit is None:
+            return gitops.WORKTREE
+        return f"`{self.label}` 的分叉点" if self.merge_base else f"`{self.label}`"
+
+
+@dataclass(frozen=True)
+class SemDiff:
+    old: Side
+    new: Side
+    units: dict[str, Rows]
+    areas: dict[str, Rows]
+    duties: dict[str, Rows]
+    decisions: Rows
+    tasks: Rows
+    names: Names
+
+    @property
+    def empty(self) -> bool:
+        return not (any(self.units.values()) or any(self.areas.values()) or any(self.duties.values())
+                    or self.decisions or self.tasks)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "from": {"rev": self.old.label, "commit": self.old.commit, "merge_base": self.old.merge_base},
+            "to": {"rev": self.new.label, "commit": self.new.commit},
+            "units": self.units, "areas": self.areas, "duties": self.duties,
+            "decisions": {"reassigned": self.decisions}, "tasks": {"orphaned": self.tasks},
+        }
+
+
+# --- loading both ends ----------------------------------------------------------------------------
+
+def load_at(repo: gitops.Repo, commit: str) -> Registry:
+    """The registry as it was at `commit` (its files are read from git, loaded from a temp folder)."""
+    from jiuzhu.loader import load
+
+    files = gitops.registry_files_at(repo, commit)
+    with tempfile.TemporaryDirectory(prefix="jiuzhu-rev-") as tmp:
+        root = Path(tmp)
+        for rel, data in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return load(root).registry
+
+
+def diff(registry: Path, rev1: str | None = None, rev2: str | None = None) -> SemDiff:
+    """Compare `rev1` (default: where this branch left the default branch) with `rev2` (default:
+    the working tree)."""
+    from jiuzhu.loader import load
+
+    repo = gitops.repo_for(registry)
+    if rev1 is None:
+        commit, ref = gitops.default_base(repo)
+        old_side = Side(ref, commit, merge_base=ref != "HEAD")
+    else:
+        old_side = Side(rev1, gitops.resolve(repo, rev1))
+    new_side = Side(rev2, gitops.resolve(repo, rev2)) if rev2 else Side(gitops.WORKTREE, None)
+    assert old_side.commit is not None
+    old = load_at(repo, old_side.commit)
+    new = load_at(repo, new_side.commit) if new_side.commit else load(registry).registry
+    return compare(old, new, old_side, new_side)
+
+
+def compare(old: Registry, new: Registry, old_side: Side, new_side: Side) -> SemDiff:
+    return SemDiff(old_side, new_side, _units(old, new), _areas(old, new), _duties(old, new), _reassigned(old, new),
+                   _new_orphans(old, new), Names.of(new, old))
+
+
+@dataclass(frozen=True)
+class Names:
+    """Unit and area names for the Markdown, the newer registry winning (ids when neither knows)."""
+
+    units: dict[str, str]
+    areas: dict[str, str]
+    until: dict[str, dt.date]
+
+    @classmethod
+    def of(cls, *regs: Registry) -> Names:
+        units: dict[str, str] = {}
+        areas: dict[str, str] = {}
+        until: dict[str, dt.date] = {}
+        for reg in regs:
+            for u in reg.units.values():
+                units.setdefault(u.id, u.name)
+                if u.until:
+                    until.setdefault(u.id, u.until)
+            for a in reg.areas.values():
+                areas.setdefault(a.id, a.name)
+        return cls(units, areas, until)
+
+    def unit(self, uid: str | None) -> str:
+        return self.units.get(uid or "", uid or "")
+
+    def unit_list(self, ids: list[str]) -> str:
+        return "、".join(self.unit(u) for u in ids) or "无"
+
+    def area_list(self, ids: list[str]) -> str:
+        return "、".join(self.areas.get(a, a) for a in ids)
+
+
+# --- units ----------------------------------------------------------------------------------------
+
+def _event_key(e: UnitEvent) -> tuple[Any, ...]:
+    return (e.date, e.act, e.name, e.old_name, e.units, e.into, e.duties_to)
+
+
+def _units(old: Registry, new: Registry) -> dict[str, Rows]:
+    out: dict[str, Rows] = {k: [] for k in UNIT_KINDS}
+    merged: dict[tuple[str, dt.date], list[str]] = {}
+    for uid, u in new.units.items():
+        o = old.units.get(uid)
+        if o is None:
+            out["added"].append({"unit": uid, "name": u.name, "since": _iso(u.since)})
+            continue
+        seen = {_event_key(e) for e in o.history}
+        events = [e for e in u.history if _event_key(e) not in seen]
+        if o.name != u.name:
+            when = next((e.date for e in events if e.act == "renamed"), None)
+            out["renamed"].append({"unit": uid, "old_name": o.name, "name": u.name, "date": _iso(when)})
+        for e in events:
+            if e.act == "merged_into" and e.into:
+                merged.setdefault((e.into, e.date), []).append(uid)
+            elif e.act == "dissolved":
+                out["dissolved"].append({"unit": uid, "name": u.name, "date": _iso(e.date), "duties_to": e.duties_to})
+        if o.active and not u.active and not any(e.act in ("merged_into", "dissolved") for e in events):
+            out["dissolved"].append({"unit": uid, "name": u.name, "date": _iso(u.until), "duties_to": None})
+    for (into, day), units in merged.items():
+        out["merged"].append({"units": units, "into": into, "date": _iso(day)})
+    out["removed"] = [{"unit": uid, "name": u.name} for uid, u in old.units.items() if uid not in new.units]
+    return out
+
+
+# --- areas ----------------------------------------------------------------------------------------
+
+def _areas(old: Registry, new: Registry) -> dict[str, Rows]:
+    """Areas added or removed, and designated leads (areas.yaml `lead`) changed."""
+    return {
+        "added": [{"area": a.id, "name": a.name} for a in new.areas.values() if a.id not in old.areas],
+        "removed": [{"area": a.id, "name": a.name} for a in old.areas.values() if a.id not in new.areas],
+        "lead_changed": [{"area": a.id, "name": a.name, "old_lead": old.areas[a.id].lead, "lead": a.lead}
+                         for a in new.areas.values() if a.id in old.areas and old.areas[a.id].lead != a.lead],
+    }
+
+
+# --- duties ---------------------------------------------------------------------------------------
+
+def _duties(old: Registry, new: Registry) -> dict[str, Rows]:
+    out: dict[str, Rows] = {k: [] for k in DUTY_KINDS}
+    old_d = {d.id: d for d in old.duties()}
+    new_d = {d.id: d for d in new.duties()}
+    gone = [d for i, d in old_d.items() if i not in new_d]
+    fresh = {i: d for i, d in new_d.items() if i not in old_d}
+    targets: set[str] = set()
+    for d in gone:
+        to = _successor(d, new_d, fresh)
+        if to is None:
+            out["removed"].append(_duty_row(d))
+            continue
+        targets.add(to.id)
+        if to.unit != d.unit:
+            out["moved"].append(_moved_row(d, to))
+    out["added"] = [{**_duty_row(d), "moved_from": d.moved_from} for i, d in fresh.items() if i not in targets]
+    for i, d in new_d.items():
+        o = old_d.get(i)
+        if o is None:
+            continue
+        if o.unit != d.unit:
+            out["moved"].append(_moved_row(o, d))
+        elif o.text != d.text:
+            out["reworded"].append({**_duty_row(d), "old_text": o.text, "diff": char_diff(o.text, d.text, "plain")})
+        if set(o.areas) != set(d.areas):
+            out["retagged"].append({**_duty_row(d), "old_areas": list(o.areas)})
+        if (o.role, o.info) != (d.role, d.info):
+            out["role_changed"].append({**_duty_row(d), "old_role": o.role, "old_info": list(o.info)})
+    return out
+
+
+def _successor(d: Duty, new_d: dict[str, Duty], fresh: dict[str, Duty]) -> Duty | None:
+    """Where a duty that disappeared went: the same sentence elsewhere (the one recording
+    `moved_from` first), else a new duty that records it came from this unit and reads alike."""
+    same = sorted((x for x in new_d.values() if x.text == d.text), key=lambda x: (x.moved_from != d.unit, x.id))
+    if same:
+        return same[0]
+    near = [(difflib.SequenceMatcher(None, d.text, x.text, autojunk=False).ratio(), x.id, x)
+            for x in fresh.values() if x.moved_from == d.unit]
+    near = [t for t in near if t[0] >= 0.5]
+    return max(near, key=lambda t: (t[0], t[1]))[2] if near else None
+
+
+def _duty_row(d: Duty) -> dict[str, Any]:
+    return {"duty": d.id, "unit": d.unit, "text": d.text, "areas": list(d.areas), "role": d.role}
+
+
+def _moved_row(old: Duty, new: Duty) -> dict[str, Any]:
+    row = {"duty": old.id, "to_duty": new.id, "from": old.unit, "to": new.unit, "text": new.text}
+    if old.text != new.text:
+        row |= {"old_text": old.text, "diff": char_diff(old.text, new.text, "plain")}
+    return row
+
+
+def char_diff(a: str, b: str, style: str = "md") -> str:
+    """Character-level diff of two Chinese sentences: ~~删~~**增** (md) or [-删-]{+增+} (plain)."""
+    dels, adds = (("~~", "~~"), ("**", "**")) if style == "md" else (("[-", "-]"), ("{+", "+}"))
+    parts: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(a[i1:i2])
+            continue
+        if i2 > i1:
+            parts.append(f"{dels[0]}{a[i1:i2]}{dels[1]}")
+        if j2 > j1:
+            parts.append(f"{adds[0]}{b[j1:j2]}{adds[1]}")
+    return "".join(parts)
+
+
+# --- decisions and tasks --------------------------------------------------------------------------
+
+def _reassigned(old: Registry, new: Registry) -> Rows:
+    from jiuzhu.tasks import assignment
+
+    rows = []
+    for did, d in new.decisions.items():
+        o = old.decisions.get(did)
+        if o is None:
+            continue
+        ot, nt = old.tasks.get(did), new.tasks.get(did)
+        before, after = assignment(o, ot), assignment(d, nt)
+        if before == after:
+            continue
+        via = "task" if len(nt.reassignments if nt else ()) > len(ot.reassignments if ot else ()) else "meeting"
+        rows.append({"decision": did, "meeting": d.meeting, "text": d.text, "old_lead": before[0], "lead": after[0],
+                     "old_responsible": list(before[1]), "responsible": list(after[1]), "via": via})
+    return rows
+
+
+def orphaned(reg: Registry) -> dict[str, dict[str, Any]]:
+    """Open decisions whose lead in force is no active unit, or holds no duty in their areas."""
+    from jiuzhu.tasks import DONE, assignment, state
+
+    found: dict[str, dict[str, Any]] = {}
+    for d in reg.decisions.values():
+        task = reg.tasks.get(d.id)
+        if state(d, task)[0] == DONE:
+            continue
+        lead = assignment(d, task)[0]
+        unit = reg.units.get(lead)
+        if unit is None or not unit.active:
+            reason = "inactive"
+        elif d.areas and not any(set(x.areas) & set(d.areas) for x in unit.duties):
+            reason = "no-duty"
+        else:
+            continue
+        found[d.id] = {"decision": d.id, "meeting": d.meeting, "text": d.text, "lead": lead,
+                       "areas": list(d.areas), "reason": reason}
+    return found
+
+
+def _new_orphans(old: Registry, new: Registry) -> Rows:
+    before = orphaned(old)
+    return [row for did, row in orphaned(new).items() if before.get(did, {}).get("reason") != row["reason"]]
+
+
+# --- Markdown for a pull-request comment ----------------------------------------------------------
+
+def to_markdown(sd: SemDiff) -> str:
+    """The diff as a pull-request comment: a heading, then short lists per kind of change."""
+    names = sd.names
+    out = [f"## jiuzhu diff：{sd.old.shown} → {sd.new.shown}", ""]
+    if sd.empty:
+        return "\n".join([*out, "没有涉及成员单位、领域、职责、议定事项或任务的改动。", ""])
+    sections = (("成员单位", _unit_lines(sd, names)), ("领域", _area_lines(sd, names)),
+                ("职责", _duty_lines(sd, names)), ("议定事项", _decision_lines(sd, names)),
+                ("需要重新指定牵头单位的未完成任务", _task_lines(sd, names)))
+    for title, lines in sections:
+        if lines:
+            out += [f"### {title}", "", *lines, ""]
+    return "\n".join(out)
+
+
+def _since(day: str | None) -> str:
+    return f"，{day} 起" if day else ""
+
+
+def _unit_lines(sd: SemDiff, n: Names) -> list[str]:
+    u = sd.units
+    founded = {r["unit"] for r in u["added"]} & {r["into"] for r in u["merged"]}  # shown as merges
+    lines = [f"- 新增 **{r['name']}**（{r['unit']}）{_since(r['since'])}"
+             for r in u["added"] if r["unit"] not in founded]
+    lines += [f"- 更名 {r['old_name']} → **{r['name']}**（{r['unit']}）{_since(r['date'])}" for r in u["renamed"]]
+    lines += [f"- 合并 {'、'.join(f'{n.unit(x)}（{x}）' for x in r['units'])} → "
+              f"{'新设 ' if r['into'] in founded else ''}**{n.unit(r['into'])}**（{r['into']}）{_since(r['date'])}"
+              for r in u["merged"]]
+    lines += [f"- 撤销 {r['name']}（{r['unit']}）"
+              + (f"，职责转入 **{n.unit(r['duties_to'])}**（{r['duties_to']}）" if r["duties_to"] else "")
+              + _since(r["date"]) for r in u["dissolved"]]
+    lines += [f"- 删除 {r['name']}（{r['unit']}）的文件" for r in u["removed"]]
+    return lines
+
+
+def _area_lines(sd: SemDiff, n: Names) -> list[str]:
+    a = sd.areas
+    lines = [f"- 新增领域 **{r['name']}**（{r['area']}）" for r in a["added"]]
+    lines += [f"- 删除领域 {r['name']}（{r['area']}）" for r in a["removed"]]
+    lines += [f"- 指定牵头单位 {r['name']}：{n.unit(r['old_lead']) or '未指定'} → **{n.unit(r['lead']) or '未指定'}**"
+              for r in a["lead_changed"]]
+    return lines
+
+
+def _duty_lines(sd: SemDiff, n: Names) -> list[str]:
+    from jiuzhu.queries import ROLE_NAMES
+
+    d = sd.duties
+
+    def role(r: dict[str, Any]) -> str:
+        return ROLE_NAMES.get(r["role"], r["role"])
+
+    lines = [f"- 新增 `{r['duty']}`（{n.unit(r['unit'])}，{role(r)}；{n.area_list(r['areas'])}"
+             + (f"；原属 {n.unit(r['moved_from'])}" if r["moved_from"] else "") + f"）：{r['text']}"
+             for r in d["added"]]
+    lines += [f"- 删除 `{r['duty']}`（{n.unit(r['unit'])}）：{r['text']}" for r in d["removed"]]
+    for r in d["moved"]:
+        to = f"（`{r['to_duty']}`）" if r["to_duty"] != r["duty"] else ""
+        text = char_diff(r["old_text"], r["text"]) if "old_text" in r else r["text"]
+        lines.append(f"- 移交 `{r['duty']}` {n.unit(r['from'])} → **{n.unit(r['to'])}**{to}：{text}")
+    lines += [f"- 改写 `{r['duty']}`（{n.unit(r['unit'])}）：{char_diff(r['old_text'], r['text'])}"
+              for r in d["reworded"]]
+    for r in d["retagged"]:
+        plus = [a for a in r["areas"] if a not in r["old_areas"]]
+        minus = [a for a in r["old_areas"] if a not in r["areas"]]
+        change = "；".join([f"增加 {n.area_list(plus)}"] * bool(plus) + [f"去掉 {n.area_list(minus)}"] * bool(minus))
+        lines.append(f"- 改领域 `{r['duty']}`（{n.unit(r['unit'])}）：{change}")
+    for r in d["role_changed"]:
+        old = ROLE_NAMES.get(r["old_role"], r["old_role"])
+        info = f"（提供：{'、'.join(r['old_info'])}）" if r["old_info"] else ""
+        lines.append(f"- 改角色 `{r['duty']}`（{n.unit(r['unit'])}）：{old}{info} → **{role(r)}**")
+    return lines
+
+
+def _decision_lines(sd: SemDiff, n: Names) -> list[str]:
+    lines = []
+    for r in sd.decisions:
+        parts = []
+        if r["old_lead"] != r["lead"]:
+            parts.append(f"牵头 {n.unit(r['old_lead'])} → **{n.unit(r['lead'])}**")
+        if r["old_responsible"] != r["responsible"]:
+            parts.append(f"责任 {n.unit_list(r['old_responsible'])} → **{n.unit_list(r['responsible'])}**")
+        via = "任务调整记录" if r["via"] == "task" else "会议文件中直接修改"
+        lines.append(f"- 调整 `{r['decision']}` {_short(r['text'])}：{'；'.join(parts)}（{via}）")
+    return lines
+
+
+def _task_lines(sd: SemDiff, n: Names) -> list[str]:
+    lines = []
+    for r in sd.tasks:
+        if r["reason"] == "inactive":
+            gone = f"{n.until[r['lead']]} 起" if r["lead"] in n.until else ""
+            why = f"牵头单位 {n.unit(r['lead'])} {gone}已不是成员单位"
+        else:
+            why = f"牵头单位 {n.unit(r['lead'])} 不再承担“{n.area_list(r['areas'])}”方面的职责"
+        lines.append(f"- `{r['decision']}` {_short(r['text'])}：{why}，请用 `jiuzhu tasks reassign` 调整")
+    return lines
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return f"“{text if len(text) <= limit else text[:limit] + '……'}”"
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- issued minutes are a record ------------------------------------------------------------------
+
+_FROZEN = (("text", "内容"), ("lead", "牵头单位"), ("responsible", "责任单位"), ("due", "完成时限"),
+           ("ongoing", "长期坚持"), ("areas", "领域"))
+_FROZEN_HINT = ("纪要印发后，议定事项是正式记录，不能修改；调整牵头或责任单位用 jiuzhu tasks reassign 记入任务文件，"
+                "其他改变请由以后的会议作出新的议定事项。")
+
+
+def check_against(root: Path, rev: str, as_of: dt.date) -> list[Problem]:
+    """Changes since `rev` to the decisions of meetings whose minutes were issued at `rev`."""
+    from jiuzhu.loader import load
+
+    repo = gitops.repo_for(root)
+    old = load_at(repo, gitops.resolve(repo, rev))
+    return list(frozen_changes(old, load(root).registry, rev))
+
+
+def frozen_changes(old: Registry, new: Registry, rev: str) -> Iterator[Problem]:
+    for m in old.meetings.values():
+        if m.minutes is None:
+            continue
+        issued = f"{m.minutes.year} 年第 {m.minutes.number} 期纪要（{m.minutes.issued} 印发）"
+        cur = new.meetings.get(m.id)
+        if cur is None:
+            yield error(Pos(m.file), "frozen-minutes", f"会议 {m.id} 已印发{issued}，但会议文件在 {rev} 之后被删除",
+                        "恢复该会议文件：已印发的纪要不能删除。")
+            continue
+        doc = new.files[cur.file]
+        if cur.minutes != m.minutes:
+            yield error(doc.at("minutes"), "frozen-minutes", f"会议 {m.id} 的纪要印发记录在 {rev} 之后被改动",
+                        "恢复 minutes 一节：纪要期号和印发日期印发后不能改。")
+        now = {d.id: d for d in cur.decisions}
+        for d in m.decisions:
+            c = now.get(d.id)
+            if c is None:
+                yield error(doc.at("decisions"), "frozen-minutes",
+                            f"议定事项 {d.id} 已载入{issued}，却在 {rev} 之后被删除", _FROZEN_HINT)
+                continue
+            for attr, label in _FROZEN:
+                was, now_ = getattr(d, attr), getattr(c, attr)
+                if was != now_:
+                    change = f"{rev} 时为“{_show(was)}”，现为“{_show(now_)}”"
+                    yield error(doc.at("decisions", c.index - 1, attr), "frozen-minutes",
+                                f"议定事项 {d.id} 的{label}在纪要印发后被改动（{change}）", _FROZEN_HINT)
+        known = {d.id for d in m.decisions}
+        for c in cur.decisions:
+            if c.id not in known:
+                yield error(c.pos, "frozen-minutes", f"会议 {m.id} 的纪要已印发，不能再增加议定事项 {c.id}",
+                            "新的议定事项请放到以后的会议中。")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return "、".join(str(v) for v in value) or "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "无" if value is None else str(value)

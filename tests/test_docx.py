@@ -1,0 +1,119 @@
+"""Word output opened with python-docx: text, GB/T 9704 page, real styles with East-Asian fonts."""
+
+from __future__ import annotations
+
+import pytest
+from docs_registry import DOCS_FILES, MEETING_ID
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from jiuzhu.docx_out import build
+from jiuzhu.errors import InputRefused
+
+
+@pytest.fixture
+def minutes_docx(jz, make_registry, tmp_path):
+    out = tmp_path / "minutes.docx"
+    result = jz(make_registry(DOCS_FILES), "minutes", "render", MEETING_ID, "-f", "docx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return Document(str(out))
+
+
+def _east_asia(style_or_run) -> str:
+    return style_or_run.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_minutes_text(minutes_docx):
+    texts = [p.text for p in minutes_docx.paragraphs]
+    assert texts[0] == "测试县社会救助工作联席会议纪要"
+    assert texts[1] == "〔2026〕3号"
+    assert texts[2] == "县社会救助工作联席会议办公室\t2026年11月30日"
+    assert "一、会议同意自2027年1月1日起提高城乡低保标准，由县民政局会同县财政局制定具体方案，报县政府审定后实施。" \
+        in texts
+    assert "（牵头单位：县卫生和计划生育局；责任单位：县民政局、县财政局；完成时限：长期坚持）" in texts
+    assert "出席：县民政局　王五、赵六；县财政局　钱七" in texts
+    assert "报：县政府" in texts and "送：联席会议各成员单位" in texts
+    assert texts[-2] == "县社会救助工作联席会议办公室\t2026年11月30日印发"
+
+
+def test_page_is_gbt9704_a4(minutes_docx):
+    sec = minutes_docx.sections[0]
+    assert (sec.page_width.twips, sec.page_height.twips) == (11906, 16838)  # A4, 210 x 297 mm
+    margins = (sec.top_margin, sec.left_margin, sec.right_margin, sec.bottom_margin)
+    assert [m.twips for m in margins] == [2098, 1588, 1474, 1984]  # 37 / 28 / 26 / 35 mm
+    assert [round(m.mm) for m in margins] == [37, 28, 26, 35]
+
+
+def test_styles_fonts_sizes_line_pitch(minutes_docx):
+    styles = minutes_docx.styles
+    normal = styles["Normal"]
+    assert _east_asia(normal) == "仿宋_GB2312"
+    assert normal.font.size == Pt(16)
+    assert normal.paragraph_format.line_spacing == Pt(28.95)
+    assert normal.paragraph_format.first_line_indent == Pt(32)
+    assert normal.element.pPr.ind.get(qn("w:firstLineChars")) == "200"
+    title = styles["公文标题"]
+    assert _east_asia(title) == "方正小标宋简体" and title.font.size == Pt(22)
+    assert _east_asia(styles["Heading 1"]) == "黑体"
+    assert _east_asia(styles["Heading 2"]) == "楷体_GB2312"
+    assert styles["Heading 1"].font.size == Pt(16)
+    mark = minutes_docx.paragraphs[0]
+    assert mark.style.name == "版头标志"
+    assert str(mark.style.font.color.rgb) == "FF0000"
+    assert _east_asia(mark.style) == "方正小标宋简体"
+    title_para = next(p for p in minutes_docx.paragraphs if p.style.name == "公文标题")
+    assert title_para.text == "测试县社会救助工作联席会议2026年例会纪要"
+
+
+def test_red_rule_and_page_number_field(minutes_docx):
+    borders = minutes_docx.element.body.findall(".//" + qn("w:pBdr"))
+    assert any(b.find(qn("w:bottom")).get(qn("w:color")) == "FF0000" for b in borders)
+    sec = minutes_docx.sections[0]
+    for footer in (sec.footer, sec.even_page_footer):
+        xml = footer.paragraphs[0]._p.xml
+        assert "PAGE" in xml and footer.paragraphs[0].text.startswith("— ")
+    assert minutes_docx.settings.odd_and_even_pages_header_footer
+
+
+def test_progress_report_has_task_table(jz, make_registry, tmp_path):
+    out = tmp_path / "progress.docx"
+    result = jz(make_registry(DOCS_FILES), "report", "progress", "--as-of", "2026-12-15", "-f", "docx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    doc = Document(str(out))
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    header = ["序号", "议定事项", "牵头单位", "责任单位", "完成时限", "进展情况", "状态", "备注"]
+    assert [c.text for c in table.rows[0].cells] == header
+    late = ["县财政局", "县民政局", "2026年12月10日前", "未报送进展", "逾期未完成", "逾期3个工作日，督办"]
+    assert [c.text for c in table.rows[2].cells][2:] == late
+    assert any(p.text == "一、总体情况" and p.style.name == "Heading 1" for p in doc.paragraphs)
+
+
+def test_values_cannot_break_the_block_list(jz, make_registry, tmp_path):
+    files = dict(DOCS_FILES)
+    key = f"meetings/2026/{MEETING_ID}.yaml"
+    files[key] = str(files[key]).replace("报县政府审定后实施。", "报县政府审定后实施 | title 伪造标题。")
+    out = tmp_path / "m.docx"
+    assert jz(make_registry(files), "minutes", "render", MEETING_ID, "-f", "docx", "-o", str(out)).exit_code == 0
+    doc = Document(str(out))
+    titles = [p.text for p in doc.paragraphs if p.style.name == "公文标题"]
+    assert titles == ["测试县社会救助工作联席会议2026年例会纪要"]
+    assert any("报县政府审定后实施 ｜ title 伪造标题。" in p.text for p in doc.paragraphs)
+
+
+def test_unknown_block_is_refused():
+    with pytest.raises(InputRefused) as exc:
+        build("title 标题\nheadline 不认识\n", "minutes.docx.j2")
+    assert exc.value.message == "模板 minutes.docx.j2 生成的第 2 行以“headline”开头，不是已知的段落类型"
+
+
+def test_all_documents_render_as_docx(jz, make_registry, tmp_path):
+    from test_render import DOCS
+
+    reg = make_registry(DOCS_FILES)
+    for kind, args in DOCS.items():
+        out = tmp_path / f"{kind}.docx"
+        result = jz(reg, *args, "-f", "docx", "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert Document(str(out)).paragraphs

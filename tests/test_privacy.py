@@ -1,0 +1,95 @@
+"""Personal data of people seeking assistance never enters a registry kept in git."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiuzhu.privacy import find, luhn, mask, scan, valid_id_number
+from jiuzhu.yamlread import parse_text
+
+
+@pytest.mark.parametrize("number, ok", [
+    ("11010519491231002X", True),   # GB 11643 example
+    ("110105194912310021", False),  # wrong check digit
+    ("440524188001010014", True),
+    ("44052418800101001X", False),
+])
+def test_resident_id_check_digit(number, ok):
+    assert valid_id_number(number) is ok
+
+
+@pytest.mark.parametrize("digits, ok", [
+    ("6222021234567894", True),
+    ("6222021234567895", False),
+    ("4111111111111111", True),
+    ("6217000010012345677", True),
+])
+def test_luhn(digits, ok):
+    assert luhn(digits) is ok
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("11010519491231002X", "1101**********002X"),
+    ("6222 0212 3456 7894", "6222********7894"),
+    ("13812345678", "138****5678"),
+    ("138-1234-5678", "138****5678"),
+    ("+86 13812345678", "138****5678"),
+])
+def test_mask_never_shows_the_middle(value, shown):
+    assert mask(value) == shown
+
+
+def test_find_each_kind_once():
+    text = "身份证11010519491231002X，卡6222021234567894，手机13812345678，座机0316-8888888，日期2016-07-27。"
+    assert list(find(text)) == [
+        (3, "personal-id", "公民身份号码", "1101**********002X"),
+        (23, "bank-card", "银行卡号", "6222********7894"),
+        (42, "mobile", "手机号码", "138****5678"),
+    ]
+
+
+def test_id_number_is_not_also_a_card_or_phone():
+    # 18 digits, Luhn-valid by chance or not: reported once, as an ID number
+    assert [code for _, code, _, _ in find("440524188001010014")] == ["personal-id"]
+
+
+@pytest.mark.parametrize("text", [
+    "索引号 lfsdachangxian/2017-12088",
+    "文号 大政办〔2016〕12号",
+    "电话 0316-7712345",
+    "编号 12345678901234567890123",  # too long to be a card, no valid ID inside
+    "2016-07-27 至 2026-12-31",
+])
+def test_ordinary_numbers_are_not_personal_data(text):
+    assert list(find(text)) == []
+
+
+def _doc(file: str, text: str):
+    doc, problems = parse_text(text, file)
+    assert doc is not None and problems == []
+    return doc
+
+
+def test_scan_allows_mobile_only_as_liaison_phone():
+    text = "id: x\nliaison: {name: 赵六, phone: '13812345678', post: 科长}\nnote: 13812345678\n"
+    found = scan(_doc("units/x.yaml", text))
+    assert [(str(p.pos), p.code, p.message) for p in found] == [
+        ("units/x.yaml:3:7", "mobile", "发现疑似救助对象的手机号码（138****5678）")]
+
+
+def test_scan_liaison_phone_block_style():
+    text = "id: x\nliaison:\n  name: 赵六\n  phone: 138 1234 5678\n"
+    assert scan(_doc("units/x.yaml", text)) == []
+
+
+def test_liaison_phone_outside_units_is_not_allowed():
+    text = "liaison: {phone: '13812345678'}\n"
+    assert [p.code for p in scan(_doc("system.yaml", text))] == ["mobile"]
+
+
+def test_scan_reads_comments_and_block_scalars():
+    text = "a: |\n  第一行\n  申请人 11010519491231002X\n# 卡 6222021234567894\n"
+    found = scan(_doc("tasks/2026/t.yaml", text))
+    assert [(str(p.pos), p.code) for p in found] == [
+        ("tasks/2026/t.yaml:3:7", "personal-id"), ("tasks/2026/t.yaml:4:5", "bank-card")]
+    assert all("11010519491231002X" not in p.message + p.hint for p in found)

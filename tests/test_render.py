@@ -1,0 +1,241 @@
+"""Documents as Markdown and HTML: filters, golden files, the sandbox, template errors, writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import tree_hash
+from docs_registry import DOCS_FILES, MEETING_ID
+
+from jiuzhu.render import cn_date, cn_num, cn_seq, doc_number, fit_pt, percent
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("JIUZHU_UPDATE_GOLDEN") == "1"
+
+# Each document with the arguments that make it reproducible (fixed dates).
+DOCS = {
+    "minutes": ["minutes", "render", MEETING_ID],
+    "notice": ["meeting", "notice", MEETING_ID, "--date", "2026-11-16"],
+    "briefing": ["briefing", "render", "--from", "2026-07-01", "--to", "2026-12-15", "--date", "2026-12-16"],
+    "progress": ["report", "progress", "--as-of", "2026-12-15"],
+}
+
+
+@pytest.fixture
+def reg(make_registry):
+    return make_registry(DOCS_FILES)
+
+
+# --- filters --------------------------------------------------------------------------------------
+
+def test_cn_date_has_no_zero_padding():
+    assert cn_date(dt.date(2016, 7, 27)) == "2016年7月27日"
+    assert cn_date(dt.date(2026, 1, 5)) == "2026年1月5日"
+
+
+@pytest.mark.parametrize(("n", "text"),
+                         [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三"), (99, "九十九")])
+def test_cn_num(n, text):
+    assert cn_num(n) == text
+
+
+def test_cn_num_refuses_out_of_range():
+    with pytest.raises(ValueError):
+        cn_num(100)
+
+
+def test_cn_seq_levels():
+    assert [cn_seq(3, level) for level in (1, 2, 3, 4)] == ["三、", "（三）", "3.", "（3）"]
+
+
+def test_doc_number_uses_hexagonal_brackets():
+    assert doc_number(2026, 3) == "〔2026〕3号"
+    assert doc_number(2026) == "〔2026〕　号"
+
+
+def test_percent_and_fit():
+    assert percent(1, 3) == "33.3%"
+    assert percent(2, 2) == "100%"
+    assert percent(0, 0) == "0%"
+    assert fit_pt("社会救助工作简报", 48) == 48
+    mark = "大厂回族自治县社会救助工作联席会议纪要"
+    assert len(mark) * fit_pt(mark) <= 156 / 25.4 * 72  # one line of the 156 mm text block
+
+
+# --- golden files ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("kind", list(DOCS))
+def test_golden(jz, reg, tmp_path, kind, fmt):
+    out = tmp_path / f"{kind}.{fmt}"
+    result = jz(reg, *DOCS[kind], "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"{kind}.{fmt}"
+    text = out.read_text(encoding="utf-8")
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), f"{golden.name} 与输出不同；确认改动后运行 make golden"
+
+
+# --- content --------------------------------------------------------------------------------------
+
+def test_minutes_md_prints_to_stdout(jz, reg):
+    result = jz(reg, "minutes", "render", MEETING_ID)
+    assert result.exit_code == 0, result.output
+    assert "〔2026〕3号" in result.output
+    assert "（牵头单位：县民政局；责任单位：县财政局；完成时限：2026年12月31日前）" in result.output
+    assert "现将会议议定事项纪要如下：" in result.output
+
+
+def test_unit_names_are_those_of_the_document_date(jz, reg):
+    minutes = jz(reg, "minutes", "render", MEETING_ID).output
+    report = jz(reg, "report", "progress", "--as-of", "2026-12-15").output
+    assert "牵头单位：县卫生和计划生育局" in minutes  # renamed on 2026-12-01, after the meeting
+    assert "| 县卫生健康局 |" in report
+
+
+def test_unissued_minutes_are_a_marked_draft(jz, make_registry):
+    files = dict(DOCS_FILES)
+    key = f"meetings/2026/{MEETING_ID}.yaml"
+    files[key] = re.sub(r"minutes: \{.*\}", "", str(files[key]))
+    out = jz(make_registry(files), "minutes", "render", MEETING_ID).output
+    assert "征求意见稿" in out
+    assert "〔2026〕　号" in out
+    assert "县社会救助工作联席会议办公室　　2026年　月　日印发" in out
+
+
+def test_progress_totals_and_late_units(jz, reg):
+    out = jz(reg, "report", "progress", "--as-of", "2026-12-15").output
+    assert "联席会议议定事项3项，截至2026年12月15日已办结0项，占0%；正在推进1项；逾期1项；长期坚持1项。" in out
+    assert "### （一）县财政局（1项）" in out
+    assert "已逾期3个工作日，督办" in out
+    assert "| 序号 | 议定事项 | 牵头单位 | 责任单位 | 完成时限 | 进展情况 | 状态 | 备注 |" in out
+
+
+def test_briefing_preview_shows_next_number_and_writes_nothing(jz, reg):
+    before = tree_hash(reg)
+    out = jz(reg, *DOCS["briefing"]).output
+    assert "第2期" in out
+    assert tree_hash(reg) == before
+
+
+def test_briefing_issue_records_the_number(jz, reg, tmp_path):
+    result = jz(reg, *DOCS["briefing"], "--issue", "-o", str(tmp_path / "b.md"))
+    assert result.exit_code == 0, result.output
+    system = (reg / "system.yaml").read_text(encoding="utf-8")
+    assert "number: 2" in system and "from: 2026-07-01" in system and "to: 2026-12-15" in system
+    assert "第3期" in jz(reg, "briefing", "render", "--date", "2026-12-20").output
+
+
+def test_briefing_period_defaults_to_after_the_last_issue(jz, reg):
+    out = jz(reg, "briefing", "render", "--date", "2026-12-16").output
+    assert "（2026年7月1日至2026年12月16日）" in out
+
+
+def test_briefing_period_backwards_is_refused(jz, reg):
+    result = jz(reg, "briefing", "render", "--from", "2026-12-01", "--to", "2026-11-01")
+    assert result.exit_code == 1
+    assert "简报期间的开始日期 2026-12-01 晚于结束日期 2026-11-01" in result.output
+
+
+def test_notice_lists_agenda_and_reply_date(jz, reg):
+    out = jz(reg, *DOCS["notice"]).output
+    assert "（一）关于提高2027年城乡低保标准的议题（县民政局提出）" in out
+    assert "请各参会单位于2026年11月24日前将参会人员姓名、职务报联席会议办公室" in out
+
+
+# --- safety ---------------------------------------------------------------------------------------
+
+def test_html_escapes_decision_text(jz, make_registry, tmp_path):
+    files = dict(DOCS_FILES)
+    key = f"meetings/2026/{MEETING_ID}.yaml"
+    files[key] = str(files[key]).replace("报县政府审定后实施。", "报县政府审定后实施<script>alert(1)</script>。")
+    out = tmp_path / "m.html"
+    result = jz(make_registry(files), "minutes", "render", MEETING_ID, "-f", "html", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_sandbox_refuses_python_internals(jz, make_registry):
+    reg = make_registry({**DOCS_FILES, "templates/minutes.md.j2": "纪要\n{{ ''.__class__.__mro__ }}\n"})
+    result = jz(reg, "minutes", "render", MEETING_ID)
+    assert result.exit_code == 1
+    assert ("错误：模板 登记册 templates/minutes.md.j2 第 2 行试图访问不允许的内部属性（__class__），已拒绝渲染"
+            in result.output)
+    assert "Traceback" not in result.output
+
+
+def test_broken_template_names_template_line_and_name(jz, make_registry):
+    broken = "# {{ system.minutes_mark }}\n\n{{ meeting.titel }}\n"
+    reg = make_registry({**DOCS_FILES, "templates/minutes.md.j2": broken})
+    result = jz(reg, "minutes", "render", MEETING_ID)
+    assert result.exit_code == 1
+    assert "错误：模板 登记册 templates/minutes.md.j2 第 3 行使用了未定义的名称“titel”" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_undefined_variable_and_syntax_error(jz, make_registry):
+    reg = make_registry({**DOCS_FILES, "templates/notice.md.j2": "通知\n{{ nosuch }}\n",
+                         "templates/minutes.md.j2": "{% for d in meeting.decisions %}\n{{ d.text }}\n"})
+    result = jz(reg, "meeting", "notice", MEETING_ID, "--date", "2026-11-16")
+    assert "模板 登记册 templates/notice.md.j2 第 2 行使用了未定义的名称“nosuch”" in result.output
+    result = jz(reg, "minutes", "render", MEETING_ID)
+    assert result.exit_code == 1
+    assert "模板 登记册 templates/minutes.md.j2 第 2 行有语法错误" in result.output
+
+
+def test_filter_misuse_is_a_template_error(jz, make_registry):
+    reg = make_registry({**DOCS_FILES, "templates/minutes.md.j2": "{{ meeting.decisions[2].due | cn_date }}\n"})
+    result = jz(reg, "minutes", "render", MEETING_ID)
+    assert result.exit_code == 1
+    assert "错误：模板 登记册 templates/minutes.md.j2 第 1 行出错：cn_date 收到的日期为空" in result.output
+
+
+def test_registry_template_shadows_default_by_name(jz, make_registry, tmp_path):
+    own = "{{ meeting.date | cn_date }}｜{{ meeting.decisions[2].lead | unit }}\n"
+    reg = make_registry({**DOCS_FILES, "templates/minutes.md.j2": own})
+    assert jz(reg, "minutes", "render", MEETING_ID).output == "2026年11月26日｜县卫生和计划生育局\n"
+    out = tmp_path / "m.html"
+    assert jz(reg, "minutes", "render", MEETING_ID, "-f", "html", "-o", str(out)).exit_code == 0
+    assert "现将会议议定事项纪要如下：" in out.read_text(encoding="utf-8")
+
+
+# --- command-line contract ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_html_and_docx_need_output(jz, reg, fmt):
+    result = jz(reg, "minutes", "render", MEETING_ID, "--format", fmt)
+    assert result.exit_code == 1
+    assert f"错误：{fmt} 格式需要用 -o 指定输出文件" in result.output
+
+
+def test_existing_file_replaced_only_with_force(jz, reg, tmp_path):
+    out = tmp_path / "m.md"
+    out.write_text("旧内容", encoding="utf-8")
+    result = jz(reg, "minutes", "render", MEETING_ID, "-o", str(out))
+    assert result.exit_code == 1
+    assert f"错误：文件已存在：{out}" in result.output
+    assert out.read_text(encoding="utf-8") == "旧内容"
+    result = jz(reg, "minutes", "render", MEETING_ID, "-o", str(out), "--force")
+    assert result.exit_code == 0
+    assert f"已生成会议纪要：{out}" in result.output
+    assert "〔2026〕3号" in out.read_text(encoding="utf-8")
+
+
+def test_unknown_meeting_suggests_nearest(jz, reg):
+    result = jz(reg, "minutes", "render", "m-20261126-regular-a1b3")
+    assert result.exit_code == 1
+    assert "错误：没有会议“m-20261126-regular-a1b3”" in result.output
+    assert f"你是不是想写“{MEETING_ID}”？" in result.output
+
+
+def test_unknown_format_refused(jz, reg):
+    result = jz(reg, "report", "progress", "--format", "pdf")
+    assert result.exit_code == 1
+    assert "不支持的格式“pdf”" in result.output
