@@ -210,9 +210,11 @@ class ParseCache:
         self.dirty = True
 
     def __call__(self, path: Path, rel: str) -> tuple[Doc | None, list[Problem]]:
-        if self.files is None or rel not in self.new:
-            self.prepare([(rel, path)] if self.files is None else [*self.files, (rel, path)])
         self._parse_missing()
+        if rel not in self.new:  # a file the loader did not announce: read it alone
+            dig, blob, st = read_entry(path, rel)
+            self.new[rel] = (st, dig, blob)
+            self.dirty = True
         _, _, blob = self.new[rel]
         fields, problems, _, checked, found = pickle.loads(blob)
         doc = None if fields is None else Doc(rel, *fields)

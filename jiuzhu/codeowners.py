@@ -56,7 +56,7 @@ def plan(reg: Registry, registry: Path, office_team: str | None = None, output: 
     gitlab = style == "gitlab"
     rel_out = _rel(path, repo.top)
     lines = [HEADER, "", "# 整个登记册（含 system.yaml、areas.yaml、议题、会议、任务）由联席会议办公室审阅",
-             *(["[office]"] if gitlab else []), f"{base} {owners}"]
+             *(["[office]"] if gitlab else []), f"{base if repo.prefix else '*'} {owners}"]
     if rel_out:
         lines.append(f"/{rel_out} {owners}")
     lines += ["", "# 成员单位的文件：另须本单位审阅人" if gitlab else "# 成员单位的文件：本单位审阅人和联席会议办公室",
@@ -89,11 +89,15 @@ def write(p: Plan) -> bool:
 
 
 def check(p: Plan) -> list[str]:
-    """How the file on disk differs from what the registry says (empty when up to date)."""
+    """How the rules on disk differ from what the registry says (empty when up to date). Comments
+    do not count: a renamed unit changes one, not who reviews."""
     if not p.path.is_file():
         return [f"CODEOWNERS 文件不存在：{p.path}"]
-    have = [x for x in p.path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    want = [x for x in p.text.splitlines() if x.strip()]
+    have, want = _rules(p.path.read_text(encoding="utf-8")), _rules(p.text)
     missing = [f"缺少：{x}" for x in want if x not in have]
     extra = [f"多余：{x}" for x in have if x not in want]
     return missing + extra or (["行的顺序不同（CODEOWNERS 中后面的规则优先）"] if have != want else [])
+
+
+def _rules(text: str) -> list[str]:
+    return [" ".join(x.split()) for x in text.splitlines() if x.strip() and not x.lstrip().startswith("#")]

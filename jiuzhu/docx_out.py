@@ -5,7 +5,7 @@ font set, exact 28.95 pt line pitch, two-character first-line indent, 小标宋 
 headings, red mark and rules, `— PAGE —` footer), so no binary template ships with jiuzhu and the
 office can restyle the result in Word or WPS.
 
-The block list is one block a line: a keyword, a space, then fields separated by ` | `. Rendered
+The block list is one block a line: a keyword, a space, then fields separated by `|`. Rendered
 values cannot break it (the docx environment turns their newlines into spaces and `|` into `｜`).
 
     tag TEXT               黑体, not indented (征求意见稿, 附件)
@@ -59,7 +59,7 @@ def build(blocks: str, template: str) -> bytes:
         if not line:
             continue
         key, _, rest = line.partition(" ")
-        fields = [f.strip() for f in rest.split(" | ")] if rest else []
+        fields = [f.strip() for f in rest.split("|")] if rest else []
         if key not in KEYWORDS:
             raise InputRefused(f"模板 {template} 生成的第 {lineno} 行以“{key}”开头，不是已知的段落类型",
                                f"docx 模板每行以这些词之一开头：{'、'.join(KEYWORDS)}。")
@@ -78,10 +78,21 @@ def build(blocks: str, template: str) -> bytes:
                                    "写成 table 10,40,20（毫米）。") from None
             table = _table(doc, widths)
             continue
+        if key == "mark" and len(fields) > 1 and not _is_number(fields[0]):
+            raise InputRefused(f"模板 {template} 生成的第 {lineno} 行标志字号“{fields[0]}”不是数字",
+                               "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
         _block(doc, key, fields)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 # --- page and styles ----------------------------------------------------------------------------
@@ -100,6 +111,25 @@ def _page(doc: Any) -> None:
         sec._sectPr.append(grid)
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
+
+
+# w:pPr children must come in this order (ECMA-376 CT_PPrBase), or Word refuses the file.
+_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _ppr_child(owner: Any, tag: str) -> Any:
+    """A new child `tag` of `owner`'s w:pPr, inserted at its schema position."""
+    from docx.oxml import OxmlElement
+
+    ppr = owner.get_or_add_pPr()
+    el = OxmlElement(tag)
+    ppr.insert_element_before(el, *_PPR_ORDER[_PPR_ORDER.index(tag) + 1:])
+    return el
 
 
 def _mm(mm: float) -> Any:
@@ -122,7 +152,11 @@ def _fonts(rpr_parent: Any, name: str) -> None:
         fonts.set(qn(f"w:{attr}"), name)
 
 
-def _style(doc: Any, name: str, font: str, size: float, *, base: str | None = "Normal", **fmt: Any) -> Any:
+def _style(doc: Any, name: str, font: str, size: float, *, indent_chars: int = 0, base: str | None = "Normal",
+           grid: bool = True, **fmt: Any) -> Any:
+    """Create or redefine a paragraph style; every style states its font, size, colour, spacing
+    and first-line indent itself (the built-in headings carry theme fonts and spacing to drop).
+    `grid=False`: lines do not snap to the 28.95 pt document grid (tables, marks, rules, footer)."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt, RGBColor
 
@@ -132,22 +166,29 @@ def _style(doc: Any, name: str, font: str, size: float, *, base: str | None = "N
         style.base_style = styles[base]
     _fonts(style.element, font)
     style.font.size = Pt(size)
-    style.font.bold = fmt.pop("bold", False)
+    style.font.bold = False
     style.font.italic = False
     style.font.color.rgb = RGBColor.from_string(fmt.pop("color", "000000"))
     pf = style.paragraph_format
+    pf.space_before = pf.space_after = Pt(0)
     for key, value in fmt.items():
         setattr(pf, key, value)
+    _first_line_chars(style.element, indent_chars, size)
+    if not grid:
+        from docx.oxml.ns import qn
+
+        _ppr_child(style.element, "w:snapToGrid").set(qn("w:val"), "0")
     return style
 
 
-def _first_line_chars(style: Any, chars: int, size: float) -> None:
-    """First-line indent in characters (w:firstLineChars), with the same length in points."""
+def _first_line_chars(element: Any, chars: int, size: float) -> None:
+    """First-line indent in characters (w:firstLineChars, which Word and WPS prefer), with the same
+    length in twips for other readers. Zero is written too: it cancels the inherited indent."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    style.paragraph_format.first_line_indent = Pt(size * chars)
-    ind = style.element.get_or_add_pPr().get_or_add_ind()
+    ind = element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLine"), str(Pt(size * chars).twips))
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
@@ -155,28 +196,22 @@ def _styles(doc: Any) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt
 
-    exact = {"line_spacing_rule": WD_LINE_SPACING.EXACTLY, "line_spacing": Pt(LINE_PT),
-             "space_before": Pt(0), "space_after": Pt(0)}
-    normal = _style(doc, "Normal", FANGSONG, BODY_PT, base=None, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY,
-                    widow_control=False, **exact)
-    _first_line_chars(normal, 2, BODY_PT)
-    flat: dict[str, Any] = {"first_line_indent": Pt(0)}
-    _style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, alignment=WD_ALIGN_PARAGRAPH.CENTER, **flat,
-           line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(33))
-    _style(doc, "公文副标题", KAITI, BODY_PT, alignment=WD_ALIGN_PARAGRAPH.CENTER, **flat)
-    _style(doc, "版头标志", XIAOBIAOSONG, 36, alignment=WD_ALIGN_PARAGRAPH.CENTER, color=RED, **flat,
-           line_spacing_rule=WD_LINE_SPACING.SINGLE)
-    _style(doc, "发文字号", FANGSONG, BODY_PT, alignment=WD_ALIGN_PARAGRAPH.CENTER, **flat)
-    _style(doc, "无缩进正文", FANGSONG, BODY_PT, **flat)
-    _style(doc, "Heading 1", HEITI, BODY_PT, keep_with_next=True)
-    _style(doc, "Heading 2", KAITI, BODY_PT, keep_with_next=True)
-    for name in ("Heading 1", "Heading 2"):
-        _first_line_chars(doc.styles[name], 2, BODY_PT)
-    _style(doc, "版记", FANGSONG, IMPRINT_PT, **flat, left_indent=Pt(IMPRINT_PT), right_indent=Pt(IMPRINT_PT))
-    _style(doc, "表格文字", FANGSONG, TABLE_PT, alignment=WD_ALIGN_PARAGRAPH.LEFT, **flat,
-           line_spacing_rule=WD_LINE_SPACING.SINGLE)
-    _style(doc, "页码", SONGTI, IMPRINT_PT, **flat, line_spacing_rule=WD_LINE_SPACING.SINGLE)
-    _style(doc, "分隔线", FANGSONG, 2, **flat, line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(6))
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    single: dict[str, Any] = {"line_spacing_rule": WD_LINE_SPACING.SINGLE, "grid": False}
+    _style(doc, "Normal", FANGSONG, BODY_PT, indent_chars=2, base=None, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY,
+           widow_control=False, line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(LINE_PT))
+    _style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, alignment=center, line_spacing=Pt(33))
+    _style(doc, "公文副标题", KAITI, BODY_PT, alignment=center)
+    _style(doc, "版头标志", XIAOBIAOSONG, 36, alignment=center, color=RED, **single)
+    _style(doc, "发文字号", FANGSONG, BODY_PT, alignment=center)
+    _style(doc, "无缩进正文", FANGSONG, BODY_PT)
+    _style(doc, "Heading 1", HEITI, BODY_PT, indent_chars=2, keep_with_next=True)
+    _style(doc, "Heading 2", KAITI, BODY_PT, indent_chars=2, keep_with_next=True)
+    _style(doc, "版记", FANGSONG, IMPRINT_PT, left_indent=Pt(IMPRINT_PT), right_indent=Pt(IMPRINT_PT),
+           line_spacing=Pt(24), grid=False)
+    _style(doc, "表格文字", FANGSONG, TABLE_PT, alignment=WD_ALIGN_PARAGRAPH.LEFT, **single)
+    _style(doc, "页码", SONGTI, IMPRINT_PT, **single)
+    _style(doc, "分隔线", FANGSONG, 2, line_spacing=Pt(6), grid=False)
 
 
 def _footer(doc: Any) -> None:
@@ -255,9 +290,7 @@ def _block(doc: Any, key: str, f: list[str]) -> None:
         para.add_run(f[1] if len(f) > 1 else "")
     elif key == "label":
         para = doc.add_paragraph(style="无缩进正文")
-        indent = Pt(BODY_PT * len(first))
-        para.paragraph_format.left_indent = indent
-        para.paragraph_format.first_line_indent = -indent
+        _hanging(para, len(first))
         _run(para, first, HEITI)
         para.add_run(f[1] if len(f) > 1 else "")
     elif key == "right":
@@ -272,6 +305,18 @@ def _block(doc: Any, key: str, f: list[str]) -> None:
         doc.add_paragraph(style="无缩进正文").add_run().add_break(WD_BREAK.PAGE)
 
 
+def _hanging(para: Any, chars: int) -> None:
+    """Wrapped lines aligned after a label such as 出席： (left and hanging indent of `chars`)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    ind = para._p.get_or_add_pPr().get_or_add_ind()
+    width = str(Pt(BODY_PT * chars).twips)
+    for attr, value in (("left", width), ("leftChars", str(chars * 100)), ("hanging", width),
+                        ("hangingChars", str(chars * 100))):
+        ind.set(qn(f"w:{attr}"), value)
+
+
 def _run(para: Any, text: str, font: str) -> Any:
     run = para.add_run(text)
     _fonts(run._r, font)
@@ -281,12 +326,15 @@ def _run(para: Any, text: str, font: str) -> Any:
 def _split(doc: Any, style: str, f: list[str]) -> None:
     """LEFT and RIGHT on one line: a right tab stop at the end of the text block."""
     from docx.enum.text import WD_TAB_ALIGNMENT
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
     para = doc.add_paragraph(style=style)
     pf = para.paragraph_format
-    pf.left_indent = pf.right_indent = Pt(doc.styles[style].font.size.pt)
-    pf.tab_stops.add_tab_stop(Mm(TEXT_MM) - 2 * Pt(doc.styles[style].font.size.pt), WD_TAB_ALIGNMENT.RIGHT)
+    char = Pt(doc.styles[style].font.size.pt)
+    pf.left_indent, pf.right_indent = char, Pt(0)
+    # one character in from the right edge; inside the text block whether a reader measures tab
+    # stops from the margin (Word) or from the indent
+    pf.tab_stops.add_tab_stop(_mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
     para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")
 
 
@@ -296,15 +344,13 @@ def _rule(doc: Any, kind: str) -> None:
     from docx.oxml.ns import qn
 
     para = doc.add_paragraph(style="分隔线")
-    ppr = para._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
+    border = _ppr_child(para._p, "w:pBdr")
     bottom = OxmlElement("w:bottom")
     bottom.set(qn("w:val"), "single")
     bottom.set(qn("w:sz"), "18" if kind.endswith("thick") else "8")  # eighths of a point
     bottom.set(qn("w:space"), "1")
     bottom.set(qn("w:color"), RED if kind.startswith("red") else "000000")
     border.append(bottom)
-    ppr.append(border)
 
 
 def _table(doc: Any, widths: list[float]) -> Any:
@@ -314,16 +360,17 @@ def _table(doc: Any, widths: list[float]) -> Any:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = _mm(width)
     return table
 
 
 def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
 
     cells = table.add_row().cells
     for i, cell in enumerate(cells):
-        cell.width = Mm(widths[i])
+        cell.width = _mm(widths[i])
         para = cell.paragraphs[0]
         para.style = table.part.document.styles["表格文字"]
         text = fields[i] if i < len(fields) else ""

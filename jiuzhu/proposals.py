@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Proposal, Registry, Transition, Workflow
@@ -35,6 +35,7 @@ ACTION_COMMANDS = {
     "schedule": "jiuzhu meeting new --kind regular|adhoc", "decide": "jiuzhu minutes issue MEETING",
 }
 APPROVERS = {"chief": "总召集人", "convener": "召集人"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,25 @@ def last_act_date(p: Proposal, action: str) -> dt.date | None:
 
 # --- lookups ----------------------------------------------------------------------------------------
 
+def lookup(index: Mapping[str, T], ref: str, label: str, listing: str) -> T:
+    """An entity by id; refused with the nearest id, or the command that lists them all."""
+    if ref in index:
+        return index[ref]
+    near = nearest(ref, list(index))
+    hint = f"你是不是想写“{near}”？" if near else f"用 {listing} 查看所有{label}编号。"
+    raise InputRefused(f"没有{label}“{ref}”", hint)
+
+
 def find_proposal(reg: Registry, ref: str) -> Proposal:
-    if ref in reg.proposals:
-        return reg.proposals[ref]
-    near = nearest(ref, list(reg.proposals))
-    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu proposal list 查看所有议题编号。"
-    raise InputRefused(f"没有议题“{ref}”", hint)
+    return lookup(reg.proposals, ref, "议题", "jiuzhu proposal list")
+
+
+def id_matches_file(doc: Any, ident: str, label: str) -> Iterator[Problem]:
+    """The id of a one-record file is its file name: git shows the id, the file is found by it."""
+    stem = doc.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if stem != ident:
+        yield error(doc.at("id"), "id-file-mismatch", f"{label}编号“{ident}”与文件名“{stem}.yaml”不一致",
+                    f"把文件改名为 {ident}.yaml，或把 id 改为 {stem}。")
 
 
 def active_unit(reg: Registry, ref: str) -> str:
@@ -275,10 +289,7 @@ def check_proposals(reg: Registry, ctx: Context) -> Iterable[Problem]:
         return
     for p in reg.proposals.values():
         doc = reg.files[p.file]
-        stem = p.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if stem != p.id:
-            yield error(doc.at("id"), "id-file-mismatch", f"议题编号“{p.id}”与文件名“{stem}.yaml”不一致",
-                        f"把文件改名为 {p.id}.yaml，或把 id 改为 {stem}。")
+        yield from id_matches_file(doc, p.id, "议题")
         if p.unit not in reg.units:
             yield unresolved(doc.at("unit"), "提出单位", p.unit, reg.units)
         yield from _check_history(reg, p)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
+from jiuzhu.meetings import KIND_NAMES, find_meeting
 from jiuzhu.model import Meeting, Registry, System
-from jiuzhu.problems import nearest
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("md", "html", "docx")
 KINDS = {"minutes": "会议纪要", "notice": "会议通知", "briefing": "工作简报", "progress": "进展情况通报"}
-MEETING_KINDS = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
 TEXT_WIDTH_MM = 156  # GB/T 9704 text block: 156 x 225 mm
 _DIGITS = "零一二三四五六七八九"
 _WEEKDAYS = "一二三四五六日"
@@ -86,6 +85,28 @@ def fit_pt(text: str, max_pt: float = 36.0, width_mm: float = TEXT_WIDTH_MM) -> 
     return round(min(max_pt, width_pt / max(len(text), 1) * 0.98), 1)
 
 
+def title_lines(text: str, size_pt: float = 22.0, width_mm: float = TEXT_WIDTH_MM) -> list[str]:
+    """A long title split into balanced lines, the upper ones no shorter (梯形), so Word does not
+    leave one character alone on the last line; half-width characters count 0.6 (digits are
+    wider than half a character in most CJK fonts)."""
+    import math
+
+    def width(s: str) -> float:
+        return sum(0.6 if ord(c) < 0x2E80 else 1.0 for c in s)
+
+    per_line = math.floor(width_mm / 25.4 * 72 / size_pt)
+    if width(text) <= per_line:
+        return [text]
+    target = math.ceil(width(text) / math.ceil(width(text) / per_line))
+    lines, line = [], ""
+    for c in text:
+        if line and width(line + c) > target:
+            lines.append(line)
+            line = ""
+        line += c
+    return [*lines, line]
+
+
 def _unit_filters(reg: Registry, day: dt.date) -> dict[str, Callable[..., str]]:
     """`units` and `unit`: ids -> names as they were on the document's date (`day`, unless `on`
     is given), in founding-document order."""
@@ -129,7 +150,7 @@ def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
     )
     env.filters.update(
         cn_date=cn_date, cn_num=cn_num, cn_seq=cn_seq, doc_number=doc_number, percent=percent,
-        weekday=weekday, cn_time=cn_time, fit_pt=fit_pt, **_unit_filters(reg, day),
+        weekday=weekday, cn_time=cn_time, fit_pt=fit_pt, title_lines=title_lines, **_unit_filters(reg, day),
     )
     return env
 
@@ -237,15 +258,6 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
     }
 
 
-def find_meeting(reg: Registry, ref: str) -> Meeting:
-    """A meeting by id; refused with the nearest id."""
-    if ref in reg.meetings:
-        return reg.meetings[ref]
-    near = nearest(ref, list(reg.meetings))
-    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu meeting list 查看所有会议。"
-    raise InputRefused(f"没有会议“{ref}”", hint)
-
-
 def _chair(s: System, m: Meeting) -> str:
     """Who chaired, as minutes write it: 副县长、联席会议总召集人张三."""
     if m.chair_role == "office":
@@ -275,8 +287,8 @@ def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
         agenda.append({"id": pid, "title": p.title if p else pid, "unit": p.unit if p else None,
                        "summary": p.summary if p else None})
     return {
-        "id": m.id, "kind": m.kind, "kind_name": MEETING_KINDS.get(m.kind, m.kind), "is_joint": m.is_joint,
-        "title": m.title or f"{s.name}{m.date.year}年{MEETING_KINDS.get(m.kind, m.kind)}",
+        "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "is_joint": m.is_joint,
+        "title": m.title or f"{s.name}{m.date.year}年{KIND_NAMES.get(m.kind, m.kind)}",
         "date": m.date, "time": m.time, "place": m.place, "chair": _chair(s, m),
         "expected": list(m.expected) or [u.id for u in reg.active_units()],
         "attended": _attendees(m.attended, order), "excused": _attendees(m.excused, order),
@@ -440,20 +452,23 @@ def stage_briefing(reg: Registry, briefing: Mapping[str, Any]) -> Any:
     """A transaction recording the briefing's number in system.yaml (`briefings.issued`)."""
     from jiuzhu.writer import Transaction
 
-    if any(b.year == briefing["year"] and b.number == briefing["number"] for b in _system(reg).briefings):
-        raise InputRefused(f"{briefing['year']}年第{briefing['number']}期简报已登记",
-                           "检查 system.yaml 的 briefings.issued。")
-    entry = {"year": briefing["year"], "number": briefing["number"], "date": briefing["date"],
-             "from": briefing["from"], "to": briefing["to"]}
+    def day(value: dt.date) -> dt.date:  # a fresh object each time, or YAML writes &anchors
+        return dt.date(value.year, value.month, value.day)
 
     def change(data: Any) -> None:
-        from jiuzhu.writer import to_commented
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+        entry = CommentedMap([("year", briefing["year"]), ("number", briefing["number"]),
+                              ("date", day(briefing["date"])), ("from", day(briefing["from"])),
+                              ("to", day(briefing["to"]))])
+        entry.fa.set_flow_style()  # one line an issue, as in the schema's example
         if not data.get("briefings"):
-            data["briefings"] = to_commented({"issued": []})
+            data["briefings"] = CommentedMap()
         if data["briefings"].get("issued") is None:
-            data["briefings"]["issued"] = to_commented([])
-        data["briefings"]["issued"].append(to_commented(entry))
+            data["briefings"]["issued"] = CommentedSeq()
+        issued = data["briefings"]["issued"]
+        issued.fa.set_block_style()
+        issued.append(entry)
 
     txn = Transaction(Path(reg.root))
     txn.edit("system.yaml", change)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Registry, Unit
+from jiuzhu.model import Decision, Registry, Task, Unit
 from jiuzhu.problems import Problem, error, nearest, warning
 from jiuzhu.queries import find_unit
 from jiuzhu.writer import Transaction, to_commented
@@ -359,30 +359,26 @@ def _fresh(day: dt.date) -> dt.date:
 def _commit(tx: Transaction, root: Path, summary: str, reg: Registry | None = None,
             retired: Iterable[str] = ()) -> Outcome:
     written = [p.relative_to(root).as_posix() for p in tx.commit()]
-    todo = []
-    if reg is not None:
-        from jiuzhu.tasks import DONE, assignment, state
-
-        gone = set(retired)
-        for d in reg.decisions.values():
-            task = reg.tasks.get(d.id)
-            lead = assignment(d, task)[0]
-            if lead in gone and state(d, task)[0] != DONE:
-                todo.append((d.id, reg.units[lead].name))
+    gone = set(retired)
+    todo = [] if reg is None else [(d.id, reg.units[lead].name) for d, _, lead in open_decisions(reg) if lead in gone]
     return Outcome(summary, sorted(written), todo)
+
+
+def open_decisions(reg: Registry) -> Iterator[tuple[Decision, Task | None, str]]:
+    """Decisions not done yet, with their task file and the lead unit in force."""
+    from jiuzhu.tasks import DONE, assignment, state
+
+    for d in reg.decisions.values():
+        task = reg.tasks.get(d.id)
+        if state(d, task)[0] != DONE:
+            yield d, task, assignment(d, task)[0]
 
 
 # --- validate checks ------------------------------------------------------------------------------
 
 def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """An open task led by a unit that is no longer a member is an error until reassigned."""
-    from jiuzhu.tasks import DONE, assignment, state
-
-    for d in reg.decisions.values():
-        task = reg.tasks.get(d.id)
-        if state(d, task)[0] == DONE:
-            continue
-        lead = assignment(d, task)[0]
+    for d, task, lead in open_decisions(reg):
         unit = reg.units.get(lead)
         if unit is None or unit.active:
             continue
@@ -420,10 +416,10 @@ def check_unit_history(reg: Registry, ctx: Context) -> Iterable[Problem]:
         for i, d in enumerate(unit.duties):
             if d.moved_from and d.moved_from not in reg.units:
                 yield unresolved(doc.at("duties", i, "moved_from"), "成员单位", d.moved_from, reg.units)
-    office = reg.system.office.unit if reg.system else None
-    if office in reg.units and not reg.units[office].active:
+    office = reg.units.get(reg.system.office.unit) if reg.system else None
+    if office is not None and not office.active:
         yield error(reg.files["system.yaml"].at("office", "unit"), "office-inactive",
-                    f"联席会议办公室设在{reg.units[office].name}，但该单位已不是成员单位",
+                    f"联席会议办公室设在{office.name}，但该单位已不是成员单位",
                     "把 office.unit 改为承接办公室的成员单位。")
 
 

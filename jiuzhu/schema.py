@@ -121,6 +121,8 @@ SYSTEM = M(
             minutes_mark=S("纪要标志"), briefing_mark=S("简报标志"), issuing_office=S("印发机关"),
             briefing_compiler=S("简报编印单位"), copies=I("印数", nullable=True),
             report_title=S("进展通报标题"),
+            briefing_report_to=S("简报报送（报）"), briefing_send_to=S("简报抄送（送）"),
+            briefing_distribute_to=S("简报分发（发）"),
         ),
     ),
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),

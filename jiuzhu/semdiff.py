@@ -3,8 +3,8 @@
 `diff()` compares the registry at one git revision with another revision or the working tree and
 reports units added, removed, renamed, merged or dissolved; duties added, removed, moved between
 units, reworded (a character-level diff of the Chinese sentence), re-tagged or given another role;
-decisions reassigned; open tasks whose lead no longer fits. `to_markdown()` renders it for a
-pull-request comment; `as_json()` is the porcelain.
+decisions reassigned; open tasks whose lead no longer fits. `as_json()` is the porcelain;
+`jiuzhu.diffmd` renders the Markdown for a pull-request comment.
 
 `check_against()` is the record keeper: once minutes are issued, their decisions do not change.
 """
@@ -35,12 +35,6 @@ class Side:
     label: str
     commit: str | None
     merge_base: bool = False
-
-    @property
-    def shown(self) -> str:
-        if self.commit is None:
-            return gitops.WORKTREE
-        return f"`{self.label}` 的分叉点" if self.merge_base else f"`{self.label}`"
 
 
 @dataclass(frozen=True)
@@ -276,14 +270,10 @@ def _reassigned(old: Registry, new: Registry) -> Rows:
 
 def orphaned(reg: Registry) -> dict[str, dict[str, Any]]:
     """Open decisions whose lead in force is no active unit, or holds no duty in their areas."""
-    from jiuzhu.tasks import DONE, assignment, state
+    from jiuzhu.reorg import open_decisions
 
     found: dict[str, dict[str, Any]] = {}
-    for d in reg.decisions.values():
-        task = reg.tasks.get(d.id)
-        if state(d, task)[0] == DONE:
-            continue
-        lead = assignment(d, task)[0]
+    for d, _task, lead in open_decisions(reg):
         unit = reg.units.get(lead)
         if unit is None or not unit.active:
             reason = "inactive"
@@ -299,111 +289,6 @@ def orphaned(reg: Registry) -> dict[str, dict[str, Any]]:
 def _new_orphans(old: Registry, new: Registry) -> Rows:
     before = orphaned(old)
     return [row for did, row in orphaned(new).items() if before.get(did, {}).get("reason") != row["reason"]]
-
-
-# --- Markdown for a pull-request comment ----------------------------------------------------------
-
-def to_markdown(sd: SemDiff) -> str:
-    """The diff as a pull-request comment: a heading, then short lists per kind of change."""
-    names = sd.names
-    out = [f"## jiuzhu diff：{sd.old.shown} → {sd.new.shown}", ""]
-    if sd.empty:
-        return "\n".join([*out, "没有涉及成员单位、领域、职责、议定事项或任务的改动。", ""])
-    sections = (("成员单位", _unit_lines(sd, names)), ("领域", _area_lines(sd, names)),
-                ("职责", _duty_lines(sd, names)), ("议定事项", _decision_lines(sd, names)),
-                ("需要重新指定牵头单位的未完成任务", _task_lines(sd, names)))
-    for title, lines in sections:
-        if lines:
-            out += [f"### {title}", "", *lines, ""]
-    return "\n".join(out)
-
-
-def _since(day: str | None) -> str:
-    return f"，{day} 起" if day else ""
-
-
-def _unit_lines(sd: SemDiff, n: Names) -> list[str]:
-    u = sd.units
-    founded = {r["unit"] for r in u["added"]} & {r["into"] for r in u["merged"]}  # shown as merges
-    lines = [f"- 新增 **{r['name']}**（{r['unit']}）{_since(r['since'])}"
-             for r in u["added"] if r["unit"] not in founded]
-    lines += [f"- 更名 {r['old_name']} → **{r['name']}**（{r['unit']}）{_since(r['date'])}" for r in u["renamed"]]
-    lines += [f"- 合并 {'、'.join(f'{n.unit(x)}（{x}）' for x in r['units'])} → "
-              f"{'新设 ' if r['into'] in founded else ''}**{n.unit(r['into'])}**（{r['into']}）{_since(r['date'])}"
-              for r in u["merged"]]
-    lines += [f"- 撤销 {r['name']}（{r['unit']}）"
-              + (f"，职责转入 **{n.unit(r['duties_to'])}**（{r['duties_to']}）" if r["duties_to"] else "")
-              + _since(r["date"]) for r in u["dissolved"]]
-    lines += [f"- 删除 {r['name']}（{r['unit']}）的文件" for r in u["removed"]]
-    return lines
-
-
-def _area_lines(sd: SemDiff, n: Names) -> list[str]:
-    a = sd.areas
-    lines = [f"- 新增领域 **{r['name']}**（{r['area']}）" for r in a["added"]]
-    lines += [f"- 删除领域 {r['name']}（{r['area']}）" for r in a["removed"]]
-    lines += [f"- 指定牵头单位 {r['name']}：{n.unit(r['old_lead']) or '未指定'} → **{n.unit(r['lead']) or '未指定'}**"
-              for r in a["lead_changed"]]
-    return lines
-
-
-def _duty_lines(sd: SemDiff, n: Names) -> list[str]:
-    from jiuzhu.queries import ROLE_NAMES
-
-    d = sd.duties
-
-    def role(r: dict[str, Any]) -> str:
-        return ROLE_NAMES.get(r["role"], r["role"])
-
-    lines = [f"- 新增 `{r['duty']}`（{n.unit(r['unit'])}，{role(r)}；{n.area_list(r['areas'])}"
-             + (f"；原属 {n.unit(r['moved_from'])}" if r["moved_from"] else "") + f"）：{r['text']}"
-             for r in d["added"]]
-    lines += [f"- 删除 `{r['duty']}`（{n.unit(r['unit'])}）：{r['text']}" for r in d["removed"]]
-    for r in d["moved"]:
-        to = f"（`{r['to_duty']}`）" if r["to_duty"] != r["duty"] else ""
-        text = char_diff(r["old_text"], r["text"]) if "old_text" in r else r["text"]
-        lines.append(f"- 移交 `{r['duty']}` {n.unit(r['from'])} → **{n.unit(r['to'])}**{to}：{text}")
-    lines += [f"- 改写 `{r['duty']}`（{n.unit(r['unit'])}）：{char_diff(r['old_text'], r['text'])}"
-              for r in d["reworded"]]
-    for r in d["retagged"]:
-        plus = [a for a in r["areas"] if a not in r["old_areas"]]
-        minus = [a for a in r["old_areas"] if a not in r["areas"]]
-        change = "；".join([f"增加 {n.area_list(plus)}"] * bool(plus) + [f"去掉 {n.area_list(minus)}"] * bool(minus))
-        lines.append(f"- 改领域 `{r['duty']}`（{n.unit(r['unit'])}）：{change}")
-    for r in d["role_changed"]:
-        old = ROLE_NAMES.get(r["old_role"], r["old_role"])
-        info = f"（提供：{'、'.join(r['old_info'])}）" if r["old_info"] else ""
-        lines.append(f"- 改角色 `{r['duty']}`（{n.unit(r['unit'])}）：{old}{info} → **{role(r)}**")
-    return lines
-
-
-def _decision_lines(sd: SemDiff, n: Names) -> list[str]:
-    lines = []
-    for r in sd.decisions:
-        parts = []
-        if r["old_lead"] != r["lead"]:
-            parts.append(f"牵头 {n.unit(r['old_lead'])} → **{n.unit(r['lead'])}**")
-        if r["old_responsible"] != r["responsible"]:
-            parts.append(f"责任 {n.unit_list(r['old_responsible'])} → **{n.unit_list(r['responsible'])}**")
-        via = "任务调整记录" if r["via"] == "task" else "会议文件中直接修改"
-        lines.append(f"- 调整 `{r['decision']}` {_short(r['text'])}：{'；'.join(parts)}（{via}）")
-    return lines
-
-
-def _task_lines(sd: SemDiff, n: Names) -> list[str]:
-    lines = []
-    for r in sd.tasks:
-        if r["reason"] == "inactive":
-            gone = f"{n.until[r['lead']]} 起" if r["lead"] in n.until else ""
-            why = f"牵头单位 {n.unit(r['lead'])} {gone}已不是成员单位"
-        else:
-            why = f"牵头单位 {n.unit(r['lead'])} 不再承担“{n.area_list(r['areas'])}”方面的职责"
-        lines.append(f"- `{r['decision']}` {_short(r['text'])}：{why}，请用 `jiuzhu tasks reassign` 调整")
-    return lines
-
-
-def _short(text: str, limit: int = 30) -> str:
-    return f"“{text if len(text) <= limit else text[:limit] + '……'}”"
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -166,7 +166,7 @@ def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:
 
 def _all_checks() -> list[Check]:
     """Checks owned by feature modules are imported here so start-up stays light."""
-    from jiuzhu import assign, decisions, meetings, proposals, reorg, tasks
+    from jiuzhu import assign, decisions, proposals, reorg, rules, tasks
 
-    return (list(CHECKS) + list(tasks.CHECKS) + list(proposals.CHECKS) + list(meetings.CHECKS)
+    return (list(CHECKS) + list(tasks.CHECKS) + list(proposals.CHECKS) + list(rules.CHECKS)
             + list(decisions.CHECKS) + list(reorg.CHECKS) + list(assign.CHECKS))

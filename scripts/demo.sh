@@ -23,33 +23,83 @@ step "家庭经济状况核对：谁提供什么信息"
 $JZ duties matrix --info
 
 # --- proposals, meetings, decisions, minutes (issue 3) ---
+pid() { .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["id"])'; }
+step "议事流程：三个成员单位提出议题（jiuzhu proposal new）"
+P1=$($JZ proposal new --unit 县民政局 --title 关于调整2027年城乡低保标准的议题 \
+    --summary "物价上涨，拟按联动机制调整城乡低保标准。" --date 2026-09-01 --format json | pid)
+P2=$($JZ proposal new --unit weiji --title 关于推行医疗救助“一站式”即时结算的议题 --date 2026-09-02 --format json | pid)
+P3=$($JZ proposal new --unit caizheng --title 关于加强社会救助资金监管的议题 --date 2026-09-02 --format json | pid)
+$JZ proposal list
+step "联席会议办公室初审：两项通过，一项退回（jiuzhu proposal review）"
+$JZ proposal review "$P1" --pass --opinion "符合联席会议职责，同意提交审定。" --date 2026-09-07
+$JZ proposal review "$P2" --pass --opinion "同意提交审定。" --date 2026-09-07
+$JZ proposal review "$P3" --return --opinion "请补充资金规模和监管方式的测算。" --date 2026-09-07
+step "不合规则的步骤被拒绝：退回的议题不能直接审定"
+$JZ proposal approve "$P3" --date 2026-09-08 || echo "（退出码 $?：已拒绝，什么也没写）"
+step "财政局修改后重新提交，办公室再次初审通过（jiuzhu proposal resubmit）"
+$JZ proposal resubmit "$P3" --note "已补充资金规模测算和专项检查安排。" --date 2026-09-09
+$JZ proposal review "$P3" --pass --opinion "补充后同意提交审定。" --date 2026-09-10
+step "总召集人审定三项议题（jiuzhu proposal approve）"
+for p in "$P1" "$P2" "$P3"; do $JZ proposal approve "$p" --by chief --date 2026-09-11; done
+$JZ proposal show "$P3"
+step "联络员会议研究议题（jiuzhu meeting new --kind liaison）"
+LIAISON=$($JZ meeting new --kind liaison --date 2026-09-15 --time 09:30 --place 县民政局三楼会议室 --format json | pid)
+echo "联络员会议：$LIAISON（办公室主持，议程为已通过初审的议题）"
+$JZ meeting attend "$LIAISON" --rest --attended
+step "例会：议程为已审定的议题，主持人为总召集人（jiuzhu meeting new --kind regular）"
+REGULAR=$($JZ meeting new --kind regular --date 2026-09-22 --time 09:00 --place 县政府第一会议室 --format json | pid)
+echo "例会：$REGULAR（三项议题已列入议程，状态变为“已上会”）"
+$JZ proposal list --status 已上会
+step "登记出席、请假、列席（jiuzhu meeting attend）"
+$JZ meeting attend "$REGULAR" --unit 县民政局 --attended --name 徐智勇
+$JZ meeting attend "$REGULAR" --unit 县信访局 --excused
+$JZ meeting attend "$REGULAR" --rest --attended
+$JZ meeting attend "$REGULAR" --observer --org 县人大常委会社会建设工委
+step "议定事项：10 个工作日的时限跨过国庆节（10 月 1–7 日放假）（jiuzhu decision add）"
+$JZ decision add "$REGULAR" --text "研究提出2027年城乡低保标准调整方案，报县政府审定。" --lead minzheng \
+    --responsible caizheng --responsible tongji --area dibao --due-workdays 10 --proposal "$P1"
+$JZ decision add "$REGULAR" --text "推行医疗救助“一站式”即时结算，年底前覆盖全县定点医疗机构。" --lead weiji \
+    --responsible minzheng --responsible renshe --due 2026-12-31 --proposal "$P2"
+step "议定事项：省略牵头单位，按各单位职责给出建议并说明理由"
+$JZ decision add "$REGULAR" --text "加强社会救助资金监管，对救助资金的预算安排和拨付使用开展专项检查。" \
+    --due-workdays 30 --proposal "$P3"
+$JZ decision add "$REGULAR" --text "各成员单位持续做好社会救助政策宣传。" --lead xuanchuan --responsible minzheng --ongoing
+step "印发会议纪要并报县政府（jiuzhu minutes issue）"
+$JZ minutes issue "$REGULAR" --date 2026-09-25
+$JZ meeting show "$REGULAR"
+step "纪要印发后，会议的议定事项不能再改"
+$JZ decision add "$REGULAR" --text "补充一项" --lead minzheng --due 2026-12-31 || echo "（退出码 $?：已拒绝，什么也没写）"
+$JZ meeting list
+step "议事规则检查（jiuzhu validate --as-of 2026-12-31）"
+$JZ validate --as-of 2026-12-31 | tail -n 1
 
 # --- supervision of tasks (issue 5) ---
-jid() { .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["id"])'; }
-step "督办：国庆节前的临时会议议定两项任务，时限按法定工作日计算（10 月 1–7 日放假，10 月 10 日周六调休上班）"
-$JZ meeting new --kind liaison --date 2026-09-25 --title 国庆节前联络员会议 >/dev/null
-ADHOC=$($JZ meeting new --kind adhoc --date 2026-09-28 --title 国庆节前困难群众走访慰问专题会议 --format json | jid)
-T1=$($JZ decision add "$ADHOC" --text "国庆节前后开展困难群众走访慰问，摸清临时救助需求。" \
-    --lead minzheng --responsible caizheng --due-workdays 5 --format json | jid)
-T2=$($JZ decision add "$ADHOC" --text "落实节日期间临时救助资金，确保及时发放。" \
-    --lead caizheng --responsible minzheng --due-workdays 15 --format json | jid)
-$JZ tasks list --as-of 2026-09-28
-step "即将到期（截至 2026-10-08，5 个工作日内；调休的周六也算工作日）"
-$JZ tasks due-soon --as-of 2026-10-08
+step "督办：例会的每条议定事项都是一项任务（jiuzhu tasks list）"
+$JZ tasks list --as-of 2026-09-25
+# task ids of the regular meeting, in the order decided (the first meeting that has decisions)
+read -r R1 R2 R3 R4 < <($JZ tasks list --format json | .venv/bin/python -c '
+import json, sys
+rows = json.load(sys.stdin)
+print(*[r["id"] for r in rows if r["meeting"] == rows[0]["meeting"]][:4])')
+step "即将到期（截至 2026-10-09）：第一项 10 个工作日的时限跨过国庆节，到 10 月 13 日；10 月 10 日周六调休上班，也算工作日"
+$JZ tasks due-soon --as-of 2026-10-09
 step "两个单位报告进展（jiuzhu tasks update）"
-$JZ tasks update "$T1" --by 县民政局 --percent 60 --note "已走访低保户和特困人员，需求清单整理中" --date 2026-10-09
-$JZ tasks update "$T2" --by caizheng --percent 100 --status 已完成 --note "临时救助资金已拨付到乡镇" --date 2026-10-12
-step "牵头单位调整是一次单独记录的行为（jiuzhu tasks reassign），原议定事项不改写"
-$JZ tasks reassign "$T1" --lead minzheng --responsible caizheng --responsible renshe \
-    --reason "走访发现就业困难人员较多，增加县人社局为责任单位" --decided-by 总召集人 --date 2026-10-13
-$JZ tasks update "$T1" --by renshe --percent 70 --note "已对接就业困难人员的就业援助" --date 2026-10-14
-$JZ tasks show "$T1"
-step "逾期任务（截至 2026-10-27：按牵头单位分组，逾期天数、工作日数和督办等级）"
-$JZ tasks overdue --as-of 2026-10-27
+$JZ tasks update "$R1" --by 县民政局 --percent 40 --note "已完成低保标准测算，征求财政、统计意见" --date 2026-10-09
+$JZ tasks update "$R2" --by weiji --percent 30 --note "一站式结算系统已在县医院上线试运行" --date 2026-10-20
+$JZ tasks update "$R4" --by 县委宣传部 --note "在县融媒体中心开设社会救助政策专栏" --date 2026-10-20
+step "进度下降而不说明原因：拒绝，什么也没写"
+$JZ tasks update "$R2" --by weiji --percent 20 --note "重新统计" --date 2026-10-21 || echo "（退出码 $?：已拒绝）"
+step "纪要印发后调整牵头单位：单独记录日期、原因和决定人（jiuzhu tasks reassign），原议定事项不改写"
+$JZ tasks reassign "$R3" --lead 县财政局 --responsible minzheng --responsible shenji \
+    --reason "资金监管专项检查由财政部门牵头，审计部门配合" --decided-by 总召集人 --date 2026-10-15
+$JZ tasks update "$R3" --by 县财政局 --percent 60 --note "已完成 8 个乡镇的资金拨付检查" --date 2026-10-30
+$JZ tasks show "$R3"
+step "逾期任务（截至 2026-11-16）：按牵头单位分组，逾期天数、逾期工作日和督办等级（催办 → 督办 → 通报）"
+$JZ tasks overdue --as-of 2026-11-16
 step "定时 CI 任务用 --fail：有逾期任务时退出码为 1"
-$JZ tasks overdue --as-of 2026-10-27 --format json --fail > "$OUT/overdue.json" && echo "没有逾期任务" \
+$JZ tasks overdue --as-of 2026-11-16 --format json --fail > "$OUT/overdue.json" && echo "没有逾期任务" \
     || echo "退出码 $?：有逾期任务，明细见 $OUT/overdue.json"
-step "全部任务的督办状态（今天）"
+step "全部任务今天的督办状态"
 $JZ tasks list
 
 # --- documents (issue 6) ---

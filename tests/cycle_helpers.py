@@ -9,6 +9,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from conftest import tree_hash
+
 from jiuzhu.loader import load
 from jiuzhu.problems import Problem
 from jiuzhu.validate import run
@@ -26,6 +28,22 @@ def refused(jz: Any, root: Path, *args: str) -> str:
     assert res.exit_code == 1, res.output
     assert "Traceback" not in res.output
     return str(res.output)
+
+
+def refused_cleanly(jz: Any, root: Path, args: tuple[str, ...], message: str, hint: str, **subs: str) -> None:
+    """The command is refused with `message` and `hint` and writes not one byte. `{name}` in args,
+    message and hint is replaced by `subs[name]` (ids drawn at random while setting up)."""
+
+    def fill(s: str) -> str:
+        for key, value in subs.items():
+            s = s.replace("{" + key + "}", value)
+        return s
+
+    before = tree_hash(root)
+    out = refused(jz, root, *map(fill, args))
+    assert fill(message) in out
+    assert fill(hint) in out
+    assert tree_hash(root) == before
 
 
 def created_id(jz: Any, root: Path, *args: str) -> str:

@@ -118,3 +118,43 @@ def test_unknown_style_is_refused(repo: Path, jz) -> None:  # type: ignore[no-un
     assert r.exit_code == 1
     assert r.stderr.startswith("错误：不认识的 CODEOWNERS 格式“bitbucket”\n")
     assert not (repo / ".github").exists()
+
+
+def test_pre_commit_hooks_run_real_commands(runner) -> None:  # type: ignore[no-untyped-def]
+    import shlex
+
+    from ruamel.yaml import YAML
+
+    from jiuzhu.cli import app
+
+    root = Path(__file__).resolve().parents[1]
+    hooks = {h["id"]: h for h in YAML(typ="safe").load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert list(hooks) == ["jiuzhu-validate", "jiuzhu-codeowners"]
+    for hook in hooks.values():
+        assert (hook["language"], hook["pass_filenames"], hook["require_serial"]) == ("python", False, True)
+        argv = shlex.split(hook["entry"])
+        assert argv[0] == "jiuzhu"
+        assert runner.invoke(app, [*argv[1:], "--help"]).exit_code == 0
+    assert hooks["jiuzhu-validate"]["files"] == "^registry/"
+    assert hooks["jiuzhu-codeowners"]["entry"] == "jiuzhu codeowners --check"
+    for recipe in ("github-actions.yml", "gitlab-ci.yml"):
+        text = (root / "docs/ci" / recipe).read_text(encoding="utf-8")
+        assert isinstance(YAML(typ="safe").load(text), dict)
+        assert "jiuzhu diff" in text and "jiuzhu validate" in text and "jiuzhu codeowners --check" in text
+
+
+def test_registry_at_the_repository_root(make_registry, jz) -> None:  # type: ignore[no-untyped-def]
+    reg = make_registry(REFORM_FILES)
+    git_repo(reg)
+    assert jz(reg, "codeowners").exit_code == 0
+    lines = (reg / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines()
+    assert "* @minzheng-liaison" in lines
+    assert "/units/sifa.yaml @sifa-liaison @minzheng-liaison" in lines
+
+
+def test_codeowners_outside_git_is_refused(make_registry, jz, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    reg = make_registry(REFORM_FILES)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(reg.parent.parent))
+    r = jz(reg, "codeowners")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"错误：登记册 {reg} 不在 git 仓库中\n")

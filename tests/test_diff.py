@@ -87,7 +87,8 @@ def test_pull_request_end_to_end_golden(repo: Path, jz) -> None:  # type: ignore
     assert jz(reg, "validate", "--as-of", "2026-06-01", "--against", "HEAD~1").exit_code == 0
     assert jz(reg, "codeowners", "--check", "--office-team", "@dachang/office").exit_code == 0
     r = jz(reg, "diff")
-    assert r.output == "## jiuzhu diff：`main` 的分叉点 → 工作区\n\n没有涉及成员单位、领域、职责、议定事项或任务的改动。\n\n"
+    assert r.output == ("## jiuzhu diff：`main` 的分叉点 → 工作区\n\n"
+                        "没有涉及成员单位、领域、职责、议定事项或任务的改动。\n")
 
 
 def golden_lines() -> list[str]:
@@ -123,7 +124,7 @@ def test_dissolve_and_role_change_in_diff(repo: Path, jz) -> None:  # type: igno
         "### 职责\n\n"
         "- 移交 `fazhi-1` 县法制办 → **县司法局**（`sifa-2`）：负责审查社会救助方面的规范性文件草案。\n"
         "- 改领域 `caizheng-1`（县财政局）：增加 城乡低保\n"
-        "- 改角色 `weiji-1`（县卫计委）：配合 → **牵头**\n\n"
+        "- 改角色 `weiji-1`（县卫计委）：配合 → **牵头**\n"
     )
 
 
@@ -174,17 +175,10 @@ def test_diff_unknown_revision_is_refused(repo: Path, jz) -> None:  # type: igno
     assert "错误：找不到 git 版本“v9”" in r.stderr
 
 
-def test_diff_outside_a_git_repository_says_so(make_registry, jz) -> None:  # type: ignore[no-untyped-def]
+def test_diff_outside_a_git_repository_says_so(make_registry, jz, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     reg = make_registry(REFORM_FILES)
-    env_ceiling = os.environ.get("GIT_CEILING_DIRECTORIES")
-    os.environ["GIT_CEILING_DIRECTORIES"] = str(reg.parent.parent)
-    try:
-        r = jz(reg, "diff")
-    finally:
-        if env_ceiling is None:
-            del os.environ["GIT_CEILING_DIRECTORIES"]
-        else:
-            os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(reg.parent.parent))  # a tmp_path inside a repo stays outside
+    r = jz(reg, "diff")
     assert r.exit_code == 1
     assert r.stderr.startswith(f"错误：登记册 {reg} 不在 git 仓库中\n")
 

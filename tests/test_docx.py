@@ -55,6 +55,7 @@ def test_styles_fonts_sizes_line_pitch(minutes_docx):
     assert normal.element.pPr.ind.get(qn("w:firstLineChars")) == "200"
     title = styles["公文标题"]
     assert _east_asia(title) == "方正小标宋简体" and title.font.size == Pt(22)
+    assert title.element.pPr.ind.get(qn("w:firstLineChars")) == "0"  # cancels Normal's 2-character indent
     assert _east_asia(styles["Heading 1"]) == "黑体"
     assert _east_asia(styles["Heading 2"]) == "楷体_GB2312"
     assert styles["Heading 1"].font.size == Pt(16)
@@ -62,8 +63,15 @@ def test_styles_fonts_sizes_line_pitch(minutes_docx):
     assert mark.style.name == "版头标志"
     assert str(mark.style.font.color.rgb) == "FF0000"
     assert _east_asia(mark.style) == "方正小标宋简体"
-    title_para = next(p for p in minutes_docx.paragraphs if p.style.name == "公文标题")
-    assert title_para.text == "测试县社会救助工作联席会议2026年例会纪要"
+    titles = [p.text for p in minutes_docx.paragraphs if p.style.name == "公文标题"]
+    assert titles == ["测试县社会救助工作联席", "会议2026年例会纪要"]  # balanced, no orphan character
+
+
+def test_attendance_lines_hang_after_the_label(minutes_docx):
+    para = next(p for p in minutes_docx.paragraphs if p.text.startswith("出席："))
+    assert para.runs[0].text == "出席：" and _east_asia(para.runs[0]) == "黑体"
+    ind = para._p.pPr.ind
+    assert (ind.get(qn("w:leftChars")), ind.get(qn("w:hangingChars"))) == ("300", "300")
 
 
 def test_red_rule_and_page_number_field(minutes_docx):
@@ -98,7 +106,7 @@ def test_values_cannot_break_the_block_list(jz, make_registry, tmp_path):
     assert jz(make_registry(files), "minutes", "render", MEETING_ID, "-f", "docx", "-o", str(out)).exit_code == 0
     doc = Document(str(out))
     titles = [p.text for p in doc.paragraphs if p.style.name == "公文标题"]
-    assert titles == ["测试县社会救助工作联席会议2026年例会纪要"]
+    assert "".join(titles) == "测试县社会救助工作联席会议2026年例会纪要"
     assert any("报县政府审定后实施 ｜ title 伪造标题。" in p.text for p in doc.paragraphs)
 
 
@@ -106,6 +114,12 @@ def test_unknown_block_is_refused():
     with pytest.raises(InputRefused) as exc:
         build("title 标题\nheadline 不认识\n", "minutes.docx.j2")
     assert exc.value.message == "模板 minutes.docx.j2 生成的第 2 行以“headline”开头，不是已知的段落类型"
+
+
+def test_bad_mark_size_is_refused():
+    with pytest.raises(InputRefused) as exc:
+        build("mark 大 | 社会救助工作简报\n", "briefing.docx.j2")
+    assert exc.value.message == "模板 briefing.docx.j2 生成的第 1 行标志字号“大”不是数字"
 
 
 def test_all_documents_render_as_docx(jz, make_registry, tmp_path):

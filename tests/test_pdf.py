@@ -96,3 +96,12 @@ def test_progress_report_pdf_with_annex_table(jz, make_registry, tmp_path, brows
     last = re.sub(r"\s+", "", _text(pdftotext, pdf).split("\f")[pages - 1])
     assert last.startswith("附件联席会议议定事项进展情况表")
     assert "序号议定事项牵头单位责任单位完成时限进展情况状态备注" in last
+
+
+def test_missing_browser_fails_in_ci_and_skips_locally(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="找不到 no-such-browser"):
+        _tool(("no-such-browser",), "chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _tool(("no-such-browser",), "chromium")

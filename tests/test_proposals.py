@@ -6,8 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import tree_hash
-from cycle_helpers import ok, proposal, refused, registry
+from cycle_helpers import ok, proposal, refused_cleanly, registry
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.proposals import draw_id, new_proposal
@@ -37,20 +36,8 @@ def test_new_prints_id_and_path(make_registry, jz):
     assert "已提交议题：资金议题（待办公室初审）" in res.output
     assert "编号：p-20260902-caizheng-" in res.output
     out = json.loads(
-        ok(
-            jz,
-            root,
-            "proposal",
-            "new",
-            "--unit",
-            "caizheng",
-            "--title",
-            "资金议题",
-            "--date",
-            "2026-09-02",
-            "--format",
-            "json",
-        ).stdout
+        ok(jz, root, "proposal", "new", "--unit", "caizheng", "--title", "资金议题", "--date", "2026-09-02", "--format",
+           "json").stdout
     )
     assert set(out) == {"id", "path"} and (root / out["path"]).is_file()
 
@@ -87,21 +74,8 @@ def test_returned_proposal_is_revised_and_resubmitted(make_registry, jz):
     root = make_registry()
     pid = proposal(jz, root, title="旧标题")
     ok(jz, root, "proposal", "review", pid, "--return", "--opinion", "请补充资金测算", "--date", "2026-09-02")
-    ok(
-        jz,
-        root,
-        "proposal",
-        "resubmit",
-        pid,
-        "--note",
-        "已补充测算",
-        "--title",
-        "新标题",
-        "--summary",
-        "含测算",
-        "--date",
-        "2026-09-05",
-    )
+    ok(jz, root, "proposal", "resubmit", pid, "--note", "已补充测算", "--title", "新标题", "--summary", "含测算",
+       "--date", "2026-09-05")
     ok(jz, root, "proposal", "review", pid, "--pass", "--opinion", "同意", "--date", "2026-09-06")
     p = registry(root).proposals[pid]
     assert (p.title, p.summary, p.status) == ("新标题", "含测算", "已通过初审")
@@ -161,35 +135,17 @@ def test_edit_changes_only_the_history_and_keeps_comments(make_registry, jz):
 def _setup(jz, root, state):
     pid = proposal(jz, root)
     if state in ("passed", "returned"):
-        ok(
-            jz,
-            root,
-            "proposal",
-            "review",
-            pid,
-            "--pass" if state == "passed" else "--return",
-            "--opinion",
-            "意见",
-            "--date",
-            "2026-09-02",
-        )
+        ok(jz, root, "proposal", "review", pid, "--pass" if state == "passed" else "--return", "--opinion", "意见",
+           "--date", "2026-09-02")
     return pid
 
 
 REFUSALS = [
-    (
-        "new",
-        ("proposal", "new", "--unit", "县民正局", "--title", "标题"),
-        "错误：没有成员单位“县民正局”",
-        "你是不是想写“县民政局”？",
-    ),
+    ("new", ("proposal", "new", "--unit", "县民正局", "--title", "标题"), "错误：没有成员单位“县民正局”",
+     "你是不是想写“县民政局”？"),
     ("new", ("proposal", "new", "--unit", "minzheng", "--title", "  "), "错误：--title 不能为空", "写明议题的标题"),
-    (
-        "new",
-        ("proposal", "new", "--unit", "minzheng", "--title", "标题", "--date", "2026-02-30"),
-        "错误：--date 的值“2026-02-30”不是存在的日期",
-        "日期写成 YYYY-MM-DD",
-    ),
+    ("new", ("proposal", "new", "--unit", "minzheng", "--title", "标题", "--date", "2026-02-30"),
+     "错误：--date 的值“2026-02-30”不是存在的日期", "日期写成 YYYY-MM-DD"),
     (
         "new",
         ("proposal", "approve", "{pid}", "--date", "2026-09-03"),
@@ -197,60 +153,24 @@ REFUSALS = [
         "可以进行的下一步：初审通过（jiuzhu proposal review ID --pass）；"
         "初审退回（jiuzhu proposal review ID --return）。",
     ),
-    (
-        "passed",
-        ("proposal", "review", "{pid}", "--pass", "--opinion", "再审", "--date", "2026-09-03"),
-        "错误：议题“{pid}”当前状态为“已通过初审”，不能初审通过",
-        "可以进行的下一步：审定（jiuzhu proposal approve ID）。",
-    ),
-    (
-        "new",
-        ("proposal", "resubmit", "{pid}", "--note", "改了", "--date", "2026-09-03"),
-        "错误：议题“{pid}”当前状态为“待初审”，不能修改后重新提交",
-        "可以进行的下一步：初审通过",
-    ),
-    (
-        "new",
-        ("proposal", "review", "{pid}", "--opinion", "意见"),
-        "错误：请在 --pass 和 --return 中选择一个",
-        "--pass 表示初审通过",
-    ),
-    (
-        "new",
-        ("proposal", "review", "{pid}", "--pass", "--return", "--opinion", "意见"),
-        "错误：请在 --pass 和 --return 中选择一个",
-        "--return 表示退回",
-    ),
-    (
-        "new",
-        ("proposal", "review", "{pid}", "--pass", "--opinion", " ", "--date", "2026-09-02"),
-        "错误：--opinion 不能为空",
-        "写明初审意见",
-    ),
-    (
-        "new",
-        ("proposal", "review", "{pid}", "--pass", "--opinion", "同意", "--date", "2026-08-31"),
-        "错误：日期 2026-08-31 早于该议题上一步的日期 2026-09-01",
-        "日期不能倒退",
-    ),
-    (
-        "passed",
-        ("proposal", "approve", "{pid}", "--by", "mayor", "--date", "2026-09-03"),
-        "错误：--by 的值“mayor”不可用",
-        "审定人只能是 chief（总召集人）或 convener（召集人）。",
-    ),
-    (
-        "returned",
-        ("proposal", "resubmit", "{pid}", "--note", "", "--date", "2026-09-03"),
-        "错误：--note 不能为空",
-        "说明作了哪些修改",
-    ),
-    (
-        "new",
-        ("proposal", "review", "p-20260901-minzheng-zzzz", "--pass", "--opinion", "同意"),
-        "错误：没有议题“p-20260901-minzheng-zzzz”",
-        "你是不是想写“{pid}”？",
-    ),
+    ("passed", ("proposal", "review", "{pid}", "--pass", "--opinion", "再审", "--date", "2026-09-03"),
+     "错误：议题“{pid}”当前状态为“已通过初审”，不能初审通过", "可以进行的下一步：审定（jiuzhu proposal approve ID）。"),
+    ("new", ("proposal", "resubmit", "{pid}", "--note", "改了", "--date", "2026-09-03"),
+     "错误：议题“{pid}”当前状态为“待初审”，不能修改后重新提交", "可以进行的下一步：初审通过"),
+    ("new", ("proposal", "review", "{pid}", "--opinion", "意见"), "错误：请在 --pass 和 --return 中选择一个",
+     "--pass 表示初审通过"),
+    ("new", ("proposal", "review", "{pid}", "--pass", "--return", "--opinion", "意见"),
+     "错误：请在 --pass 和 --return 中选择一个", "--return 表示退回"),
+    ("new", ("proposal", "review", "{pid}", "--pass", "--opinion", " ", "--date", "2026-09-02"),
+     "错误：--opinion 不能为空", "写明初审意见"),
+    ("new", ("proposal", "review", "{pid}", "--pass", "--opinion", "同意", "--date", "2026-08-31"),
+     "错误：日期 2026-08-31 早于该议题上一步的日期 2026-09-01", "日期不能倒退"),
+    ("passed", ("proposal", "approve", "{pid}", "--by", "mayor", "--date", "2026-09-03"),
+     "错误：--by 的值“mayor”不可用", "审定人只能是 chief（总召集人）或 convener（召集人）。"),
+    ("returned", ("proposal", "resubmit", "{pid}", "--note", "", "--date", "2026-09-03"), "错误：--note 不能为空",
+     "说明作了哪些修改"),
+    ("new", ("proposal", "review", "p-20260901-minzheng-zzzz", "--pass", "--opinion", "同意"),
+     "错误：没有议题“p-20260901-minzheng-zzzz”", "你是不是想写“{pid}”？"),
     ("new", ("proposal", "list", "--status", "已审"), "错误：没有议题状态“已审”", "你是不是想写“已审定”？"),
 ]
 
@@ -258,12 +178,7 @@ REFUSALS = [
 @pytest.mark.parametrize(("state", "args", "message", "hint"), REFUSALS)
 def test_refused_with_message_and_nothing_written(make_registry, jz, state, args, message, hint):
     root = make_registry()
-    pid = _setup(jz, root, state)
-    before = tree_hash(root)
-    out = refused(jz, root, *(a.replace("{pid}", pid) for a in args))
-    assert message.replace("{pid}", pid) in out
-    assert hint.replace("{pid}", pid) in out
-    assert tree_hash(root) == before
+    refused_cleanly(jz, root, args, message, hint, pid=_setup(jz, root, state))
 
 
 def test_inactive_unit_cannot_propose(make_registry):

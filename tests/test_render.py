@@ -11,7 +11,7 @@ import pytest
 from conftest import tree_hash
 from docs_registry import DOCS_FILES, MEETING_ID
 
-from jiuzhu.render import cn_date, cn_num, cn_seq, doc_number, fit_pt, percent
+from jiuzhu.render import cn_date, cn_num, cn_seq, doc_number, fit_pt, percent, title_lines
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("JIUZHU_UPDATE_GOLDEN") == "1"
@@ -64,6 +64,12 @@ def test_percent_and_fit():
     assert fit_pt("社会救助工作简报", 48) == 48
     mark = "大厂回族自治县社会救助工作联席会议纪要"
     assert len(mark) * fit_pt(mark) <= 156 / 25.4 * 72  # one line of the 156 mm text block
+
+
+def test_title_lines_balance_long_titles():
+    assert title_lines("国庆节前困难群众走访慰问专题会议纪要") == ["国庆节前困难群众走访慰问专题会议纪要"]
+    assert title_lines("关于召开大厂回族自治县社会救助工作联席会议2026年例会的通知") == [
+        "关于召开大厂回族自治县社会救助", "工作联席会议2026年例会的通知"]
 
 
 # --- golden files ---------------------------------------------------------------------------------
@@ -127,7 +133,7 @@ def test_briefing_issue_records_the_number(jz, reg, tmp_path):
     result = jz(reg, *DOCS["briefing"], "--issue", "-o", str(tmp_path / "b.md"))
     assert result.exit_code == 0, result.output
     system = (reg / "system.yaml").read_text(encoding="utf-8")
-    assert "number: 2" in system and "from: 2026-07-01" in system and "to: 2026-12-15" in system
+    assert system.endswith("    - {year: 2026, number: 2, date: 2026-12-16, from: 2026-07-01, to: 2026-12-15}\n")
     assert "第3期" in jz(reg, "briefing", "render", "--date", "2026-12-20").output
 
 
@@ -239,3 +245,41 @@ def test_unknown_format_refused(jz, reg):
     result = jz(reg, "report", "progress", "--format", "pdf")
     assert result.exit_code == 1
     assert "不支持的格式“pdf”" in result.output
+
+
+def test_document_settings_come_from_system_yaml(jz, make_registry):
+    system = str(DOCS_FILES["system.yaml"]).replace(
+        "    issuing_office: 县社会救助工作联席会议办公室\n",
+        "    issuing_office: 县社会救助工作联席会议办公室\n    briefing_compiler: 县民政局\n"
+        "    briefing_report_to: 县委、县政府领导\n    copies: 40\n    report_title: 社会救助议定事项督办通报\n")
+    reg = make_registry({**DOCS_FILES, "system.yaml": system})
+    briefing = jz(reg, *DOCS["briefing"]).output
+    assert "县民政局编　　2026年12月16日" in briefing
+    assert "报：县委、县政府领导" in briefing and "（共印40份）" in briefing
+    assert jz(reg, *DOCS["progress"]).output.startswith("# 社会救助议定事项督办通报\n")
+
+
+def test_liaison_meeting_notice_invites_liaison_officers(jz, make_registry):
+    liaison = """
+        id: m-20261120-liaison-c3d4
+        kind: liaison
+        date: 2026-11-20
+        time: "14:30"
+        place: 县民政局二楼会议室
+        chair: {role: office, name: null}
+        agenda: [p-20261101-minzheng-0001]
+        """
+    reg = make_registry({**DOCS_FILES, "meetings/2026/m-20261120-liaison-c3d4.yaml": liaison})
+    out = jz(reg, "meeting", "notice", "m-20261120-liaison-c3d4", "--date", "2026-11-16").output
+    assert "# 关于召开测试县社会救助工作联席会议2026年联络员会议的通知" in out
+    assert "定于2026年11月20日（星期五）下午2:30在县民政局二楼会议室召开" in out
+    assert "各成员单位联络员。参会单位：县民政局、县财政局、县卫生和计划生育局。" in out
+
+
+def test_refused_issue_writes_nothing(jz, reg, tmp_path):
+    out = tmp_path / "b.md"
+    out.write_text("旧简报", encoding="utf-8")
+    before = tree_hash(reg)
+    result = jz(reg, *DOCS["briefing"], "--issue", "-o", str(out))
+    assert result.exit_code == 1
+    assert tree_hash(reg) == before and out.read_text(encoding="utf-8") == "旧简报"

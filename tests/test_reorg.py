@@ -340,3 +340,13 @@ def test_add_and_move_refusals_write_nothing(reg_root: Path, jz, args: list[str]
     assert r.exit_code == 1, r.output
     assert message in r.stderr
     assert tree_hash(reg_root) == before
+
+
+def test_historic_minutes_keep_the_old_name(reg_root: Path, jz, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert jz(reg_root, "units", "rename", "weiji", "--name", "县卫生健康局", "--date", "2026-04-01").exit_code == 0
+    out = tmp_path / "minutes.md"
+    r = jz(reg_root, "minutes", "render", REGULAR, "--format", "md", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "牵头单位：县卫计委" in text
+    assert "县卫生健康局" not in text

@@ -78,12 +78,8 @@ def test_topics_discussed_by_an_earlier_liaison_meeting_pass(make_registry):
 def test_joint_meeting_without_a_liaison_meeting_warns(make_registry):
     root = make_registry(meeting_file("m-r", "regular", "2026-09-22"))
     [w] = found(root, "no-liaison-meeting")
-    assert (w.severity, w.message, w.pos.file, w.pos.line) == (
-        "warning",
-        "联席会议召开前没有召开联络员会议",
-        "meetings/2026/m-r.yaml",
-        3,
-    )
+    assert (w.severity, w.message, w.pos.file, w.pos.line) == ("warning", "联席会议召开前没有召开联络员会议",
+                                                               "meetings/2026/m-r.yaml", 3)
 
 
 def test_topic_not_on_the_liaison_agenda_warns(make_registry):
@@ -210,6 +206,14 @@ def test_unknown_attendee_is_an_error_with_the_nearest_unit(make_registry):
     assert (e.message, e.hint, e.pos.line) == ("成员单位“minzhen”不存在", "你是不是想写“minzheng”？", 7)
 
 
+def test_unknown_expected_unit_is_an_error(make_registry):
+    files = meeting_file("m-1", "regular", "2026-09-22")
+    files = {k: v.replace("expected: [minzheng, caizheng]", "expected: [minzheng, caizhen]") for k, v in files.items()}
+    [e] = found(make_registry(files), "unresolved-ref")
+    assert (e.message, e.hint) == ("成员单位“caizhen”不存在", "你是不是想写“caizheng”？")
+    assert (e.pos.line, e.pos.column) == (5, 22)
+
+
 # --- 四、3/5: decisions ---------------------------------------------------------------------------------
 
 
@@ -226,22 +230,13 @@ def test_a_sound_decision_passes(make_registry):
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        (
-            "    lead: minzheng\n    responsible: [caizheng, minzheng]\n    due: 2026-12-31\n",
-            "lead-also-responsible",
-            "牵头单位“minzheng”同时列为责任单位",
-        ),
+        ("    lead: minzheng\n    responsible: [caizheng, minzheng]\n    due: 2026-12-31\n", "lead-also-responsible",
+         "牵头单位“minzheng”同时列为责任单位"),
         ("    lead: minzhen\n    due: 2026-12-31\n", "unresolved-ref", "牵头单位“minzhen”不存在"),
-        (
-            "    lead: minzheng\n    responsible: [caizhen]\n    due: 2026-12-31\n",
-            "unresolved-ref",
-            "责任单位“caizhen”不存在",
-        ),
-        (
-            "    lead: minzheng\n    due: 2026-09-21\n",
-            "due-before-meeting",
-            "完成时限 2026-09-21 早于会议日期 2026-09-22",
-        ),
+        ("    lead: minzheng\n    responsible: [caizhen]\n    due: 2026-12-31\n", "unresolved-ref",
+         "责任单位“caizhen”不存在"),
+        ("    lead: minzheng\n    due: 2026-09-21\n", "due-before-meeting",
+         "完成时限 2026-09-21 早于会议日期 2026-09-22"),
         ("    lead: minzheng\n", "no-deadline", "议定事项“m-1-1”没有完成时限"),
         ("    lead: minzheng\n    due: 2026-12-31\n    proposal: p-9\n", "unresolved-ref", "来源议题“p-9”不存在"),
         ("    lead: minzheng\n    areas: [dibo]\n    due: 2026-12-31\n", "unresolved-ref", "领域“dibo”不存在"),
@@ -283,16 +278,10 @@ def test_issued_minutes_pass(make_registry):
 @pytest.mark.parametrize(
     ("minutes", "code", "message"),
     [
-        (
-            "{year: 2026, number: 1, issued: 2026-09-20, reported_to: 县政府}",
-            "minutes-date",
-            "纪要印发日期 2026-09-20 早于会议日期 2026-09-22",
-        ),
-        (
-            "{year: 2025, number: 1, issued: 2026-09-25, reported_to: 县政府}",
-            "minutes-year",
-            "纪要年份 2025 与印发日期 2026-09-25 不符",
-        ),
+        ("{year: 2026, number: 1, issued: 2026-09-20, reported_to: 县政府}", "minutes-date",
+         "纪要印发日期 2026-09-20 早于会议日期 2026-09-22"),
+        ("{year: 2025, number: 1, issued: 2026-09-25, reported_to: 县政府}", "minutes-year",
+         "纪要年份 2025 与印发日期 2026-09-25 不符"),
         ("{year: 2026, number: 1, issued: 2026-09-25, reported_to: ''}", "minutes-report", "没有记录纪要报送对象"),
         ("{year: 2026, issued: 2026-09-25, reported_to: 县政府}", "missing-field", "缺少必填字段“number”（纪要印发）"),
         ("{year: 2026, number: 1, reported_to: 县政府}", "missing-field", "缺少必填字段“issued”（纪要印发）"),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from jiuzhu.cli.apps import duties_app, units_app
 from jiuzhu.cli.common import STATE, load, parse_date
+
+if TYPE_CHECKING:
+    from jiuzhu.reorg import Outcome
 
 DateOpt = typer.Option("--date", help="生效日期 YYYY-MM-DD")
 CheckOpt = typer.Option("--check", help="只检查 CODEOWNERS 是否与登记册一致，不一致时退出码为 1")
@@ -27,8 +31,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """说明两个 git 版本之间登记册的改动：成员单位、职责、议定事项和需要调整的任务。"""
         from jiuzhu.cli.output import echo, print_json
+        from jiuzhu.diffmd import to_markdown
         from jiuzhu.semdiff import diff as semdiff
-        from jiuzhu.semdiff import to_markdown
 
         if fmt not in ("md", "json"):
             raise typer.BadParameter("只能是 md 或 json", param_hint="--format")
@@ -126,13 +130,13 @@ def duties_move(
     _done(move_duties(STATE.root, load(), duties, to, _day(date)))
 
 
-def _day(value: str):  # type: ignore[no-untyped-def]
+def _day(value: str) -> dt.date:
     day = parse_date(value, "--date")
     assert day is not None
     return day
 
 
-def _done(outcome) -> None:  # type: ignore[no-untyped-def]
+def _done(outcome: Outcome) -> None:
     from jiuzhu.cli.output import echo
 
     echo(outcome.summary)

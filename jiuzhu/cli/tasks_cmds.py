@@ -44,8 +44,8 @@ def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, ov
         for lead, rows in groups.items():
             table(f"牵头单位：{lead}（{len(rows)} 项）", [TASK_COL, "责任单位", DATE_COL, "逾期/等级", "进度"], rows)
         return
-    table(title, [TASK_COL, "牵头单位", DATE_COL, "进度", "状态"],
-          [(_task_cell(v), v.lead_name, v.due or "长期", f"{v.percent}%",
+    table(title, [TASK_COL, "牵头单位", DATE_COL, "进度", "通报状态"],
+          [(_task_cell(v), v.lead_name, v.due or "长期", f"{v.percent}%\n{v.status}",
             v.report_status + (f"\n{v.level}" if v.level else "")) for v in listing.views])
 
 

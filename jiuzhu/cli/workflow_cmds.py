@@ -204,9 +204,9 @@ def meeting_list(
         return
     nowrap = {"no_wrap": True}
     table(f"会议（{len(rows)} 次）",
-          [("编号", nowrap), ("日期", nowrap), ("类型", nowrap), ("状态", nowrap), "议题", "议定事项", "纪要"],
-          [(r["id"], r["date"], r["kind_name"], r["status"], r["agenda"], r["decisions"], r["minutes"] or "")
-           for r in rows])
+          [("编号", nowrap), ("日期", nowrap), ("类型", nowrap), ("议题/事项", nowrap), "状态"],
+          [(r["id"], r["date"], r["kind_name"], f"{r['agenda']}/{r['decisions']}",
+            r["status"] + (f" {r['minutes']}" if r["minutes"] else "")) for r in rows])
 
 
 @meeting_app.command("show")

@@ -1,0 +1,140 @@
+"""The rules of procedure (seed 四、1-5) over meetings, as `jiuzhu validate` checks them: chairs,
+member units, agenda items reviewed and approved in time, liaison meetings before joint ones, a
+regular meeting every year, issued minutes complete and numbered without duplicates.
+
+Proposal histories are checked in `jiuzhu.proposals`, decisions in `jiuzhu.decisions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from jiuzhu.meetings import MODES
+from jiuzhu.model import Meeting, Proposal, Registry
+from jiuzhu.problems import Problem, error, warning
+from jiuzhu.proposals import id_matches_file, last_act_date
+
+if TYPE_CHECKING:
+    from jiuzhu.validate import Context
+
+
+def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """Per meeting: id matches file, chair, member units, agenda references and approvals, minutes."""
+    from jiuzhu.validate import unresolved
+
+    numbers: dict[tuple[int, int], str] = {}
+    for m in reg.meetings.values():
+        doc = reg.files[m.file]
+        yield from id_matches_file(doc, m.id, "会议")
+        if m.is_joint and m.chair_role not in ("chief", "convener"):
+            yield error(doc.at("chair"), "bad-chair", "联席会议应由总召集人或其委托的召集人主持",
+                        "写成 chair: {role: chief} 或 chair: {role: convener, name: 姓名}。")
+        for key, ids in (("expected", m.expected), *((k, [a.unit for a in getattr(m, k)]) for k in MODES)):
+            for u in ids:
+                if u is not None and u not in reg.units:
+                    yield unresolved(_item(doc, key, u), "成员单位", u, reg.units)
+        for i, pid in enumerate(m.agenda):
+            p = reg.proposals.get(pid)
+            if p is None:
+                yield unresolved(doc.at("agenda", i), "议题", pid, reg.proposals)
+            elif m.is_joint:
+                yield from _approved_before(p, m, doc.at("agenda", i))
+        if m.minutes:
+            yield from _minutes(reg, m, numbers)
+
+
+def _item(doc: Any, key: str, unit: str) -> Any:
+    if key == "expected":
+        return doc.item_at(("expected",), unit)
+    for i, a in enumerate((doc.data.get("attendance") or {}).get(key) or ()):
+        if isinstance(a, dict) and a.get("unit") == unit:
+            return doc.at("attendance", key, i)
+    return doc.at("attendance")
+
+
+def _approved_before(p: Proposal, m: Meeting, pos: Any) -> Iterator[Problem]:
+    reviewed, approved = last_act_date(p, "review_pass"), last_act_date(p, "approve")
+    if reviewed is None or approved is None or approved > m.date or reviewed > m.date:
+        missing = "办公室初审" if reviewed is None or reviewed > m.date else "总召集人或召集人审定"
+        yield error(pos, "agenda-not-approved", f"议题“{p.id}”在会议日期 {m.date} 前未经{missing}",
+                    "议题须先经办公室初审、再经审定，才能提交联席会议（议事规则四、2）："
+                    "用 jiuzhu proposal review / approve，或把它从议程中移出。")
+
+
+def _minutes(reg: Registry, m: Meeting, numbers: dict[tuple[int, int], str]) -> Iterator[Problem]:
+    assert m.minutes is not None
+    doc = reg.files[m.file]
+    pos = doc.at("minutes")
+    mi = m.minutes
+    if not m.is_joint:
+        yield error(pos, "liaison-minutes", "联络员会议不印发编号的会议纪要", "删除 minutes；纪要由联席会议印发。")
+    if mi.issued < m.date:
+        yield error(doc.at("minutes", "issued"), "minutes-date", f"纪要印发日期 {mi.issued} 早于会议日期 {m.date}",
+                    "纪要在会后印发。")
+    if mi.year != mi.issued.year:
+        yield error(doc.at("minutes", "year"), "minutes-year", f"纪要年份 {mi.year} 与印发日期 {mi.issued} 不符",
+                    "纪要编号〔年份〕按印发年份。")
+    if not mi.reported_to.strip():
+        yield error(doc.at("minutes", "reported_to"), "minutes-report", "没有记录纪要报送对象",
+                    "会议纪要须报县政府（议事规则四、3），填写 reported_to。")
+    key = (mi.year, mi.number)
+    if key in numbers:
+        yield error(doc.at("minutes", "number"), "duplicate-minutes-number",
+                    f"纪要编号〔{mi.year}〕{mi.number}号与会议“{numbers[key]}”重复",
+                    "两处分支可能同时印发了纪要：把后印发的一份改为下一个未用的编号。")
+    numbers.setdefault(key, m.id)
+
+
+def check_regular_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """At least `regular_meetings_per_year` regular meetings in each finished calendar year of the
+    system's life (founding year .. as-of date). The as-of year is judged only once it is over."""
+    if reg.system is None or reg.meetings.incomplete:
+        return
+    per_year = reg.system.parameters.regular_meetings_per_year
+    held: dict[int, int] = {}
+    for m in reg.meetings.values():
+        if m.kind == "regular" and m.date <= ctx.as_of:
+            held[m.date.year] = held.get(m.date.year, 0) + 1
+    last = ctx.as_of.year if ctx.as_of >= dt.date(ctx.as_of.year, 12, 31) else ctx.as_of.year - 1
+    missing = [y for y in range(reg.system.founding.date.year, last + 1) if held.get(y, 0) < per_year]
+    if missing:
+        years = "、".join(str(y) for y in missing)
+        yield warning(reg.files["system.yaml"].at("parameters", "regular_meetings_per_year"), "no-regular-meeting",
+                      (f"{years} 年没有例会记录" if per_year == 1 else f"{years} 年的例会少于 {per_year} 次")
+                      + "（议事规则四、1：原则上每年召开一次例会）",
+                      "把当年召开的例会记入 meetings/（jiuzhu meeting new --kind regular --date …）。")
+
+
+def check_liaison_before_joint(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """Each topic of a joint meeting was discussed by a liaison meeting held since the previous joint
+    meeting and not after this one (rule 四、2)."""
+    if reg.system is None or not reg.system.parameters.liaison_meeting_before_joint:
+        return
+    previous: Meeting | None = None
+    for m in reg.meetings.values():  # in date order
+        if not m.is_joint:
+            continue
+        prep = [x for x in reg.meetings.values() if x.kind == "liaison" and _order(x) < _order(m)
+                and (previous is None or x.date > previous.date)]
+        discussed = {p for x in prep for p in x.agenda}
+        doc = reg.files[m.file]
+        if not prep:
+            yield warning(doc.at("date"), "no-liaison-meeting", "联席会议召开前没有召开联络员会议",
+                          "议事规则四、2：联席会议召开前组织召开联络员会议研究议题"
+                          "（jiuzhu meeting new --kind liaison）。")
+        else:
+            for i, pid in enumerate(m.agenda):
+                if pid not in discussed:
+                    yield warning(doc.at("agenda", i), "not-discussed", f"议题“{pid}”未经会前的联络员会议研究",
+                                  "把该议题列入会前联络员会议的议程。")
+        previous = m
+
+
+def _order(m: Meeting) -> tuple[dt.date, str]:
+    """Sort key for "held before": on the same day without times, the liaison meeting comes first."""
+    return (m.date, m.time or ("" if m.kind == "liaison" else "99:99"))
+
+
+CHECKS = [check_meetings, check_regular_meetings, check_liaison_before_joint]
