@@ -136,8 +136,8 @@ class Generator:
         minutes = None
         issued = weekday(day + dt.timedelta(days=5))
         if issued <= END:
-            minutes_no[day.year] = minutes_no.get(day.year, 0) + 1
-            minutes = (day.year, minutes_no[day.year], issued)
+            minutes_no[issued.year] = minutes_no.get(issued.year, 0) + 1
+            minutes = (issued.year, minutes_no[issued.year], issued)
         self.meeting(mid, kind, day, proposals, decisions, minutes)
 
     def proposal(self, submitted: dt.date, area: tuple[str, str, list[str], list[str]], meeting: str,

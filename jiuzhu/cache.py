@@ -129,7 +129,7 @@ class ParseCache:
         self.missing: list[tuple[str, Path]] = []
         self.served: dict[str, tuple[Doc | None, Any, list[Problem]]] = {}
         self.dirty = False
-        self.hits = 0
+        self.reused = 0  # files whose entry was used (not parsed again)
 
     # --- the pack -----------------------------------------------------------------------------
 
@@ -171,6 +171,7 @@ class ParseCache:
         """Find, for every file, whether its entry can be used; parse the rest."""
         from jiuzhu.loader import spec_for
 
+        files = list(files)
         listed = [rel for rel, _ in files]
         if self.files is not None and listed == self.listed:
             return
@@ -188,10 +189,12 @@ class ParseCache:
                     continue
                 if (st.st_size, st.st_mtime_ns, st.st_ino) == (size, mtime, ino) and mtime < hashed - _RACY_NS:
                     self.new[rel] = entry
+                    self.reused += 1
                     continue
                 raw = path.read_bytes()
                 if digest(raw) == old_digest:
                     self.new[rel] = ((st.st_size, st.st_mtime_ns, st.st_ino, now), old_digest, blob)
+                    self.reused += 1
                     self.dirty = True
                     continue
             self.missing.append((rel, path))
@@ -219,7 +222,6 @@ class ParseCache:
         fields, problems, _, checked, found = pickle.loads(blob)
         doc = None if fields is None else Doc(rel, *fields)
         self.served[rel] = (doc, checked, found)
-        self.hits += 1
         return doc, list(problems)
 
     def check(self, doc: Doc, spec: Any) -> tuple[Any, list[Problem]]:

@@ -112,12 +112,17 @@ def check_liaison_before_joint(reg: Registry, ctx: Context) -> Iterable[Problem]
     meeting and not after this one (rule 四、2)."""
     if reg.system is None or not reg.system.parameters.liaison_meeting_before_joint:
         return
+    import bisect
+
+    liaisons = sorted((x for x in reg.meetings.values() if x.kind == "liaison"), key=_order)
+    keys = [_order(x) for x in liaisons]  # bisect, not a scan per meeting: 100k-task registries
+    dates = [x.date for x in liaisons]
     previous: Meeting | None = None
     for m in reg.meetings.values():  # in date order
         if not m.is_joint:
             continue
-        prep = [x for x in reg.meetings.values() if x.kind == "liaison" and _order(x) < _order(m)
-                and (previous is None or x.date > previous.date)]
+        lo = 0 if previous is None else bisect.bisect_right(dates, previous.date)
+        prep = liaisons[lo:bisect.bisect_left(keys, _order(m))]
         discussed = {p for x in prep for p in x.agenda}
         doc = reg.files[m.file]
         if not prep:

@@ -54,8 +54,14 @@ class Doc:
 
     def path_of(self, pos: Pos) -> PathKey:
         """The path of the value that starts at `pos` (the shortest one), or () when none does."""
-        found = [p for p, lc in self.values.items() if lc == (pos.line, pos.column)]
-        return min(found, key=len) if found else ()
+        by_pos = self.__dict__.get("_by_pos")
+        if by_pos is None:  # built once per document: checks ask for many positions of one file
+            by_pos = {}
+            for p, lc in self.values.items():
+                if lc not in by_pos or len(p) < len(by_pos[lc]):
+                    by_pos[lc] = p
+            object.__setattr__(self, "_by_pos", by_pos)
+        return by_pos.get((pos.line, pos.column), ())  # type: ignore[no-any-return]
 
     def _lookup(self, table: dict[PathKey, tuple[int, int]], path: PathKey) -> Pos:
         p = tuple(path)

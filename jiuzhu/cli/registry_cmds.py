@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         from jiuzhu.cli.output import check_format, print_problems
 
         check_format(fmt, ("text", "json", "github"))
-        STATE.no_cache = no_cache
+        STATE.no_cache = STATE.no_cache or no_cache
         day = as_of_or_today(as_of)
         problems = check_registry(day)
         if against:

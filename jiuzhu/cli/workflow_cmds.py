@@ -163,7 +163,7 @@ def meeting_new(
 
 @meeting_app.command("attend")
 def meeting_attend(
-    meeting: Annotated[str, typer.Argument(help="会议编号")],
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     units: Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="成员单位（可重复）")] = None,
     attended: Annotated[bool, typer.Option("--attended", help="出席")] = False,
     excused: Annotated[bool, typer.Option("--excused", help="请假")] = False,
@@ -252,7 +252,7 @@ def meeting_show(
 
 @decision_app.command("add")
 def decision_add(
-    meeting: Annotated[str, typer.Argument(help="会议编号")],
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     text: Annotated[str, typer.Option("--text", "-t", help="议定事项内容")],
     areas: Annotated[Optional[list[str]], typer.Option("--area", "-a", help="涉及领域（可重复）")] = None,
     lead: Annotated[Optional[str], typer.Option("--lead", "-l", help="牵头单位（省略则按职责建议）")] = None,
@@ -291,7 +291,7 @@ def decision_add(
 
 @minutes_app.command("issue")
 def minutes_issue(
-    meeting: Annotated[str, typer.Argument(help="会议编号")],
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     date: Annotated[Optional[str], DateOpt] = None,
 ) -> None:
     """印发会议纪要：编号〔年份〕N号，记录报送县政府；此后该会议的议定事项不能再改。"""
