@@ -203,7 +203,7 @@ def _build(reg: Registry, checked: dict[str, Any], problems: list[Problem]) -> N
             for d in meeting.decisions:
                 put(reg.decisions, d, "议定事项编号", doc.at("decisions", d.index - 1, "id"))
         elif top == "tasks" and "task" in data:
-            put(reg.tasks, _task(doc, data), "任务进展编号", doc.at("task"))
+            put(reg.tasks, build_task(doc, data), "任务进展编号", doc.at("task"))
         else:
             _mark_incomplete(reg, rel)
     reg.units = _sorted(reg.units, lambda u: (u.order, u.id))
@@ -309,7 +309,7 @@ def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
     )
 
 
-def _task(doc: Doc, d: dict[str, Any]) -> Task:
+def build_task(doc: Doc, d: dict[str, Any]) -> Task:
     log = tuple(LogEntry(e["date"], e["by"], e["note"], e.get("percent"), e.get("status"), e.get("reason"),
                          doc.at("log", i)) for i, e in enumerate(d.get("log", [])))
     re_ = tuple(Reassignment(r["date"], r["lead"], tuple(r.get("responsible", [])), r["reason"], r["decided_by"],

@@ -22,12 +22,12 @@ from jiuzhu.proposals import (
     draw_id,
     flow,
     last_act_date,
-    lookup,
     render,
     stage_act,
     states_for,
     token,
 )
+from jiuzhu.queries import lookup
 from jiuzhu.schema import TIME_RE
 
 KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}

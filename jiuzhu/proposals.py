@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Proposal, Registry, Transition, Workflow
 from jiuzhu.problems import Problem, error, nearest
-from jiuzhu.queries import find_unit
+from jiuzhu.queries import find_unit, lookup
 
 if TYPE_CHECKING:
     from jiuzhu.validate import Context
@@ -35,7 +35,6 @@ ACTION_COMMANDS = {
     "schedule": "jiuzhu meeting new --kind regular|adhoc", "decide": "jiuzhu minutes issue MEETING",
 }
 APPROVERS = {"chief": "总召集人", "convener": "召集人"}
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -108,15 +107,6 @@ def last_act_date(p: Proposal, action: str) -> dt.date | None:
 
 
 # --- lookups ----------------------------------------------------------------------------------------
-
-def lookup(index: Mapping[str, T], ref: str, label: str, listing: str) -> T:
-    """An entity by id; refused with the nearest id, or the command that lists them all."""
-    if ref in index:
-        return index[ref]
-    near = nearest(ref, list(index))
-    hint = f"你是不是想写“{near}”？" if near else f"用 {listing} 查看所有{label}编号。"
-    raise InputRefused(f"没有{label}“{ref}”", hint)
-
 
 def find_proposal(reg: Registry, ref: str) -> Proposal:
     return lookup(reg.proposals, ref, "议题", "jiuzhu proposal list")

@@ -5,15 +5,27 @@ Functions return plain rows (dicts) so the CLI can print them as tables or JSON.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry, Unit
 from jiuzhu.problems import nearest
 
+T = TypeVar("T")
+
 ROLE_NAMES = {"lead": "牵头", "support": "配合", "info": "提供信息"}
 KIND_NAMES = {"government": "政府部门", "party": "党委部门", "mass": "群团组织", "vertical": "垂直管理",
               "enterprise": "企业"}
+
+
+def lookup(index: Mapping[str, T], ref: str, label: str, listing: str) -> T:
+    """An entity by id; refused with the nearest id, or the command that lists them all."""
+    if ref in index:
+        return index[ref]
+    near = nearest(ref, list(index))
+    hint = f"你是不是想写“{near}”？" if near else f"用 {listing} 查看所有{label}编号。"
+    raise InputRefused(f"没有{label}“{ref}”", hint)
 
 
 def find_unit(reg: Registry, ref: str) -> Unit:

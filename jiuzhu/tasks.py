@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Decision, Level, LogEntry, Registry, Task
 from jiuzhu.problems import Pos, Problem, error, nearest
-from jiuzhu.queries import find_unit, unit_names
+from jiuzhu.queries import find_unit, lookup, unit_names
 from jiuzhu.workdays import Calendar
 
 if TYPE_CHECKING:
@@ -190,11 +190,7 @@ def view_row(reg: Registry, v: TaskView) -> dict[str, Any]:
 
 def find_task(reg: Registry, ref: str) -> Decision:
     """A task by its decision id; refused with the nearest id."""
-    if ref in reg.decisions:
-        return reg.decisions[ref]
-    near = nearest(ref, list(reg.decisions))
-    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu tasks list 查看所有任务编号。"
-    raise InputRefused(f"没有任务“{ref}”", hint)
+    return lookup(reg.decisions, ref, "任务", "jiuzhu tasks list")
 
 
 def task_detail(reg: Registry, ref: str, as_of: dt.date) -> dict[str, Any]:
@@ -344,7 +340,7 @@ def _reread(reg: Registry, path: Path, rel: str, task_id: str) -> Registry:
 
     from jiuzhu import schema
     from jiuzhu.errors import RegistryInvalid
-    from jiuzhu.loader import _task  # the loader's own builder: the file means the same thing here
+    from jiuzhu.loader import build_task
     from jiuzhu.model import Index
     from jiuzhu.yamlread import parse_file
 
@@ -357,7 +353,7 @@ def _reread(reg: Registry, path: Path, rel: str, task_id: str) -> Registry:
         errors = [p for p in (*problems, *more) if p.is_error]
         if errors or doc is None or not isinstance(data, dict):
             raise RegistryInvalid(errors)
-        fresh.tasks[task_id] = _task(doc, data)
+        fresh.tasks[task_id] = build_task(doc, data)
     return fresh
 
 

@@ -51,12 +51,14 @@ for _name, _sub in (
 
 # Command modules add their commands to the sub-apps on import; top-level commands are added by
 # their module's `register(app)`. Keep them light: core imports go inside the command functions.
-from jiuzhu.cli import assign_cmds  # noqa: E402
-from jiuzhu.cli import docs_cmds  # noqa: E402,F401
-from jiuzhu.cli import git_cmds  # noqa: E402
-from jiuzhu.cli import registry_cmds  # noqa: E402
-from jiuzhu.cli import tasks_cmds  # noqa: E402,F401
-from jiuzhu.cli import workflow_cmds  # noqa: E402,F401
+from jiuzhu.cli import (
+    assign_cmds,  # noqa: E402
+    docs_cmds,  # noqa: E402,F401
+    git_cmds,  # noqa: E402
+    registry_cmds,  # noqa: E402
+    tasks_cmds,  # noqa: E402,F401
+    workflow_cmds,  # noqa: E402,F401
+)
 
 registry_cmds.register(app)
 assign_cmds.register(app)

@@ -11,7 +11,6 @@ import typer
 from typer._click import Context, HelpFormatter
 from typer.core import TyperGroup
 
-
 DEBUG = {"on": False}
 
 
@@ -52,7 +51,7 @@ class Group(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None and not isinstance(cmd, Group):  # leaf commands: plain Chinese help too
-            cmd.rich_markup_mode = None
+            cmd.rich_markup_mode = None  # type: ignore[attr-defined]
             cmd.context_class = _Context
         return cmd
 

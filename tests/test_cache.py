@@ -1,0 +1,188 @@
+"""The parse cache gives exactly what reading the files gives, and never trusts a stale entry."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+
+from jiuzhu import cache
+from jiuzhu.cache import MAGIC, ParseCache, pack_path
+from jiuzhu.loader import Loaded, load
+from jiuzhu.validate import run
+
+AS_OF = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "cache"
+    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(d))
+    return d
+
+
+def _generated(tmp_path: Path, tasks: int = 200) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_gen", gen)
+    spec.loader.exec_module(gen)
+    out = tmp_path / "generated"
+    gen.generate(out, tasks, seed=3)
+    return out
+
+
+def _snapshot(loaded: Loaded) -> tuple[Any, ...]:
+    """Everything a load produced, in comparable form (documents field by field)."""
+    reg = loaded.registry
+    fields = {f.name: getattr(reg, f.name) for f in dataclasses.fields(reg) if f.name != "files"}
+    docs = {rel: dataclasses.astuple(doc) for rel, doc in reg.files.items()}
+    return fields, docs, loaded.problems, run(loaded, AS_OF)
+
+
+def _cached_load(root: Path, **kw: Any) -> tuple[Loaded, ParseCache]:
+    parser = ParseCache(root, **kw)
+    return load(root, parser=parser), parser
+
+
+def _age(root: Path, seconds: int = 60) -> None:
+    """Files written by a test are 'racily clean' for two seconds; pretend they are older."""
+    past = os.stat(root).st_mtime - seconds
+    for p in root.rglob("*"):
+        os.utime(p, (past, past))
+
+
+@pytest.mark.parametrize("which", ["shipped", "generated"])
+def test_same_results_with_and_without_cache(which: str, tmp_path: Path, shipped_copy: Path) -> None:
+    root = shipped_copy if which == "shipped" else _generated(tmp_path)
+    plain = _snapshot(load(root))
+    cold, first = _cached_load(root)
+    warm, second = _cached_load(root)
+    assert first.reused == 0 and second.reused == len(second.files or [])
+    assert _snapshot(cold) == plain
+    assert _snapshot(warm) == plain
+
+
+def test_pool_parses_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _generated(tmp_path)
+    monkeypatch.setattr(cache, "POOL_THRESHOLD", 10)
+    pooled, _ = _cached_load(root)
+    assert _snapshot(pooled) == _snapshot(load(root))
+
+
+def test_changed_file_is_read_again(make_registry: Any) -> None:
+    root = make_registry()
+    _age(root)
+    _cached_load(root)
+    unit = root / "units" / "caizheng.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("县财政局", "县财政局（改）"), encoding="utf-8")
+    loaded, parser = _cached_load(root)
+    assert loaded.registry.units["caizheng"].name == "县财政局（改）"
+    assert parser.reused == len(parser.files or []) - 1
+    assert _snapshot(loaded) == _snapshot(load(root))
+
+
+def test_same_size_same_mtime_change_is_caught_while_racy(make_registry: Any) -> None:
+    """An edit that keeps size and mtime is caught when the entry was hashed within two seconds
+    of the file's mtime (git's "racily clean" rule)."""
+    root = make_registry()
+    _cached_load(root)
+    unit = root / "units" / "caizheng.yaml"
+    st = unit.stat()
+    unit.write_text(unit.read_text(encoding="utf-8").replace("县财政局", "县审计局"), encoding="utf-8")
+    os.utime(unit, ns=(st.st_atime_ns, st.st_mtime_ns))
+    loaded, _ = _cached_load(root)
+    assert loaded.registry.units["caizheng"].name == "县审计局"
+
+
+def test_unchanged_files_are_not_read(make_registry: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_registry()
+    _age(root)
+    _cached_load(root)  # hashes every file
+    _cached_load(root)  # records them as older than two seconds: trusted by stat from now on
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+    _cached_load(root)
+    assert [p for p in read if p.is_relative_to(root)] == []
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign"])
+def test_damaged_pack_is_a_miss_and_replaced(damage: str, make_registry: Any, tmp_path: Path) -> None:
+    root = make_registry()
+    expected = _snapshot(load(root))
+    _cached_load(root)
+    pack = pack_path(root)
+    raw = pack.read_bytes()
+    pack.write_bytes({"garbage": b"\x00not a pack\xff" * 50, "truncated": raw[: len(raw) // 2], "empty": b"",
+                      "foreign": MAGIC + b"0" * 16 + raw[len(MAGIC) + 16:]}[damage])
+    loaded, parser = _cached_load(root)
+    assert parser.reused == 0
+    assert _snapshot(loaded) == expected
+    assert pack.read_bytes().startswith(MAGIC + parser.fingerprint)
+
+
+def test_other_version_is_a_miss(make_registry: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_registry()
+    _cached_load(root)
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
+    _, parser = _cached_load(root)
+    assert parser.reused == 0
+
+
+def test_removed_files_are_pruned(make_registry: Any) -> None:
+    root = make_registry()
+    _cached_load(root)
+    (root / "units" / "caizheng.yaml").unlink()
+    _cached_load(root)
+    _, parser = _cached_load(root)
+    assert set(parser.old) == {"system.yaml", "areas.yaml", "units/minzheng.yaml"}
+
+
+def test_unwritable_cache_dir_is_not_an_error(make_registry: Any, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(blocker / "cache"))
+    root = make_registry()
+    loaded, _ = _cached_load(root)
+    assert _snapshot(loaded) == _snapshot(load(root))
+
+
+def test_cache_lives_outside_the_registry(make_registry: Any, cache_dir: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_registry()
+    _cached_load(root)
+    assert pack_path(root).parent == cache_dir and pack_path(root).is_file()
+    assert not any(p.suffix == ".pack" for p in root.rglob("*"))
+    monkeypatch.delenv("JIUZHU_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/x/cache")
+    assert cache.cache_dir() == Path("/x/cache/jiuzhu")
+
+
+def test_validate_uses_and_bypasses_the_cache(jz: Any, make_registry: Any, cache_dir: Path) -> None:
+    root = make_registry()
+    bypassed = jz(root, "validate", "--no-cache", "--as-of", "2026-11-26")
+    assert bypassed.exit_code == 0 and not cache_dir.exists()
+    assert jz(root, "--no-cache", "units", "list").exit_code == 0 and not cache_dir.exists()
+    first = jz(root, "validate", "--as-of", "2026-11-26")
+    assert pack_path(root).is_file()
+    again = jz(root, "validate", "--as-of", "2026-11-26")
+    assert first.output == again.output == bypassed.output
+
+
+def test_validate_result_follows_changes(jz: Any, make_registry: Any) -> None:
+    root = make_registry()
+    assert jz(root, "validate", "--as-of", "2026-11-26").exit_code == 0
+    unit = root / "units" / "caizheng.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("areas: [zijin]", "areas: [zijinn]"), encoding="utf-8")
+    broken = jz(root, "validate", "--as-of", "2026-11-26")
+    assert broken.exit_code == 1 and "zijinn" in broken.output
+    assert broken.output == jz(root, "validate", "--no-cache", "--as-of", "2026-11-26").output
