@@ -69,6 +69,8 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
                                             "founding_document 的日期、文号等请按成立文件改写。"),
         "areas.yaml": new_document(areas, "救助领域和工作领域，synonyms 是人们常用的说法"),
         "units/minzheng.yaml": new_document(unit, "成员单位：联席会议办公室所在单位"),
+        # `tasks update` locks a task file with tasks/<year>/.<id>.lock while it appends
+        ".gitignore": "# jiuzhu 写任务进展时的锁文件\n.*.lock\n",
     }
     tx = Transaction(root)
     for rel, text in files.items():

@@ -149,6 +149,7 @@ def test_init_writes_a_registry_that_validates(tmp_path, jz):
         f"  {target}/system.yaml",
         f"  {target}/areas.yaml",
         f"  {target}/units/minzheng.yaml",
+        f"  {target}/.gitignore",
         f"接着填写成员单位和职责，然后运行 jiuzhu --registry {target} validate。",
     ]
     res = jz(target, "validate")
@@ -157,6 +158,7 @@ def test_init_writes_a_registry_that_validates(tmp_path, jz):
     system = (target / "system.yaml").read_text(encoding="utf-8")
     assert "name: 某某县社会救助工作联席会议\njurisdiction: 某某县\ngovernment: 县政府\n" in system
     assert "大厂" not in system
+    assert ".*.lock" in (target / ".gitignore").read_text(encoding="utf-8")
 
 
 def test_init_json(tmp_path, jz):
