@@ -29,16 +29,27 @@ def lookup(index: Mapping[str, T], ref: str, label: str, listing: str) -> T:
 
 
 def find_unit(reg: Registry, ref: str) -> Unit:
-    """A unit by id or by name (with or without the leading 县); refused with the nearest match."""
+    """A unit by id or by name, with or without the jurisdiction or 县/区/市/旗 in front (people
+    write 民政局 for 县民政局); refused with the nearest match."""
     if ref in reg.units:
         return reg.units[ref]
+    wanted = bare_name(reg, ref)
     for u in reg.units.values():
-        if ref in (u.name, u.name.removeprefix("县")) or u.name.removeprefix("县") == ref.removeprefix("县"):
+        if ref == u.name or bare_name(reg, u.name) == wanted:
             return u
     names = [*reg.units, *(u.name for u in reg.units.values())]
     near = nearest(ref, names)
     hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu units list 查看所有成员单位。"
     raise InputRefused(f"没有成员单位“{ref}”", hint)
+
+
+def bare_name(reg: Registry, name: str) -> str:
+    """A unit name without the jurisdiction or level prefix: 大厂回族自治县民政局, 县民政局 -> 民政局."""
+    prefixes = [p for p in ((reg.system.jurisdiction if reg.system else ""), "县", "区", "市", "旗") if p]
+    for p in prefixes:
+        if name.startswith(p) and len(name) - len(p) >= 2:
+            return name[len(p):]
+    return name
 
 
 def unit_rows(reg: Registry) -> list[dict[str, Any]]:

@@ -18,6 +18,24 @@ from jiuzhu.proposals import id_matches_file, last_act_date
 
 if TYPE_CHECKING:
     from jiuzhu.validate import Context
+    from jiuzhu.yamlread import Doc
+
+
+def _check_chair(reg: Registry, m: Meeting, doc: Doc) -> Iterable[Problem]:
+    """A joint meeting is chaired by the chief convener or a convener he delegates (rule 四、1);
+    where the registry names them, the chair's name must be one of those names."""
+    if m.chair_role not in ("chief", "convener"):
+        yield error(doc.at("chair"), "bad-chair", "联席会议应由总召集人或其委托的召集人主持",
+                    "写成 chair: {role: chief} 或 chair: {role: convener, name: 姓名}。")
+        return
+    if not m.chair_name or reg.system is None:
+        return
+    people = [reg.system.chief] if m.chair_role == "chief" else list(reg.system.conveners)
+    known = [p.name for p in people if p.name]
+    if known and m.chair_name not in known:
+        title = "总召集人" if m.chair_role == "chief" else "召集人"
+        yield error(doc.at("chair", "name"), "bad-chair", f"主持人“{m.chair_name}”不是登记的{title}",
+                    f"登记的{title}：{'、'.join(known)}；如有变动，先在 system.yaml 的 conveners 中更新。")
 
 
 def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
@@ -28,9 +46,8 @@ def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
     for m in reg.meetings.values():
         doc = reg.files[m.file]
         yield from id_matches_file(doc, m.id, "会议")
-        if m.is_joint and m.chair_role not in ("chief", "convener"):
-            yield error(doc.at("chair"), "bad-chair", "联席会议应由总召集人或其委托的召集人主持",
-                        "写成 chair: {role: chief} 或 chair: {role: convener, name: 姓名}。")
+        if m.is_joint:
+            yield from _check_chair(reg, m, doc)
         for key, ids in (("expected", m.expected), *((k, [a.unit for a in getattr(m, k)]) for k in MODES)):
             for u in ids:
                 if u is not None and u not in reg.units:
@@ -78,7 +95,8 @@ def _minutes(reg: Registry, m: Meeting, numbers: dict[tuple[int, int], str]) -> 
                     "纪要编号〔年份〕按印发年份。")
     if not mi.reported_to.strip():
         yield error(doc.at("minutes", "reported_to"), "minutes-report", "没有记录纪要报送对象",
-                    "会议纪要须报县政府（议事规则四、3），填写 reported_to。")
+                    f"会议纪要须报{reg.system.parameters.minutes_report_to if reg.system else '本级政府'}，"
+                    "填写 reported_to。")
     key = (mi.year, mi.number)
     if key in numbers:
         yield error(doc.at("minutes", "number"), "duplicate-minutes-number",

@@ -134,3 +134,12 @@ def test_help_does_not_import_heavy_modules():
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_units_are_found_without_the_jurisdiction_prefix(tmp_path, jz):
+    target = tmp_path / "district"
+    assert jz(tmp_path, "init", str(target), "--name", "某某区社会救助工作联席会议",
+              "--jurisdiction", "某某区").exit_code == 0
+    for ref in ("民政局", "区民政局", "某某区民政局", "minzheng"):
+        res = jz(target, "units", "show", ref, "--format", "json")
+        assert res.exit_code == 0, (ref, res.output)

@@ -381,3 +381,18 @@ def test_ids_match_file_names(make_registry):
         "会议编号“m-1”与文件名“m-9.yaml”不一致",
         "议题编号“p-1”与文件名“p-2.yaml”不一致",
     ]
+
+
+@pytest.mark.parametrize(
+    ("chair", "message"),
+    [
+        ("{role: chief, name: 张三}", None),
+        ("{role: convener, name: 李四}", None),
+        ("{role: convener, name: 赵六}", "主持人“赵六”不是登记的召集人"),
+        ("{role: chief, name: 李四}", "主持人“李四”不是登记的总召集人"),
+    ],
+)
+def test_a_named_chair_must_be_a_registered_convener(make_registry, chair, message):
+    root = make_registry(meeting_file("m-1", "regular", "2026-09-22", f"chair: {chair}\n"))
+    errors = found(root, "bad-chair")
+    assert [e.message for e in errors] == ([message] if message else [])

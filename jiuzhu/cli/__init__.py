@@ -9,10 +9,17 @@ import typer
 
 from jiuzhu.cli import apps
 from jiuzhu.cli.common import STATE
-from jiuzhu.cli.group import DEBUG, Group
+from jiuzhu.cli.group import DEBUG, LazyGroup
+
+
+class _Root(LazyGroup):
+    subapps = {"units": apps.units_app, "duties": apps.duties_app, "proposal": apps.proposal_app,
+               "meeting": apps.meeting_app, "decision": apps.decision_app, "minutes": apps.minutes_app,
+               "tasks": apps.tasks_app, "briefing": apps.briefing_app, "report": apps.report_app}
+
 
 app = typer.Typer(
-    cls=Group,
+    cls=_Root,  # the command groups above are built when used (start-up time)
     name="jiuzhu",
     help="jiuzhu（救助）：用 git 中的 YAML 登记册运行社会救助工作联席会议。",
     no_args_is_help=True,
@@ -42,23 +49,19 @@ def _root(
     DEBUG["on"] = debug
 
 
-for _name, _sub in (
-    ("units", apps.units_app), ("duties", apps.duties_app), ("proposal", apps.proposal_app),
-    ("meeting", apps.meeting_app), ("decision", apps.decision_app), ("minutes", apps.minutes_app),
-    ("tasks", apps.tasks_app), ("briefing", apps.briefing_app), ("report", apps.report_app),
-):
-    app.add_typer(_sub, name=_name)
-
 # Command modules add their commands to the sub-apps on import; top-level commands are added by
 # their module's `register(app)`. Keep them light: core imports go inside the command functions.
-from jiuzhu.cli import (
+from jiuzhu.cli import (  # noqa: E402
     assign_cmds,  # noqa: E402
     docs_cmds,  # noqa: E402,F401
     git_cmds,  # noqa: E402
     registry_cmds,  # noqa: E402
     tasks_cmds,  # noqa: E402,F401
+    usage,  # noqa: E402
     workflow_cmds,  # noqa: E402,F401
 )
+
+usage.install()
 
 registry_cmds.register(app)
 assign_cmds.register(app)

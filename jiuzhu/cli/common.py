@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 class State:
     registry: str = "registry"
     no_cache: bool = False
+    parser: Any = None  # the parse cache `replay` opened, while its query runs
 
     @property
     def root(self) -> Path:
@@ -31,24 +33,28 @@ class State:
 STATE = State()
 
 
-def load(allow_errors: bool = False) -> Registry:
-    """Load the registry for a command; refuse when it has errors (validate shows them all)."""
+def load(allow_errors: bool = False, only: tuple[str, ...] | None = None) -> Registry:
+    """Load the registry for a command; refuse when it has errors (validate shows them all).
+    `only`: read just these top-level files and folders (jiuzhu.loader.FOUNDING)."""
     from jiuzhu.errors import RegistryInvalid
     from jiuzhu.loader import load as _load
 
-    loaded = _load(STATE.root, parser=_parser())
+    loaded = _load(STATE.root, parser=_parser(prune=only is None), only=only)
     if loaded.errors and not allow_errors:
         raise RegistryInvalid(loaded.errors)
     return loaded.registry
 
 
-def _parser() -> Any:
-    """The parse function for the read path: the parse cache (jiuzhu.cache), unless --no-cache."""
+def _parser(prune: bool = True) -> Any:
+    """The parse function for the read path: the parse cache (jiuzhu.cache), unless --no-cache.
+    A partial load passes prune=False: the files it leaves out keep their entries."""
     if STATE.no_cache:
         return None
+    if STATE.parser is not None:  # inside `replay`: the cache it already opened
+        return STATE.parser
     from jiuzhu.cache import ParseCache
 
-    return ParseCache(STATE.root)
+    return ParseCache(STATE.root, prune=prune)
 
 
 def check_registry(as_of: dt.date) -> list[Any]:
@@ -61,6 +67,38 @@ def check_registry(as_of: dt.date) -> list[Any]:
     from jiuzhu.cache import cached
 
     return cached(STATE.root, "validate", (as_of.isoformat(),), lambda c: run(_load(STATE.root, parser=c), as_of))  # type: ignore[no-any-return]
+
+
+def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
+    """Run a read-only query command's `produce()` (it prints, returns the exit code), or print
+    what it printed last time for the same registry content, `key` and date: a warm query then
+    costs a stat of each file. Only output to a pipe or file (CI, scripts, reports) is kept; in a
+    terminal, and with --no-cache, the query always runs."""
+    import io
+    import sys
+    from contextlib import redirect_stderr, redirect_stdout
+
+    if STATE.no_cache or sys.stdout.isatty() or not STATE.root.is_dir():
+        return produce()
+    from jiuzhu.cache import cached
+
+    def run(cache: Any) -> tuple[str, str, int]:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = produce_with(cache)
+        return out.getvalue(), err.getvalue(), code
+
+    def produce_with(cache: Any) -> int:
+        STATE.parser = cache
+        try:
+            return produce()
+        finally:
+            STATE.parser = None
+
+    out, err, code = cached(STATE.root, name, key, run)
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    return code  # type: ignore[no-any-return]
 
 
 def today() -> dt.date:
@@ -86,4 +124,11 @@ def as_of_or_today(value: str | None) -> dt.date:
     return parse_date(value, "--as-of") or today()
 
 
-FormatOpt = typer.Option("--format", "-f", help="输出格式：table 或 json")
+def _table_or_json(value: str) -> str:
+    """Refuse an unknown --format at parse time: a usage error (exit 2), never a silent table."""
+    if value not in ("table", "json"):
+        raise typer.BadParameter(f"“{value}”不是可用的格式，只能是 table 或 json")
+    return value
+
+
+FormatOpt = typer.Option("--format", "-f", help="输出格式：table 或 json", callback=_table_or_json)

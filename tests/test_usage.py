@@ -1,0 +1,37 @@
+"""Usage errors: exit 2, in Chinese, for every command group."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("command", [
+    ["units", "list"], ["proposal", "list"], ["meeting", "list"], ["tasks", "list"], ["tasks", "overdue"],
+    ["tasks", "due-soon"],
+])
+def test_unknown_format_is_a_usage_error(make_registry, jz, command):
+    res = jz(make_registry(), *command, "--format", "xml")
+    assert res.exit_code == 2, res.output
+    assert "用法错误：选项 --format 的值无效：“xml”不是可用的格式，只能是 table 或 json" in res.output
+    assert "Error" not in res.output and "Try" not in res.output
+
+
+def test_missing_option_unknown_command_and_option(make_registry, jz):
+    root = make_registry()
+    res = jz(root, "proposal", "review", "p-1", "--pass")
+    assert res.exit_code == 2
+    assert "用法错误：缺少选项 --opinion。" in res.output
+    assert "运行 jiuzhu proposal review -h 查看帮助。" in res.output
+    res = jz(root, "nosuch")
+    assert res.exit_code == 2
+    assert "用法错误：没有命令“nosuch”。" in res.output
+    res = jz(root, "units", "list", "--bogus")
+    assert res.exit_code == 2
+    assert "用法错误：没有选项 --bogus。" in res.output
+
+
+def test_translate_keeps_unknown_messages():
+    from jiuzhu.cli.usage import translate
+
+    assert translate("Got unexpected extra argument (x)") == "多余的参数：x。"
+    assert translate("something new") == "something new"
