@@ -148,7 +148,7 @@ def _assignment(reg: Registry, text: str, new: NewDecision
                 raise InputRefused("没有找到合适的牵头单位", "用 --lead 指定牵头单位。")
             lead = s.lead.unit
             if getattr(s, "no_match", False):
-                notes.append(f"没有成员单位的职责与该事项对应，按规定由办公室所在单位{s.lead.name}牵头：{s.lead.why}")
+                notes.append(s.lead.why)
             else:
                 notes.append(f"建议牵头单位：{s.lead.name}（{s.lead.why}）")
             how = ("suggested", s.lead.why)

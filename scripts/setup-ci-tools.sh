@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian tools the tests need (git, headless Chromium, poppler's pdftotext, CJK fonts).
-# Installs only what is missing; needs root (as on CI) — elsewhere it says what to install.
+# Installs only what is missing; needs root (as on CI). Elsewhere it says what to install and,
+# unless CI is set, lets the suite run (the browser tests then skip locally, never on CI).
 set -euo pipefail
 need=()
 command -v git >/dev/null || need+=(git)
@@ -8,12 +9,12 @@ command -v git >/dev/null || need+=(git)
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 { command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qi "Noto Serif CJK"; } || need+=(fonts-noto-cjk)
-exit_missing() { :; }
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "缺少工具：${need[*]}，请用 apt-get install 安装。" >&2
-    exit 1
+    echo "缺少工具：${need[*]}，请用 sudo apt-get install ${need[*]} 安装（否则相关测试在本机跳过，CI 上失败）。" >&2
+    # CI must have them all; a developer's machine may run the rest of the suite without them.
+    if [ -n "${CI:-}" ]; then exit 1; fi
   fi
 fi

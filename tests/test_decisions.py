@@ -58,7 +58,8 @@ def test_due_date_ongoing_proposal_and_sequential_ids(make_registry, jz):
         ok(jz, root, "decision", "add", mid, "--text", "提高城乡低保标准", "--lead", "minzheng", "--responsible",
            "caizheng", "--due", "2026-12-31", "--proposal", pid, "--format", "json").stdout
     )
-    assert out == {"id": f"{mid}-1", "path": f"meetings/2026/{mid}.yaml"}
+    assert out == {"id": f"{mid}-1", "path": f"meetings/2026/{mid}.yaml", "lead": "minzheng",
+                   "responsible": ["caizheng"], "due": "2026-12-31", "notes": []}
     ok(jz, root, "decision", "add", mid, "--text", "长期做好低保资金保障", "--lead", "caizheng", "--responsible",
        "minzheng", "--ongoing")
     reg = registry(root)
@@ -91,7 +92,7 @@ def test_nothing_matches_so_the_office_unit_leads_and_says_so(make_registry, jz)
     root = make_registry()
     mid = meeting(jz, root)
     res = ok(jz, root, "decision", "add", mid, "--text", "开展一次联合检查活动", "--due", "2026-12-31")
-    assert "没有成员单位的职责与该事项对应，按规定由办公室所在单位县民政局牵头" in res.output
+    assert "没有成员单位的职责涵盖“开展一次联合检查活动”，建议由联席会议办公室所在单位县民政局牵头并提请会议明确" in res.output
     assert registry(root).decisions[f"{mid}-1"].lead == "minzheng"
 
 

@@ -188,3 +188,15 @@ def test_inactive_unit_cannot_propose(make_registry):
     with pytest.raises(InputRefused) as exc:
         new_proposal(registry(root), "caizheng", "标题", None, dt.date(2026, 9, 1))
     assert exc.value.message == "县财政局（caizheng）已不是成员单位"
+
+
+def test_an_act_cannot_be_dated_after_today(make_registry, jz):
+    from tests.conftest import tree_hash
+
+    root = make_registry()
+    before = tree_hash(root)
+    res = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "关于明年的议题", "--date", "2999-01-01")
+    assert res.exit_code == 1
+    assert "错误：--date 2999-01-01 晚于今天" in res.output
+    assert "只记录已经办理的事；不写 --date 即为今天。" in res.output
+    assert tree_hash(root) == before
