@@ -8,12 +8,13 @@ of every file, comments included: a comment in git is as public as a value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlread import Doc
 
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx](?![0-9A-Za-z])")
 _CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")
 _MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -48,7 +49,7 @@ def find(text: str) -> Iterator[tuple[int, str, str, str]]:
     """Yield (offset, code, kind in Chinese, masked value) for each personal datum in `text`."""
     taken: list[tuple[int, int]] = []
     for m in _ID_RE.finditer(text):
-        if valid_id_number(m.group()):
+        if valid_id_number(re.sub(r"[ -]", "", m.group())):
             taken.append(m.span())
             yield m.start(), "personal-id", "公民身份号码", mask(m.group())
     for m in _CARD_RE.finditer(text):
@@ -68,18 +69,53 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 def scan(doc: Doc) -> list[Problem]:
     """Every personal datum in one file's text, comments included, each at its own line and column
     and shown masked. A mobile number is allowed only as the value of a unit's liaison.phone."""
-    allowed = _liaison_phone(doc)
+    known = doc.__dict__.get("_scanned")  # set by the parse cache (jiuzhu.cache): same file, same result
+    if known is not None:
+        return list(known)
+    return scan_text(doc.file, doc.text, _liaison_phone(doc))
+
+
+def scan_text(file: str, text: str, allowed: tuple[int, int, int] | None = None) -> list[Problem]:
+    """Personal data in any text of the registry folder (also files jiuzhu does not read: notes,
+    CSV exports ...). `allowed` is the one place a mobile number may stand (line, first, last col)."""
     out: list[Problem] = []
-    for lineno, line in enumerate(doc.text.splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), 1):
         for offset, code, kind, masked in find(line):
             col = offset + 1
             if code == "mobile" and allowed and allowed[0] == lineno and allowed[1] <= col <= allowed[2]:
                 continue
             out.append(error(
-                Pos(doc.file, lineno, col), code, f"发现疑似救助对象的{kind}（{masked}）",
+                Pos(file, lineno, col), code, f"发现疑似救助对象的{kind}（{masked}）",
                 "登记册保存在 git 中，任何人都能看到历史版本：删除该号码，并从 git 历史中清除；"
                 "jiuzhu 只协调部门，不保存申请人信息。"))
     return out
+
+
+_SKIP_DIRS = (".git", ".jiuzhu-cache")
+_MAX_TEXT = 2 * 1024 * 1024
+
+
+def scan_other_files(root: Path, known: Iterable[str]) -> Iterator[Problem]:
+    """Personal data in the registry folder's files that jiuzhu does not load (unknown YAML, notes,
+    CSV ...): whatever sits in the folder ends up in git. Binary files (Word, PDF) are not read."""
+    skip = set(known)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel in skip or rel.split("/")[0] in _SKIP_DIRS or path.name.endswith(".lock") or not path.is_file():
+            continue
+        try:
+            if path.stat().st_size > _MAX_TEXT:
+                continue
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        if b"\0" in raw[:8192]:
+            continue
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030", errors="replace")
+        yield from scan_text(rel, text)
 
 
 def _liaison_phone(doc: Doc) -> tuple[int, int, int] | None:

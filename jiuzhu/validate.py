@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from jiuzhu import privacy
 from jiuzhu.loader import Loaded
@@ -38,6 +39,7 @@ def unresolved(pos: Pos, label: str, value: str, candidates: Iterable[str]) -> P
 def check_personal_data(reg: Registry, ctx: Context) -> Iterable[Problem]:
     for doc in reg.files.values():
         yield from privacy.scan(doc)
+    yield from privacy.scan_other_files(Path(reg.root), reg.files)
 
 
 def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:

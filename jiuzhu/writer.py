@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +97,9 @@ def to_commented(value: Any) -> Any:
     return value
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so a crash leaves the old file or the new one, never a torn one."""
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace `path` with `data` so a crash leaves the old file or the new one, never a torn one.
+    `data` may come in chunks (the parse cache writes hundreds of MB without joining them)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     try:
@@ -108,7 +109,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                fh.write(data)
+            else:
+                fh.writelines(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode if mode is not None else 0o644)
@@ -161,6 +165,9 @@ class Transaction:
         return path
 
     def commit(self) -> list[Path]:
+        """Write the staged files that changed. Refused, writing nothing, when the change would add
+        personal data of people seeking assistance (an ID number in a note, a phone in a title)."""
+        self._refuse_personal_data()
         written = []
         for path, data in self.staged.items():
             if path.exists() and path.read_bytes() == data:
@@ -169,3 +176,31 @@ class Transaction:
             written.append(path)
         self.staged.clear()
         return written
+
+    def _refuse_personal_data(self) -> None:
+        for path, data in self.staged.items():
+            before = _personal_data(self._rel(path), path.read_bytes()) if path.exists() else []
+            added = [p for p in _personal_data(self._rel(path), data) if p.message not in {b.message for b in before}]
+            if added:
+                from jiuzhu.errors import InputRefused
+
+                what = added[0].message.removeprefix("发现疑似")
+                raise InputRefused(f"输入中含有疑似{what}，未写入",
+                                   "登记册保存在 git 中，不能记录申请人的身份证号、银行卡号或手机号；"
+                                   "请改写为不含个人信息的表述（如“某户”）。")
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.name
+
+
+def _personal_data(rel: str, data: bytes) -> list[Any]:
+    """The personal-data problems of one file's bytes (a unit's liaison phone is allowed)."""
+    from jiuzhu import privacy
+    from jiuzhu.yamlread import parse_text
+
+    text = data.decode("utf-8-sig", errors="replace")
+    doc, _ = parse_text(text, rel) if rel.endswith((".yaml", ".yml")) else (None, [])
+    return privacy.scan(doc) if doc is not None else privacy.scan_text(rel, text)
