@@ -35,3 +35,20 @@ def test_translate_keeps_unknown_messages():
 
     assert translate("Got unexpected extra argument (x)") == "多余的参数：x。"
     assert translate("something new") == "something new"
+
+
+def test_a_closed_pipe_is_not_an_internal_error(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import SHIPPED
+
+    reg = tmp_path / "registry"
+    shutil.copytree(SHIPPED, reg)
+    jiuzhu = Path(sys.executable).with_name("jiuzhu")
+    res = subprocess.run(["bash", "-c", f"set -o pipefail; '{jiuzhu}' -r '{reg}' validate --format github | head -n 1"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "内部错误" not in res.stderr

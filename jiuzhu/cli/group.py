@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 from typer._click import Context, HelpFormatter
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 DEBUG = {"on": False}
 
@@ -41,18 +41,50 @@ class _Context(Context):
     formatter_class = _Formatter
 
 
+def _light(params: list[Any]) -> None:
+    """Plain `str` options and arguments, and flags, pass through unchanged, which is all typer's
+    pydantic adapter does with a command-line string or a flag's bool: building those adapters,
+    and importing pydantic for them, costs about 0.1 s of every command (typer 0.29)."""
+    try:
+        from typer._coercion import PassThroughRuntimeParam
+    except ImportError:
+        return
+
+    class StrList(PassThroughRuntimeParam):  # type: ignore[misc]
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            items = list(value) if isinstance(value, (list, tuple)) else [value]
+            return items if all(isinstance(v, str) for v in items) else super()._coerce_value(value, param, ctx)
+
+    for p in params:
+        d = getattr(p, "type_descriptor", None)
+        if (d is None or d.file_annotation is not None or d.parameter_info.parser is not None
+                or getattr(p, "_runtime_param", 0) is not None or p.nargs != 1):
+            continue
+        if d.annotation in (str, bool) and not p.multiple:
+            p._runtime_param = PassThroughRuntimeParam(parameter_info=d.parameter_info, annotation=d.annotation)
+        elif d.annotation == list[str] and p.multiple:
+            p._runtime_param = StrList(parameter_info=d.parameter_info, annotation=d.annotation)
+
+
 class Group(TyperGroup):
     context_class = _Context
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["rich_markup_mode"] = None
         super().__init__(*args, **kwargs)
+        _light(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        _light([option])
+        return option
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None and not isinstance(cmd, Group):  # leaf commands: plain Chinese help too
             cmd.rich_markup_mode = None  # type: ignore[attr-defined]
             cmd.context_class = _Context
+            _light([*cmd.params, cmd.get_help_option(ctx)])
         return cmd
 
     def invoke(self, ctx: typer.Context) -> Any:
@@ -67,6 +99,12 @@ class Group(TyperGroup):
 
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:  # `jiuzhu ... | head`: the reader left; not an error of ours
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             typer.echo("已中断。", err=True)
             raise typer.Exit(130) from None
@@ -79,3 +117,49 @@ class Group(TyperGroup):
                 typer.echo(f"内部错误（{type(exc).__name__}: {exc}）。这是 jiuzhu 的缺陷，请加 --debug 重新运行并报告。",
                            err=True)
             raise typer.Exit(3) from None
+
+
+class LazyGroup(Group):
+    """The root group: a sub-app (`units`, `tasks` ...) is built from its typer definition only
+    when used. typer builds every command's parameters from its signature, about 30 ms for all of
+    them, which `jiuzhu --help` and each single command would otherwise pay."""
+
+    subapps: dict[str, typer.Typer] = {}
+    _stubs = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in self.subapps if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        sub = self.subapps.get(cmd_name)
+        if sub is None or cmd_name in self.commands:
+            return super().get_command(ctx, cmd_name)
+        if self._stubs:  # the root help lists only a name and a help line
+            return TyperCommand(cmd_name, help=sub.info.help)
+        sub.info.name = cmd_name
+        self.commands[cmd_name] = typer.main.get_group(sub)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.BadParameter:
+            raise
+        except Exception as exc:  # typer suggests only among built commands: add the others
+            message = getattr(exc, "message", None)
+            if isinstance(message, str) and args:
+                import difflib
+
+                base = message.split(". Did you mean")[0].rstrip(".")
+                matches = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    suggestions = ", ".join(map(repr, matches))
+                    exc.message = f"{base}. Did you mean {suggestions}?"  # type: ignore[attr-defined]
+            raise
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        self._stubs = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._stubs = False
