@@ -14,21 +14,25 @@ output folder, not a user's registry.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import random
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "registry"
 END = dt.date(2026, 11, 20)  # the newest meeting is before this day; bench/run.py uses --as-of AS_OF
 AS_OF = dt.date(2026, 11, 26)
 LAST_DUE = dt.date(2026, 12, 31)  # the pinned calendar library knows holidays up to 2026
-PER_MEETING = 20
+FOUNDED = dt.date(2016, 7, 27)  # the shipped registry's founding date: no meeting before it
+PER_MEETING = 20  # decisions per joint meeting; more for very large registries (one meeting a day)
+MAX_MEETINGS = (END - FOUNDED).days - 10
 _ONE = dt.timedelta(days=1)
 
 _ACTIONS = (
@@ -88,6 +92,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.f = founding()
         self.files = 0
+        self.dense = False
 
     def write(self, rel: str, text: str) -> None:
         path = self.out / rel
@@ -99,22 +104,26 @@ class Generator:
         return f"{self.rng.getrandbits(16):04x}"
 
     def meeting_dates(self, count: int) -> list[dt.date]:
-        span = min(3600, max(count * 45, 60))
+        """Distinct days, spread up to the founding date; working days when there is room."""
+        span = min((END - FOUNDED).days - 5, max(count * 45, 60))
         start = END - dt.timedelta(days=span)
-        return [weekday(start + dt.timedelta(days=span * (i + 1) // (count + 1))) for i in range(count)]
+        days = [start + dt.timedelta(days=span * (i + 1) // (count + 1)) for i in range(count)]
+        return [weekday(d) for d in days] if span // (count + 1) >= 4 else days
 
     def run(self, progress: bool) -> int:
         if self.out.exists():
             shutil.rmtree(self.out)
         shutil.copytree(SHIPPED, self.out, ignore=shutil.ignore_patterns("templates", ".*"))
-        count = max(1, -(-self.tasks // PER_MEETING))
+        per = max(PER_MEETING, -(-self.tasks // MAX_MEETINGS))
+        count = max(1, -(-self.tasks // per))
         dates = self.meeting_dates(count)
+        self.dense = len(dates) > 1 and (dates[1] - dates[0]).days < 4
         regular_years: set[int] = set()
         minutes_no: dict[int, int] = {}
         left = self.tasks
         with _progress(progress, count) as advance:
             for day in dates:
-                n = min(PER_MEETING, left)
+                n = min(per, left)
                 left -= n
                 kind = "adhoc" if day.year in regular_years else "regular"
                 regular_years.add(day.year)
@@ -125,7 +134,9 @@ class Generator:
     def joint_meeting(self, day: dt.date, kind: str, n: int, minutes_no: dict[int, int]) -> None:
         rng, f = self.rng, self.f
         mid = f"m-{day:%Y%m%d}-{kind}-{self.hexid()}"
-        liaison_day = weekday(day - dt.timedelta(days=3), back=True)
+        # the liaison meeting comes after the previous joint meeting: 3 working days before, or
+        # the same morning when joint meetings are days apart only
+        liaison_day = day if self.dense else weekday(day - dt.timedelta(days=3), back=True)
         topics = [rng.choice(f.areas) for _ in range(2)]
         proposals = [self.proposal(liaison_day - dt.timedelta(days=20), t, mid, day) for t in topics]
         self.meeting(f"m-{liaison_day:%Y%m%d}-liaison-{self.hexid()}", "liaison", liaison_day, proposals, [], None)
@@ -159,7 +170,7 @@ class Generator:
         return pid
 
     def decision(self, did: str, day: dt.date, area: tuple[str, str, list[str], list[str]],
-                 proposal: str | None) -> dict[str, object]:
+                 proposal: str | None) -> dict[str, Any]:
         rng = self.rng
         lead = rng.choice(area[2])
         pool = [u for u in area[3] if u != lead] or [u for u in self.f.units if u != lead]
@@ -171,7 +182,7 @@ class Generator:
         self.task(d, day)
         return d
 
-    def task(self, d: dict[str, object], day: dt.date) -> None:
+    def task(self, d: dict[str, Any], day: dt.date) -> None:
         """A progress file: done on time, overdue at some percent, ongoing, or none (not started)."""
         rng = self.rng
         due = d["due"]
@@ -183,7 +194,7 @@ class Generator:
         last = min(due or END, END)
         if last <= day:
             return
-        entries = []
+        entries: list[tuple[dt.date, int | None, str | None, str]] = []
         finished = due is not None and due <= END and r < 0.85
         steps = rng.randint(1, 4)
         percent = 0
@@ -205,7 +216,7 @@ class Generator:
             fields.append(f"note: {q(note)}")
             lines.append("  - {" + ", ".join(fields) + "}")
         if not finished and not d["ongoing"] and rng.random() < 0.03:
-            new = rng.choice([u for u in self.f.units if u != lead and u not in d["responsible"]])  # type: ignore[operator]
+            new = rng.choice([u for u in self.f.units if u != lead and u not in d["responsible"]])
             when = entries[-1][0] + _ONE
             if when <= END:
                 lines += ["reassignments:",
@@ -213,14 +224,15 @@ class Generator:
                           f"decided_by: 总召集人}}"]
         self.write(f"tasks/{day.year}/{d['id']}.yaml", "\n".join(lines) + "\n")
 
-    def meeting(self, mid: str, kind: str, day: dt.date, agenda: list[str], decisions: list[dict[str, object]],
+    def meeting(self, mid: str, kind: str, day: dt.date, agenda: list[str], decisions: list[dict[str, Any]],
                 minutes: tuple[int, int, dt.date] | None) -> None:
         rng, units = self.rng, self.f.units
         excused = set(rng.sample(units, 2))
         titles = {"liaison": "社会救助工作联席会议联络员会议", "regular": "社会救助工作联席会议例会",
                   "adhoc": "社会救助工作联席会议"}
         lines = [f"id: {mid}", f"kind: {kind}", f"title: {q(f'{day.year}年{titles[kind]}')}", f"date: {day}",
-                 f'time: "{"14:30" if kind == "liaison" else "09:00"}"', f"place: {q(rng.choice(_PLACES))}",
+                 f'time: "{("08:30" if self.dense else "14:30") if kind == "liaison" else "09:00"}"',
+                 f"place: {q(rng.choice(_PLACES))}",
                  f"chair: {{role: {'office' if kind == 'liaison' else 'chief'}, name: null}}",
                  f"expected: [{', '.join(units)}]", "attendance:", "  attended:"]
         lines += [f"    - {{unit: {u}, names: [{rng.choice(_NAMES)}]}}" for u in units if u not in excused]
@@ -230,8 +242,8 @@ class Generator:
         if decisions:
             lines.append("decisions:")
         for d in decisions:
-            lines += [f"  - id: {d['id']}", f"    text: {q(d['text'])}", f"    areas: [{', '.join(d['areas'])}]",  # type: ignore[arg-type]
-                      f"    lead: {d['lead']}", f"    responsible: [{', '.join(d['responsible'])}]",  # type: ignore[arg-type]
+            lines += [f"  - id: {d['id']}", f"    text: {q(d['text'])}", f"    areas: [{', '.join(d['areas'])}]",
+                      f"    lead: {d['lead']}", f"    responsible: [{', '.join(d['responsible'])}]",
                       f"    due: {d['due'] or 'null'}"]
             if d["ongoing"]:
                 lines.append("    ongoing: true")
@@ -244,26 +256,17 @@ class Generator:
         self.write(f"meetings/{day.year}/{mid}.yaml", "\n".join(lines) + "\n")
 
 
-class _progress:
-    """A rich progress bar for long runs (plain silence otherwise)."""
+@contextlib.contextmanager
+def _progress(show: bool, total: int) -> Iterator[Callable[[], None]]:
+    """A rich progress bar for long runs; silence otherwise. Yields `advance()`."""
+    if not show:
+        yield lambda: None
+        return
+    from rich.progress import Progress
 
-    def __init__(self, show: bool, total: int) -> None:
-        self.show, self.total = show, total
-        self.bar = None
-
-    def __enter__(self) -> Iterator[None] | object:
-        if not self.show:
-            return lambda: None
-        from rich.progress import Progress
-
-        self.bar = Progress(transient=True)
-        self.bar.__enter__()
-        task = self.bar.add_task("生成会议", total=self.total)
-        return lambda: self.bar.advance(task)  # type: ignore[union-attr]
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("生成会议", total=total)
+        yield lambda: bar.advance(task)
 
 
 def generate(out: Path, tasks: int, seed: int = 1, progress: bool = False) -> int:

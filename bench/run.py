@@ -65,16 +65,18 @@ def timed(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float
     return wall, usage.ru_maxrss / 1024, proc.returncode
 
 
-def measure(name: str, argv: Sequence[str], runs: int, target: float | None, env: dict[str, str],
-            before: Callable[[], None] | None = None, ok_codes: tuple[int, ...] = (0,)) -> Figure:
+def measure(name: str, argv: Sequence[str] | Callable[[int], Sequence[str]], runs: int, target: float | None,
+            env: dict[str, str], before: Callable[[], None] | None = None, ok_codes: tuple[int, ...] = (0,)) -> Figure:
     walls, peaks = [], []
-    for _ in range(runs):
+    for i in range(runs):
         if before:
             before()
-        wall, rss, code = timed(argv, env)
+        args = argv(i) if callable(argv) else argv
+        wall, rss, code = timed(args, env)
         if code not in ok_codes:
-            out = subprocess.run(argv, capture_output=True, text=True, env=env)
-            return Figure(name, None, None, target, f"失败（退出码 {code}）：{(out.stderr or out.stdout).strip()[:200]}")
+            out = subprocess.run(args, capture_output=True, text=True, env=env)
+            detail = (out.stderr or out.stdout).strip()[:200]
+            return Figure(name, None, None, target, f"失败（退出码 {code}）：{detail}")
         walls.append(wall)
         peaks.append(rss)
     return Figure(name, statistics.median(walls), max(peaks), target)
@@ -162,7 +164,7 @@ def taskwarrior(cli: list[str], root: Path, work: Path, runs: int, env: dict[str
                 install: bool) -> tuple[Figure, int | None]:
     task = ensure_taskwarrior(install)
     if task is None:
-        return Figure("Taskwarrior: task overdue", None, None, note="缺少 taskwarrior（apt-get install taskwarrior）"), None
+        return Figure("Taskwarrior: task overdue", None, None, note="缺少 taskwarrior"), None
     listed = subprocess.run([*cli, "-r", str(root), "tasks", "list", "--format", "json"], capture_output=True,
                             text=True, env=env)
     if listed.returncode != 0:
@@ -229,18 +231,26 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
         if available(cli, "tasks", "overdue"):
             timed(overdue, env)
             figures.append(measure("tasks overdue（热，表格）", overdue, runs, 0.5 if tasks <= 10_000 else 3.0, env))
+            timed([*overdue, "--format", "json"], env)
             figures.append(measure("tasks overdue（热，JSON）", [*overdue, "--format", "json"], runs,
                                    0.5 if tasks <= 10_000 else 3.0, env))
+
+            def new_day(i: int) -> list[str]:  # a date not asked before: computed, not replayed
+                day = gen.AS_OF + dt.timedelta(days=i + 1)
+                return [*reg, "tasks", "overdue", "--as-of", day.isoformat()]
+
+            figures.append(measure("tasks overdue（新日期：重新计算）", new_day, runs, None, env))
         else:
             figures.append(Figure("tasks overdue", None, None, note="命令尚未实现"))
         meeting = last_minuted_meeting(root)
         if meeting and available(cli, "minutes", "render"):
-            figures.append(measure("minutes render（一次会议，md）", [*reg, "minutes", "render", meeting, "--format", "md"],
-                                   runs, None, env))
+            render = [*reg, "minutes", "render", meeting, "--format", "md"]
+            figures.append(measure("minutes render（一次会议，md）", render, runs, None, env))
         else:
             figures.append(Figure("minutes render", None, None, note="命令尚未实现"))
         if available(cli, "assign"):
-            figures.append(measure("assign", [*reg, "assign", "进一步规范城乡低保审核审批程序，开展专项检查"], runs, 0.3, env))
+            text = "进一步规范城乡低保审核审批程序，开展专项检查"
+            figures.append(measure("assign", [*reg, "assign", text], runs, 0.3, env))
         else:
             figures.append(Figure("assign", None, None, note="命令尚未实现"))
         tw, tw_overdue = taskwarrior(cli, root, work, runs, env, install)
@@ -255,7 +265,8 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
 def print_table(result: dict[str, object]) -> None:
     m = result["machine"]
     assert isinstance(m, dict)
-    print(f"jiuzhu 性能测试：{result['tasks']} 个任务，{result['files']} 个 YAML 文件，每项取 {result['runs']} 次中位数")
+    print(f"jiuzhu 性能测试：{result['tasks']} 个任务，{result['files']} 个 YAML 文件，"
+          f"每项取 {result['runs']} 次中位数")
     print(f"机器：{m['cpu']}，{m['nproc']} 核，内存 {m['memory']}，Python {m['python']}")
     print()
     print(f"{'项目':<32}{'中位时间':>10}{'峰值内存':>12}{'目标':>8}  结果")

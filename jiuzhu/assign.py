@@ -11,6 +11,13 @@ Everything comes from the registry, so another county's registry works unchanged
 4. A duty's score mixes area overlap and text similarity, weighed by the unit's role in it: a duty
    that says 负责/牵头 leads over one that says 配合, and an information provider leads only a
    decision about its own information. An area's designated lead (areas.yaml `lead:`) breaks ties.
+   The role is read per area and per clause: a duty's `roles` (e.g. `{dibao: support}`) overrides
+   `role` for an area; an area whose words sit only in a clause introduced by 协同/配合/会同/参与
+   counts as support; text matched mostly inside such a clause weighs as support too.
+   A provider's information is named by its `info` items (and their parts) or by a trigram of its
+   information clause no other unit's duty uses (商品房 for 房管局). A duty sharing none of the
+   decision's areas counts only when the text matches it well and through words few duties use;
+   otherwise nothing matches and the office leads.
 5. Responsible units: every unit named with 会同/配合; units that support or provide information in
    the recognised areas (providers only when the lead is not itself a provider speaking of its
    own information); units whose other duties cover two of the areas or are worded closely; the
@@ -49,8 +56,16 @@ B = 0.75
 TEXT_EVIDENCE = 20.0
 # A duty whose text matches at least this well makes its unit responsible whatever its role.
 STRONG_TEXT = 0.5
+# A lead duty whose text matches the decision mostly in a 协同/配合 clause, at least this well, makes
+# its unit responsible.
+CLAUSE_TEXT = 0.25
 # A duty must score at least this to count at all; below it for every duty nothing matches.
 MIN_SCORE = 0.12
+# A duty that shares none of the decision's areas counts only from this text similarity on: weak
+# wording overlap ("困难群众", "救助对象") is no reason to lead, and then the office leads.
+TEXT_ONLY = 0.35
+# ... and the text must share with it a gram that few duties use (at most this many).
+DISTINCT_DF = 2
 # Scores within this distance of the best are a tie.
 TIE = 0.01
 # A unit named in the text without a role word gets this much extra when choosing the lead.
@@ -73,6 +88,13 @@ _GROUP_TAIL: tuple[str, ...] = ("等部门", "等单位", "等")
 _FILLERS = re.compile("进一步|做好|加强|加大|落实|推进|推动|建立|健全|完善|开展|组织|提高|切实|积极|认真|有关|相关|"
                       "工作|全县|全区|全市|依法|及时|不断|着力|大力|强化|深入|扎实|抓好|确保|努力|各项|方面|社会救助")
 _CLAUSE = re.compile(r"[，。；;,!！?？\n：:]")
+# A clause of a duty introduced by one of these words (after 负责/同时/并…) only helps: 统计局's
+# "做好…统计工作,协同有关部门完善…标准" leads 统计 and supports 标准.
+_HELP_CLAUSE = re.compile(r"^(?:负责|同时|并且|并|积极|主动|要|及时)*(?:协同|配合|会同|参与|协助)")
+# Words joining the parts of an `info` item ("耕地与农业收入" names 耕地 and 农业收入).
+_INFO_SPLIT = re.compile(r"[与和及、/]")
+# "A配合B" / "A协同B": B is the unit helped, so B leads (unlike "A会同B", where A leads).
+_HELPED_BEFORE: tuple[str, ...] = ("配合", "协同", "协助", "支持")
 _RUN = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
 _UNIT_SUFFIXES = ("公司", "局", "委", "办", "部", "会")
 
@@ -113,6 +135,9 @@ class _Index:
     df: Counter[str]
     avgdl: float
     designated: dict[str, str]            # area id -> designated lead unit
+    clauses: list[list[tuple[set[str], str]]]  # per duty: (grams, role) of each clause
+    area_roles: list[dict[str, str]]      # per duty: the unit's role in each of its areas
+    info_terms: list[tuple[str, ...]]     # per duty: words that name the information it provides
 
     def idf(self, gram: str) -> float:
         n = self.df.get(gram, 0)
@@ -163,6 +188,11 @@ def _build(reg: Registry) -> _Index:
     aliases = [(form, u.id) for u in reg.active_units() for form in _short_names(reg, u.name)]
     duties = [d for u in reg.active_units() for d in u.duties]
     grams = [_grams(d.text) for d in duties]
+    # who says a trigram: a unit with the units sharing its duty (国税局/地税局 count as one)
+    owners: dict[str, set[frozenset[str]]] = {}
+    for d, g in zip(duties, grams, strict=True):
+        for gram in g:
+            owners.setdefault(gram, set()).add(frozenset({d.unit, *d.shared_with}))
     lengths = [sum(g.values()) for g in grams]
     df: Counter[str] = Counter()
     for g in grams:
@@ -173,7 +203,53 @@ def _build(reg: Registry) -> _Index:
         duties=duties, grams=grams, lengths=lengths, df=df,
         avgdl=(sum(lengths) / len(lengths)) if lengths else 1.0,
         designated={a.id: a.lead for a in reg.areas.values() if a.lead},
+        clauses=[[(set(_grams(c)), r) for c, r in _clauses(d)] for d in duties],
+        area_roles=[_area_roles(reg, d) for d in duties],
+        info_terms=[_info_terms(d, owners) for d in duties],
     )
+
+
+def _clauses(duty: Duty) -> list[tuple[str, str]]:
+    """Each clause of a lead duty with its own role: a clause introduced by 协同/配合/会同/参与
+    supports. Support and information duties keep their role throughout."""
+    parts = [c.strip() for c in _CLAUSE.split(duty.text) if c.strip()]
+    return [(c, "support" if duty.role == "lead" and _HELP_CLAUSE.match(c) else duty.role) for c in parts]
+
+
+def _area_roles(reg: Registry, duty: Duty) -> dict[str, str]:
+    """The unit's role in each area of the duty: `roles` when the registry says it; otherwise
+    support for an area of a lead duty whose words appear only in its 协同/配合 clauses
+    ("…统计工作,协同做好低保标准的调整工作": 低保 supports), else the duty's role."""
+    explicit = dict(duty.roles)
+    clauses = _clauses(duty)
+    out = {}
+    for a in duty.areas:
+        role = explicit.get(a, duty.role)
+        area = reg.areas.get(a)
+        if a not in explicit and area is not None and len({r for _c, r in clauses}) > 1:
+            where = {r for c, r in clauses if any(t in c for t in (area.name, *area.synonyms))}
+            if where == {"support"}:
+                role = "support"
+        out[a] = role
+    return out
+
+
+def _provides(duty: Duty) -> bool:
+    return duty.role == "info" or any(r == "info" for _a, r in duty.roles)
+
+
+def _info_terms(duty: Duty, owners: dict[str, set[frozenset[str]]]) -> tuple[str, ...]:
+    """The words that name what a provider provides: its `info` items (and their parts) and the
+    trigrams of its information clause that no other unit's duty uses, nor either of their bigrams
+    (商品房 for 房管局, 行政事业 for 人社局; not 对象的, whose 对象 everyone uses)."""
+    if not _provides(duty):
+        return ()
+    items = [w for item in duty.info for w in (item, *_INFO_SPLIT.split(item)) if len(w) >= 2]
+    mine = frozenset({duty.unit, *duty.shared_with})
+    said = [c for c in _CLAUSE.split(duty.text) if "提供" in c or "信息" in c]
+    items += [g for c in said for g in _grams(c)
+              if len(g) == 3 and all(owners.get(x) == {mine} for x in (g, g[:2], g[1:]))]
+    return tuple(dict.fromkeys(items))
 
 
 def resolve_area(reg: Registry, ref: str) -> str:
@@ -224,6 +300,7 @@ def _mentions(text: str, idx: _Index, taken: list[bool]) -> list[_Mention]:
     found = _find(text, idx.aliases, taken)
     out: list[_Mention] = []
     i = 0
+    prev_end = -1
     while i < len(found):
         group = [found[i]]
         while i + 1 < len(found) and _joined(text, group[-1][1], found[i + 1][0]):
@@ -232,6 +309,9 @@ def _mentions(text: str, idx: _Index, taken: list[bool]) -> list[_Mention]:
         i += 1
         start, end = group[0][0], group[-1][1]
         part, q_start, q_end = _part(text, start, end, taken)
+        if part == "help" and q_end == end and prev_end == start and text[q_start:start] in _HELPED_BEFORE:
+            part = "lead"  # "统计局协同民政局…": the unit helped leads
+        prev_end = q_end
         for _s, _e, unit in group:
             if all(m.unit != unit for m in out):
                 out.append(_Mention(unit, part, text[q_start:q_end]))
@@ -301,40 +381,83 @@ class _Scored:
     overlap: int       # how many of the decision's areas the duty covers
     text: float        # text similarity 0..1
     own_info: bool     # the text is about the information this duty provides, and no one else's
+    roles: tuple[str, ...]  # the unit's role in each of the decision's areas the duty covers
+    text_role: float   # for a lead duty, role weight of the clauses the text matches (1.0: leading
+                       # clauses; the support weight: 协同/配合 clauses); 1.0 for other duties
+    others_info: bool = False  # the text names information other units provide, not this one's
 
     @property
     def raw(self) -> float:
         return AREA_WEIGHT * self.area + TEXT_WEIGHT * self.text
 
+    def _weight(self, role: str) -> float:
+        weight = ROLE_WEIGHT.get(role, 0.5)
+        if role == "info":
+            # a provider leads a decision about its own information, not a verification decision
+            # nor one about another provider's information
+            weight = 1.0 if self.own_info else weight if self.others_info else weight + (1 - weight) * self.text
+        return weight
+
+    @property
+    def role(self) -> str:
+        """The unit's part in the decision's areas through this duty (lead > support > info)."""
+        return min(self.roles or (self.duty.role,), key=lambda r: ("lead", "support", "info").index(r))
+
     @property
     def lead(self) -> float:
-        weight = ROLE_WEIGHT.get(self.duty.role, 0.5)
-        if self.duty.role == "info":
-            # a provider leads a decision about its own information, not a verification decision
-            weight = 1.0 if self.own_info else weight + (1 - weight) * self.text
-        return self.raw * weight
+        area_w = max((self._weight(r) for r in self.roles), default=self._weight(self.duty.role))
+        text_w = self._weight(self.duty.role) * self.text_role
+        if self.own_info:
+            area_w = text_w = 1.0
+        return AREA_WEIGHT * self.area * area_w + TEXT_WEIGHT * self.text * text_w
 
     def engaged(self, informs: bool) -> bool:
-        """Whether the duty engages its unit in the decision's areas: it supports there or, when
-        `informs`, provides information there."""
-        return self.overlap > 0 and (self.duty.role == "support" or (informs and self.duty.role == "info"))
+        """Whether the duty engages its unit in the decision's areas: it supports there (by its
+        role in those areas, or because the text matches a supporting clause) or, when `informs`,
+        provides information there."""
+        return self.overlap > 0 and ("support" in self.roles or (self.text_role < 1.0 and self.text >= CLAUSE_TEXT)
+                                     or (informs and "info" in self.roles))
 
     def close(self) -> bool:
         """Whether a duty of any role is close enough to make its unit responsible."""
         return self.overlap >= 2 or self.text >= STRONG_TEXT
 
 
+def _text_role(idx: _Index, i: int, query: set[str]) -> float:
+    """Role weight of the clauses of duty i that hold the text's grams, weighed by their IDF: 1.0
+    when they all lie in leading clauses, the support weight when all lie in 协同/配合 clauses."""
+    clauses = idx.clauses[i]
+    if len({r for _g, r in clauses}) < 2:
+        return 1.0
+    total = mass = 0.0
+    for g in query:
+        roles = [r for grams, r in clauses if g in grams]
+        if roles:
+            w = max(ROLE_WEIGHT.get(r, 0.5) for r in roles)
+            total += idx.idf(g)
+            mass += idx.idf(g) * w
+    return mass / total if total else 1.0
+
+
 def _score(idx: _Index, areas: list[str], text: str) -> list[_Scored]:
     wanted = set(areas)
     sims = _similarity(idx, text)
-    # providers whose information (duty `info`, e.g. 房产) the text names
-    providers = {d.unit for d in idx.duties if any(item in text for item in d.info)}
+    query = set(_grams(text))
+    # providers whose information (duty `info`, e.g. 房产, or a word only their duty uses) the text names
+    providers = {d.unit for d, terms in zip(idx.duties, idx.info_terms, strict=True) if any(t in text for t in terms)}
     out = []
-    for duty, sim in zip(idx.duties, sims, strict=True):
-        overlap = len(wanted.intersection(duty.areas))
+    for i, (duty, sim) in enumerate(zip(idx.duties, sims, strict=True)):
+        common = [a for a in duty.areas if a in wanted]
+        overlap = len(common)
         area = overlap / len(wanted) * (0.5 + 0.5 * overlap / len(duty.areas)) if overlap else 0.0
-        own = bool(providers) and duty.unit in providers and providers <= {duty.unit, *duty.shared_with}
-        out.append(_Scored(duty, area, overlap, sim, own))
+        names_it = any(t in text for t in idx.info_terms[i])
+        own = names_it and providers <= {duty.unit, *duty.shared_with}
+        if not overlap and not own and (sim < TEXT_ONLY or not any(
+                g in idx.grams[i] and idx.df[g] <= DISTINCT_DF for g in query)):
+            sim = 0.0
+        others = bool(providers) and not names_it
+        out.append(_Scored(duty, area, overlap, sim, own, tuple(idx.area_roles[i][a] for a in common),
+                           _text_role(idx, i, query) if sim else 1.0, others))
     return out
 
 
@@ -366,7 +489,7 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
     tied = [_candidate(reg, idx, found, u, by_unit, mentions, lead=True) for u in tied_ids]
     chosen = {lead_ids[0], *tied_ids}
     # a decision about one provider's own information does not call on all the other providers
-    informs = not any(s.duty.id == lead.duty and s.duty.role == "info" for s in scored)
+    informs = not any(s.duty.id == lead.duty and (s.duty.role == "info" or s.own_info) for s in scored)
     responsible = [_candidate(reg, idx, found, u, by_unit, mentions, lead=False)
                    for u in _choose_responsible(reg, idx, found, by_unit, mentions, chosen, informs)]
     return Suggestion(found, lead, tied, responsible, False)
@@ -382,6 +505,10 @@ def _lead_score(idx: _Index, areas: list[str], unit: str, items: list[_Scored]) 
     if mine and any(set(s.duty.areas).intersection(mine) for s in items):
         # the designated lead of an area counts as covering it fully, however broad its duty
         best = max(best, AREA_WEIGHT * len(mine) / len(areas) + TEXT_WEIGHT * max(s.text for s in items))
+    for s in items:
+        if s.own_info:
+            # a decision about one unit's own information is that unit's, whatever its areas
+            best = max(best, AREA_WEIGHT + TEXT_WEIGHT * s.text)
     return best
 
 
@@ -416,7 +543,9 @@ def _choose_responsible(reg: Registry, idx: _Index, areas: list[str], by_unit: d
         if unit in chosen or unit in named:
             continue
         engaged = [s.raw for s in items if s.engaged(informs)]
-        close = [s.raw for s in items if s.close() and s.raw >= MIN_RESPONSIBLE]
+        # a provider whose information the text does not name is no closer for wording like it
+        close = [s.raw for s in items if s.close() and s.raw >= MIN_RESPONSIBLE
+                 and not (s.others_info and s.duty.role == "info")]
         if engaged or close:
             scores[unit] = max(engaged + close)
     picked = sorted(scores, key=lambda u: -scores[u])[:MAX_RESPONSIBLE]
@@ -446,7 +575,8 @@ def _candidate(reg: Registry, idx: _Index, areas: list[str], unit: str, by_unit:
     if best is not None:
         common = [reg.areas[a].name for a in best.duty.areas if a in areas and a in reg.areas]
         where = f"领域：{'、'.join(common)}" if common else "文字相近"
-        role = ROLE_NAMES.get(best.duty.role, best.duty.role)
+        part = best.role if best.text_role >= 0.8 else "support"
+        role = ROLE_NAMES.get(part, part)
         reasons.append(f"职责 {best.duty.id}：{best.duty.text}（{role}，{where}）")
     if mention is not None:
         confidence = 1.0 if mention.part != "named" else max(0.9, getattr(best, key, 0.0))
@@ -504,10 +634,38 @@ def _holders(reg: Registry, areas: list[str]) -> list[tuple[str, str]]:
     for unit in reg.active_units():
         for duty in unit.duties:
             if set(duty.areas).intersection(areas):
-                r = -1 if any(reg.areas[a].lead == unit.id for a in areas) else rank.get(duty.role, 3)
+                r = -1 if any(reg.areas[a].lead == unit.id for a in areas) else min(
+                    rank.get(duty.role_in(a), 3) for a in duty.areas if a in areas)
                 if unit.id not in found or r < found[unit.id][0]:
                     found[unit.id] = (r, duty.id)
     return [(u, duty) for u, (_r, duty) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
-CHECKS = [check_decision_leads]
+def check_duty_roles(reg: Registry, ctx: Context) -> Iterable[Problem]:
+    """A duty's `roles` name its own areas and the roles lead/support/info (the schema cannot say
+    which keys a free mapping has; the loader leaves a bad entry out, this says so)."""
+    from jiuzhu.problems import error
+    from jiuzhu.schema import DUTY_ROLES
+
+    for unit in reg.units.values():
+        doc = reg.files.get(unit.file)
+        if doc is None or not isinstance(doc.data, dict):
+            continue
+        raw = doc.data.get("duties")
+        for i, d in enumerate(raw if isinstance(raw, list) else []):
+            roles = d.get("roles") if isinstance(d, dict) else None
+            if not isinstance(roles, dict):
+                continue
+            areas = d.get("areas") or []
+            for area, role in roles.items():
+                if area not in areas:
+                    yield error(doc.key_at("duties", i, "roles", area), "role-area-unknown",
+                                f"职责 {d.get('id')} 的 roles 写了不在其 areas 中的领域“{area}”",
+                                f"roles 只写该职责 areas（{'、'.join(map(str, areas)) or '空'}）中的领域。")
+                elif role not in DUTY_ROLES:
+                    yield error(doc.at("duties", i, "roles", area), "bad-enum",
+                                f"职责 {d.get('id')} 在领域“{area}”的角色“{role}”不在可选范围内",
+                                "可选值：" + "、".join(DUTY_ROLES) + "。")
+
+
+CHECKS = [check_decision_leads, check_duty_roles]

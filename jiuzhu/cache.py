@@ -1,20 +1,22 @@
 """The parse cache: a registry file that did not change is not parsed or schema-checked again.
 
-One pack file per registry, outside it: `$JIUZHU_CACHE_DIR`, else `$XDG_CACHE_HOME/jiuzhu`, else
-`~/.cache/jiuzhu`, named after a hash of the registry's absolute path. For every file the pack
-keeps the blake2b hash of its bytes and, pickled, what reading it produced: the parsed document
-(data, positions, text), the parse problems, and the schema-checked data with its problems.
+Where: `$JIUZHU_CACHE_DIR`, else `$XDG_CACHE_HOME/jiuzhu`, else `~/.cache/jiuzhu` — never inside
+the registry. Per registry (named after a hash of its absolute path) a `.pack` file holds, for
+every file, the blake2b hash of its bytes and, pickled, what reading it produced: the parsed
+document (data, positions, text), the parse problems, the schema-checked data and its problems,
+and `validate`'s personal-data scan of it (jiuzhu.privacy.scan looks for it on the document).
+The pack starts with a small index (path -> stat, hash, offset); entries are read only when used.
 
 An entry is used only when the file's bytes hash the same (mtime alone is useless after a git
-checkout). Like git's index, a file whose size, mtime and inode are exactly those recorded when it
-was last hashed is taken as unchanged without reading it, unless it was modified within two
-seconds of that read ("racily clean": it is read and hashed again). The whole pack is keyed on
-the pack format, the Python version and a hash of jiuzhu's own source files, so a new jiuzhu
-never sees an old entry. A missing, truncated, corrupt or foreign pack is a miss, never an error;
-it is replaced atomically when the run ends. Entries of files no longer present are dropped.
+checkout). Like git's index, a file whose size, mtime and inode are exactly those recorded when
+it was last hashed is taken as unchanged without reading it, unless it was modified within two
+seconds of that hashing ("racily clean": then it is read and hashed again). The pack is keyed on
+its format, the Python version and a hash of jiuzhu's own source files, so another jiuzhu never
+uses an entry it did not write. A missing, truncated, corrupt or foreign pack is a miss, never
+an error; it is replaced atomically when the run ends, without the files no longer present.
 
-Beside the entries the pack keeps whole results (`memo`): `validate` stores its problems under the
-hash of every file's hash plus the date checked, and prints them again while nothing changed.
+Beside the pack, a `.memo` file keeps whole results keyed on the hash of every file's hash (and
+whatever else the result depends on): `validate`'s problems, a query's printed output.
 
 Cold reads of many files are spread over a small process pool.
 """
@@ -22,6 +24,8 @@ Cold reads of many files are spread over a small process pool.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import mmap
 import os
 import pickle
 import sys
@@ -33,13 +37,14 @@ from typing import Any
 from jiuzhu.problems import Problem
 from jiuzhu.yamlread import Doc
 
-FORMAT = 1
+FORMAT = 3
 MAGIC = b"JIUZHU-PARSE-CACHE\n"
-POOL_THRESHOLD = 400  # files to parse before a process pool pays for its start (measured: bench/)
+POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms); README "性能"
 POOL_WORKERS = 2
+MEMO_KEEP = 8  # results kept per name (e.g. several dates or formats of one query)
 _RACY_NS = 2_000_000_000
 
-Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, when it was hashed (ns)
+Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, when the file was hashed (ns)
 
 
 def cache_dir() -> Path:
@@ -52,8 +57,9 @@ def cache_dir() -> Path:
 
 
 def pack_path(root: Path, directory: Path | None = None) -> Path:
-    key = hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=10).hexdigest()
-    return (directory or cache_dir()) / f"{root.resolve().name or 'registry'}-{key}.pack"
+    resolved = root.resolve()
+    key = hashlib.blake2b(str(resolved).encode("utf-8"), digest_size=10).hexdigest()
+    return (directory or cache_dir()) / f"{resolved.name or 'registry'}-{key}.pack"
 
 
 def _fingerprint() -> bytes:
@@ -61,7 +67,7 @@ def _fingerprint() -> bytes:
     import jiuzhu
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}|{sys.version_info[:2]}|{jiuzhu.__version__}|{pickle.HIGHEST_PROTOCOL}".encode())
+    h.update(f"{FORMAT}|{sys.version_info[:2]}|{jiuzhu.__version__}".encode())
     package = Path(jiuzhu.__file__).parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())
@@ -75,12 +81,12 @@ def digest(raw: bytes) -> bytes:
 
 def read_entry(path: Path, rel: str) -> tuple[bytes, bytes, Stat]:
     """Read, parse and schema-check one file: (hash of its bytes, pickled entry, its stat).
-    Runs in pool workers too, so it takes and returns only picklable plain values."""
-    from jiuzhu import schema
+    Runs in pool workers too, so it takes and returns only plain values."""
+    from jiuzhu import privacy, schema
     from jiuzhu.loader import spec_for
     from jiuzhu.yamlread import decode, parse_text
 
-    before = time.time_ns()
+    hashed = time.time_ns()
     st = os.stat(path)
     raw = path.read_bytes()
     text, problems = decode(raw, rel)
@@ -90,11 +96,13 @@ def read_entry(path: Path, rel: str) -> tuple[bytes, bytes, Stat]:
     spec = spec_for(rel)
     checked: Any = None
     found: list[Problem] = []
+    scanned: list[Problem] = []
     if doc is not None and spec is not None:
         checked, found = schema.check(doc, spec)
+        scanned = privacy.scan(doc)
     fields = None if doc is None else tuple(getattr(doc, f) for f in _doc_fields())
-    blob = pickle.dumps((fields, problems, spec is not None, checked, found), protocol=5)
-    return digest(raw), blob, (st.st_size, st.st_mtime_ns, st.st_ino, before)
+    blob = pickle.dumps((fields, problems, checked, found, scanned), protocol=5)
+    return digest(raw), blob, (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
 
 
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat]]:
@@ -111,64 +119,107 @@ class ParseCache:
     """A parser for `jiuzhu.loader.load(root, parser=...)` that reads through the pack.
 
     Besides being called like `parse_file(path, rel)`, it offers the loader's optional hooks:
-    `prepare(files)` (hash what changed, parse the misses, in a pool when there are many),
-    `check(doc, spec)` (the schema check, from the entry) and `close()` (write the pack)."""
+    `prepare(files)` (find what changed), `check(doc, spec)` (the schema check, from the entry)
+    and `close()` (write the pack)."""
 
-    def __init__(self, root: Path, directory: Path | None = None, pool: bool = True) -> None:
+    def __init__(self, root: Path, directory: Path | None = None, pool: bool = True, prune: bool = True) -> None:
         self.root = root
+        self.prune = prune  # False for a partial load: entries of files it did not read stay
         self.path = pack_path(root, directory)
+        self.memo_path = self.path.with_suffix(".memo")
         self.pool = pool
         self.fingerprint = _fingerprint()
-        self.old: dict[str, tuple[Stat, bytes, bytes]] = {}
-        self.memo: dict[str, tuple[bytes, bytes]] = {}
+        self.old: dict[str, tuple[Stat, bytes, tuple[int, int]]] = {}
+        self._map: mmap.mmap | None = None
+        self._base = 0
         self._load_pack()
-        self.new: dict[str, tuple[Stat, bytes, bytes]] = {}
-        self.files: list[tuple[str, Path]] | None = None
+        self.memo: dict[str, list[tuple[bytes, bytes]]] | None = None
+        self.new: dict[str, tuple[Stat, bytes, Any]] = {}
+        self.files: list[tuple[str, Path | str]] | None = None
         self.listed: list[str] = []
-        self.hold = False  # True while `cached` still has a result to add before writing
-        self.missing: list[tuple[str, Path]] = []
+        self.missing: list[tuple[str, Path | str]] = []
         self.served: dict[str, tuple[Doc | None, Any, list[Problem]]] = {}
         self.dirty = False
+        self.memo_dirty = False
         self.reused = 0  # files whose entry was used (not parsed again)
 
     # --- the pack -----------------------------------------------------------------------------
 
+    def _head(self) -> bytes:
+        return MAGIC + self.fingerprint
+
     def _load_pack(self) -> None:
+        """Map the old pack and read its index; anything unexpected leaves the cache empty."""
         try:
-            raw = self.path.read_bytes()
-        except OSError:
+            with open(self.path, "rb") as fh:
+                mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # missing, unreadable or empty
             return
-        head = MAGIC + self.fingerprint
-        if not raw.startswith(head):
-            return  # foreign, older jiuzhu or truncated header: a miss
+        head = self._head()
         try:
-            files, memo = pickle.loads(memoryview(raw)[len(head):])
-            if isinstance(files, dict) and isinstance(memo, dict):
-                self.old, self.memo = files, memo
-        except Exception:  # corrupt or truncated: a miss, never an error
-            self.old, self.memo = {}, {}
+            if mm[:len(head)] != head:
+                raise ValueError("foreign pack")
+            size = int.from_bytes(mm[len(head):len(head) + 8], "little")
+            base = len(head) + 8 + size
+            index = pickle.loads(mm[len(head) + 8:base])
+            if not isinstance(index, dict):
+                raise ValueError("not an index")
+            end = max((off + length for _, _, (off, length) in index.values()), default=0)
+            if base + end > len(mm):
+                raise ValueError("truncated")
+        except Exception:  # foreign, older, truncated or corrupt: a miss, never an error
+            mm.close()
+            return
+        self.old, self._map, self._base = index, mm, base
+
+    def _blob(self, ref: Any) -> bytes:
+        if isinstance(ref, bytes):
+            return ref
+        assert self._map is not None
+        off, length = ref
+        return self._map[self._base + off:self._base + off + length]
 
     def close(self) -> None:
-        """Write the pack (atomically) when anything changed; keep only files still present."""
-        if self.files is None or self.hold:
-            return
-        if set(self.new) != set(self.old):
-            self.dirty = True
-        if not self.dirty:
+        """Write what changed, atomically; keep only files still present."""
+        if self.files is None:
             return
         from jiuzhu.writer import atomic_write
 
-        body = pickle.dumps((self.new, self.memo), protocol=5)
-        try:
-            atomic_write(self.path, MAGIC + self.fingerprint + body)
-        except OSError:
-            pass  # a read-only or full cache folder costs speed, never a result
-        self.dirty = False
+        if not self.prune:
+            for rel, entry in self.old.items():
+                self.new.setdefault(rel, entry)
+        if self.dirty or set(self.new) != set(self.old):
+            index: dict[str, tuple[Stat, bytes, tuple[int, int]]] = {}
+            offset = 0
+            for rel, (st, dig, ref) in self.new.items():
+                length = len(ref) if isinstance(ref, bytes) else ref[1]
+                index[rel] = (st, dig, (offset, length))
+                offset += length
+            head = pickle.dumps(index, protocol=5)
+            chunks = (self._blob(ref) for _, _, ref in self.new.values())
+            try:  # in chunks: a 100k-file pack is not joined in memory
+                atomic_write(self.path, itertools.chain([self._head(), len(head).to_bytes(8, "little"), head], chunks))
+            except OSError:
+                pass  # a read-only or full cache folder costs speed, never a result
+            else:  # let go of the entries' bytes: from now on they are read from the new pack
+                if self._map is not None:
+                    self._map.close()
+                self.old, self._map, self._base = {}, None, 0
+                self._load_pack()
+                if set(self.old) == set(self.new):
+                    self.new = dict(self.old)
+            self.dirty = False
+        if self.memo_dirty and self.memo is not None:
+            try:
+                atomic_write(self.memo_path, self._head() + pickle.dumps(self.memo, protocol=5))
+            except OSError:
+                pass
+            self.memo_dirty = False
 
     # --- the loader's hooks -------------------------------------------------------------------
 
-    def prepare(self, files: Iterable[tuple[str, Path]]) -> None:
-        """Find, for every file, whether its entry can be used; parse the rest."""
+    def prepare(self, files: Iterable[tuple[str, Path | str]]) -> None:
+        """For every registry file, whether its entry can be used; the rest are parsed later."""
         from jiuzhu.loader import spec_for
 
         files = list(files)
@@ -182,7 +233,7 @@ class ParseCache:
         for rel, path in files:
             entry = self.old.get(rel)
             if entry is not None:
-                (size, mtime, ino, hashed), old_digest, blob = entry
+                (size, mtime, ino, hashed), old_digest, ref = entry
                 try:
                     st = os.stat(path)
                 except OSError:
@@ -191,9 +242,10 @@ class ParseCache:
                     self.new[rel] = entry
                     self.reused += 1
                     continue
-                raw = path.read_bytes()
-                if digest(raw) == old_digest:
-                    self.new[rel] = ((st.st_size, st.st_mtime_ns, st.st_ino, now), old_digest, blob)
+                with open(path, "rb") as fh:
+                    same = digest(fh.read()) == old_digest
+                if same:
+                    self.new[rel] = ((st.st_size, st.st_mtime_ns, st.st_ino, now), old_digest, ref)
                     self.reused += 1
                     self.dirty = True
                     continue
@@ -214,21 +266,29 @@ class ParseCache:
 
     def __call__(self, path: Path, rel: str) -> tuple[Doc | None, list[Problem]]:
         self._parse_missing()
-        if rel not in self.new:  # a file the loader did not announce: read it alone
+        entry = None
+        if rel in self.new:
+            try:
+                entry = pickle.loads(self._blob(self.new[rel][2]))
+            except Exception:  # a damaged entry: read the file again
+                entry = None
+        if entry is None:  # damaged, or a file the loader did not announce
             dig, blob, st = read_entry(path, rel)
             self.new[rel] = (st, dig, blob)
             self.dirty = True
-        _, _, blob = self.new[rel]
-        fields, problems, _, checked, found = pickle.loads(blob)
+            entry = pickle.loads(blob)
+        fields, problems, checked, found, scanned = entry
         doc = None if fields is None else Doc(rel, *fields)
+        if doc is not None:  # validate's personal-data scan of this file, done when it was parsed
+            object.__setattr__(doc, "_scanned", tuple(scanned))
         self.served[rel] = (doc, checked, found)
-        return doc, list(problems)
+        return doc, problems
 
     def check(self, doc: Doc, spec: Any) -> tuple[Any, list[Problem]]:
         """The schema check of a document this cache just served, from its entry."""
         served = self.served.pop(doc.file, None)
         if served is not None and served[0] is doc:
-            return served[1], list(served[2])
+            return served[1], served[2]
         from jiuzhu import schema
 
         return schema.check(doc, spec)
@@ -250,19 +310,33 @@ class ParseCache:
             h.update(b"\1" + e.encode("utf-8"))
         return h.digest()
 
+    def _memo(self) -> dict[str, list[tuple[bytes, bytes]]]:
+        if self.memo is None:
+            self.memo = {}
+            try:
+                raw = self.memo_path.read_bytes()
+                if raw.startswith(self._head()):
+                    memo = pickle.loads(raw[len(self._head()):])
+                    if isinstance(memo, dict):
+                        self.memo = memo
+            except Exception:  # missing, foreign or corrupt: a miss
+                pass
+        return self.memo
+
     def recall(self, name: str, key: bytes) -> Any:
-        """The value stored under `name` for `key`, or None."""
-        found = self.memo.get(name)
-        if found is None or found[0] != key:
-            return None
-        try:
-            return pickle.loads(found[1])
-        except Exception:
-            return None
+        """The value remembered under `name` for `key`, or None."""
+        for k, value in self._memo().get(name, []):
+            if k == key:
+                try:
+                    return pickle.loads(value)
+                except Exception:
+                    return None
+        return None
 
     def remember(self, name: str, key: bytes, value: Any) -> None:
-        self.memo[name] = (key, pickle.dumps(value, protocol=5))
-        self.dirty = True
+        kept = [(k, v) for k, v in self._memo().get(name, []) if k != key]
+        self._memo()[name] = [(key, pickle.dumps(value, protocol=5)), *kept][:MEMO_KEEP]
+        self.memo_dirty = True
 
 
 def _in_pool(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat]]:
@@ -274,23 +348,23 @@ def _in_pool(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat
     try:
         with ProcessPoolExecutor(POOL_WORKERS) as pool:
             return [r for part in pool.map(_read_many, chunks) for r in part]
-    except (OSError, RuntimeError):  # no fork/semaphores here (some sandboxes): do it ourselves
+    except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): do it ourselves
         return _read_many(items)
 
 
 def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[ParseCache], Any],
            directory: Path | None = None) -> Any:
-    """`compute(cache)` for this registry's current content, or the value it gave last time."""
-    from jiuzhu.loader import registry_files
+    """`compute(cache)` for this registry's current content and `extra`, or what it gave last
+    time. `compute` loads the registry through `cache` (so its misses land in the pack too)."""
+    from jiuzhu.loader import registry_paths
 
     cache = ParseCache(root, directory)
-    cache.prepare(registry_files(root))
+    base = str(root)
+    cache.prepare((rel, os.path.join(base, rel)) for rel in registry_paths(root))
     key = cache.tree_key(*extra)
     value = cache.recall(name, key)
     if value is None:
-        cache.hold = True
         value = compute(cache)
         cache.remember(name, key, value)
-        cache.hold = False
     cache.close()
     return value

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jiuzhu import gitops
 from jiuzhu.errors import InputRefused
@@ -44,13 +45,7 @@ def plan(reg: Registry, registry: Path, office_team: str | None = None, output: 
         raise InputRefused(f"不认识的 CODEOWNERS 格式“{style}”", "--style 只能是 github 或 gitlab。")
     repo = gitops.repo_for(registry)
     path = Path(output) if output else repo.top / DEFAULT_OUTPUT[style]
-    office_id = reg.system.office.unit if reg.system else ""
-    office_unit = reg.units.get(office_id)
-    office = [handle(office_team)] if office_team else [handle(r) for r in office_unit.reviewers] if office_unit else []
-    if not office:
-        where = office_unit.file if office_unit else "system.yaml 中 office.unit 所指单位的文件"
-        raise InputRefused("联席会议办公室没有登记审阅人，生成的 CODEOWNERS 将无人审阅",
-                           f"在 {where} 的 reviewers 中填写办公室的 git 账号，或用 --office-team @组织/团队 指定。")
+    office = _office(reg, office_team)
     base = "/" + (f"{repo.prefix}/" if repo.prefix else "")
     owners = " ".join(office)
     gitlab = style == "gitlab"
@@ -69,6 +64,31 @@ def plan(reg: Registry, registry: Path, office_team: str | None = None, output: 
             continue
         lines.append(f"{base}{u.file} {' '.join(mine if gitlab else [*mine, *office])}")
     return Plan(path, "\n".join(lines) + "\n")
+
+
+def _office(reg: Registry, office_team: str | None) -> list[str]:
+    """The office's handles: --office-team, else the reviewers of the unit housing the office."""
+    office_id = reg.system.office.unit if reg.system else ""
+    office_unit = reg.units.get(office_id)
+    office = [handle(office_team)] if office_team else [handle(r) for r in office_unit.reviewers] if office_unit else []
+    if not office:
+        where = office_unit.file if office_unit else "system.yaml 中 office.unit 所指单位的文件"
+        raise InputRefused("联席会议办公室没有登记审阅人，生成的 CODEOWNERS 将无人审阅",
+                           f"在 {where} 的 reviewers 中填写办公室的 git 账号，或用 --office-team @组织/团队 指定。")
+    return office
+
+
+def owners(reg: Registry, registry: Path, office_team: str | None = None) -> dict[str, Any]:
+    """Who must approve what, for a CI check GitHub's CODEOWNERS cannot express (one approval of
+    the unit AND one of the office): the registry folder and each unit file, repository-relative."""
+    repo = gitops.repo_for(registry)
+    prefix = f"{repo.prefix}/" if repo.prefix else ""
+    return {
+        "registry": prefix,
+        "office": _office(reg, office_team),
+        "units": [{"unit": u.id, "name": u.name, "path": prefix + u.file, "reviewers": [handle(r) for r in u.reviewers]}
+                  for u in reg.units.values()],
+    }
 
 
 def _rel(path: Path, top: Path) -> str | None:

@@ -35,13 +35,18 @@ def _since(day: str | None) -> str:
 
 def _unit_lines(sd: SemDiff, n: Names) -> list[str]:
     u = sd.units
-    founded = {r["unit"] for r in u["added"]} & {r["into"] for r in u["merged"]}  # shown as merges
+    founded = {r["unit"] for r in u["added"]} & ({r["into"] for r in u["merged"]}  # shown as merges and splits
+                                                 | {x for r in u["split"] for x in r["into"]})
     lines = [f"- 新增 **{r['name']}**（{r['unit']}）{_since(r['since'])}"
              for r in u["added"] if r["unit"] not in founded]
     lines += [f"- 更名 {r['old_name']} → **{r['name']}**（{r['unit']}）{_since(r['date'])}" for r in u["renamed"]]
     lines += [f"- 合并 {'、'.join(f'{n.unit(x)}（{x}）' for x in r['units'])} → "
               f"{'新设 ' if r['into'] in founded else ''}**{n.unit(r['into'])}**（{r['into']}）{_since(r['date'])}"
               for r in u["merged"]]
+    for r in u["split"]:
+        parts = "、".join(f"{'新设 ' if x in founded else ''}**{n.unit(x)}**（{x}）" for x in r["into"])
+        went = "；".join(f"`{d['duty']}` → {n.unit(d['to'])}" for d in r["duties"])
+        lines.append(f"- 拆分 {r['name']}（{r['unit']}）→ {parts}{_since(r['date'])}" + (f"：{went}" if went else ""))
     lines += [f"- 撤销 {r['name']}（{r['unit']}）"
               + (f"，职责转入 **{n.unit(r['duties_to'])}**（{r['duties_to']}）" if r["duties_to"] else "")
               + _since(r["date"]) for r in u["dissolved"]]

@@ -18,6 +18,17 @@ values cannot break it (the docx environment turns their newlines into spaces an
     imprint TEXT           版记 line (4号)                    imprint-split LEFT | RIGHT
     blank                  empty line                         pagebreak
     table W1,W2,...        table, column widths in mm         th A | B ...   header row   tr A | B ... row
+    bottom                 what follows is the 版记 at the foot of the last page: only imprint,
+                           imprint-split, right and rule lines may follow it
+
+The 版记 (imprint) after `bottom` becomes a floating one-column table, as wide as the text block,
+anchored to the bottom of the text area (w:tblpPr vertAnchor=margin, tblpYSpec=bottom): Word,
+WPS and LibreOffice put it at the foot of the page that holds its anchor, the document's last
+paragraph, so it sits at the bottom of the last page without a spacer the clerk must adjust. Its
+rules are the rows' top and bottom borders. The table is positioned from the page's left edge
+(horzAnchor=page, tblpX = left margin): LibreOffice turns a table as wide as the text block into
+a floating frame only when it is positioned relative to the page. (A last section with
+w:vAlign=bottom was rejected: LibreOffice ignores it, and Word applies it to whole pages only.)
 """
 
 from __future__ import annotations
@@ -41,7 +52,10 @@ LINE_PT = 28.95  # 22 lines in the 225 mm text block
 TEXT_MM = 156
 
 KEYWORDS = ("tag", "mark", "number", "split", "rule", "title", "subtitle", "p", "pn", "h1", "h2", "numbered",
-            "label", "right", "imprint", "imprint-split", "blank", "pagebreak", "table", "th", "tr")
+            "label", "right", "imprint", "imprint-split", "blank", "pagebreak", "table", "th", "tr", "bottom")
+BOTTOM_KEYWORDS = ("imprint", "imprint-split", "right", "rule")
+# 版记 rules (GB/T 9704 §7.4.1): first and last 0.35 mm, the others 0.25 mm; w:sz in eighths of a point
+IMPRINT_RULES = {"black-thick": "8", "black": "6", "red-thick": "8", "red": "6"}
 
 
 def build(blocks: str, template: str) -> bytes:
@@ -54,6 +68,7 @@ def build(blocks: str, template: str) -> bytes:
     _footer(doc)
     table: Any = None
     widths: list[float] = []
+    bottom: list[tuple[str, list[str]]] | None = None
     for lineno, raw in enumerate(blocks.splitlines(), 1):
         line = raw.strip()
         if not line:
@@ -63,6 +78,16 @@ def build(blocks: str, template: str) -> bytes:
         if key not in KEYWORDS:
             raise InputRefused(f"模板 {template} 生成的第 {lineno} 行以“{key}”开头，不是已知的段落类型",
                                f"docx 模板每行以这些词之一开头：{'、'.join(KEYWORDS)}。")
+        if bottom is not None:
+            if key not in BOTTOM_KEYWORDS:
+                raise InputRefused(f"模板 {template} 生成的第 {lineno} 行“{key}”在 bottom（版记）之后",
+                                   f"bottom 之后只能写 {'、'.join(BOTTOM_KEYWORDS)}：版记是文档的最后部分。")
+            bottom.append((key, fields))
+            continue
+        if key == "bottom":
+            bottom = []
+            table = None
+            continue
         if key in ("th", "tr"):
             if table is None:
                 raise InputRefused(f"模板 {template} 生成的第 {lineno} 行是表格行，但前面没有 table 行",
@@ -82,6 +107,8 @@ def build(blocks: str, template: str) -> bytes:
             raise InputRefused(f"模板 {template} 生成的第 {lineno} 行标志字号“{fields[0]}”不是数字",
                                "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
         _block(doc, key, fields)
+    if bottom is not None:
+        _imprint_table(doc, bottom)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -192,6 +219,27 @@ def _first_line_chars(element: Any, chars: int, size: float) -> None:
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
+def _language(doc: Any) -> None:
+    """Chinese (zh-CN) as the language of the document defaults and of Normal, East-Asian text
+    included, so Word and WPS break lines and check text the Chinese way (python-docx's default
+    template says en-US)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    targets = [doc.styles["Normal"].element.get_or_add_rPr()]
+    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+        targets.append(rpr_default.find(qn("w:rPr")))
+    for rpr in targets:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def _styles(doc: Any) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt
@@ -200,6 +248,7 @@ def _styles(doc: Any) -> None:
     single: dict[str, Any] = {"line_spacing_rule": WD_LINE_SPACING.SINGLE, "grid": False}
     _style(doc, "Normal", FANGSONG, BODY_PT, indent_chars=2, base=None, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY,
            widow_control=False, line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(LINE_PT))
+    _language(doc)
     _style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, alignment=center, line_spacing=Pt(33))
     _style(doc, "公文副标题", KAITI, BODY_PT, alignment=center)
     _style(doc, "版头标志", XIAOBIAOSONG, 36, alignment=center, color=RED, **single)
@@ -387,3 +436,79 @@ def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> No
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
+
+
+# --- 版记 at the foot of the last page ----------------------------------------------------------------
+
+def _imprint_table(doc: Any, blocks: list[tuple[str, list[str]]]) -> None:
+    """The blocks after `bottom` as a floating table anchored to the bottom of the text area (see
+    the module docstring), followed by the tiny paragraph that anchors it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    rows: list[tuple[str, list[str], str | None]] = []  # (keyword, fields, rule above)
+    pending: str | None = None
+    for key, fields in blocks:
+        if key == "rule":
+            pending = fields[0] if fields else "black"
+            continue
+        rows.append((key, fields, pending))
+        pending = None
+    if not rows:
+        if pending is not None:
+            _rule(doc, pending)
+        return
+    width = str(_mm(TEXT_MM).twips)
+    table = doc.add_table(rows=len(rows), cols=1)
+    tbl_pr = table._tbl.tblPr
+    position = parse_xml(
+        f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0"'
+        f' w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{_mm(28).twips}" w:tblpYSpec="bottom"/>')
+    style = tbl_pr.find(qn("w:tblStyle"))
+    if style is not None:
+        style.addnext(position)
+    else:
+        tbl_pr.insert(0, position)
+    position.addnext(parse_xml(f'<w:tblOverlap {nsdecls("w")} w:val="never"/>'))
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:w"), width)
+    tbl_w.set(qn("w:type"), "dxa")
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/>'
+                        f'<w:right w:w="0" w:type="dxa"/></w:tblCellMar>')
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:  # CT_TblPr order: ... tblLayout, tblCellMar, tblLook
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+    for col in table._tbl.tblGrid.findall(qn("w:gridCol")):
+        col.set(qn("w:w"), width)
+    table.autofit = False
+    for i, (row, (key, fields, above)) in enumerate(zip(table.rows, rows, strict=True)):
+        cell = row.cells[0]
+        cell.width = _mm(TEXT_MM)
+        below = pending if i == len(rows) - 1 else None
+        borders = "".join(
+            f'<w:{side} w:val="single" w:sz="{IMPRINT_RULES.get(kind, "6")}" w:space="0"'
+            f' w:color="{RED if kind.startswith("red") else "000000"}"/>'
+            for side, kind in (("top", above), ("bottom", below)) if kind)
+        if borders:
+            cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:tcBorders {nsdecls("w")}>{borders}</w:tcBorders>'))
+        para = cell.paragraphs[0]
+        para.style = doc.styles["版记"]
+        if key == "imprint-split":
+            _split_in(para, fields)
+        else:
+            para.add_run(fields[0] if fields else "")
+            if key == "right":
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(style="分隔线")  # the anchor: the document's last paragraph
+
+
+def _split_in(para: Any, f: list[str]) -> None:
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Pt
+
+    char = Pt(para.part.document.styles["版记"].font.size.pt)
+    para.paragraph_format.tab_stops.add_tab_stop(_mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
+    para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")

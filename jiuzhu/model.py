@@ -137,7 +137,8 @@ class Area:
 @dataclass(frozen=True)
 class Duty:
     """One duty sentence of a unit: its areas, the unit's role (lead/support/info), what
-    information it provides for household verification."""
+    information it provides for household verification, and per-area roles when the sentence's
+    clauses differ (统计局 leads 统计 but only 协同 on 低保标准)."""
 
     id: str
     unit: str
@@ -149,6 +150,11 @@ class Duty:
     moved_from: str | None = None
     since: dt.date | None = None
     pos: Pos = NOWHERE
+    roles: tuple[tuple[str, str], ...] = ()   # (area, role) where a clause's role differs from `role`
+
+    def role_in(self, area: str) -> str:
+        """The unit's role in one of the duty's areas: `roles` overrides `role` for that area."""
+        return dict(self.roles).get(area, self.role)
 
 
 @dataclass(frozen=True)

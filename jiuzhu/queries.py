@@ -79,7 +79,7 @@ def duty_rows(reg: Registry, unit: Unit) -> list[dict[str, Any]]:
     return [
         {"id": d.id, "text": d.text, "role": d.role, "role_name": ROLE_NAMES[d.role],
          "areas": list(d.areas), "area_names": [reg.areas[a].name for a in d.areas if a in reg.areas],
-         "info": list(d.info), "shared_with": list(d.shared_with)}
+         "info": list(d.info), "shared_with": list(d.shared_with), "roles": dict(d.roles)}
         for d in unit.duties
     ]
 
@@ -92,7 +92,7 @@ def duty_matrix(reg: Registry) -> list[dict[str, Any]]:
         for unit in reg.units.values():
             for d in unit.duties:
                 if area.id in d.areas:
-                    roles[d.role].setdefault(unit.id, []).append(d.id)
+                    roles[d.role_in(area.id)].setdefault(unit.id, []).append(d.id)
         rows.append({
             "area": area.id, "area_name": area.name, "kind": area.kind, "designated_lead": area.lead,
             "lead": list(roles["lead"]), "support": [u for u in roles["support"] if u not in roles["lead"]],

@@ -130,23 +130,38 @@ def _docx_value(value: Any) -> str:
     return str(value).replace("\r", "").replace("\n", " ").replace("|", "｜")
 
 
+def _md_value(value: Any) -> str:
+    """What a value may put into Markdown: no raw HTML, so a pull request shows `<b>` literally.
+    Only `<` and `>` are replaced, which keeps the step idempotent (a macro's output passes
+    through here once inside the macro and again where it is printed)."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;")
+
+
+_FINALIZE: dict[str, Callable[[Any], str]] = {"docx": _docx_value, "md": _md_value}
+
+
 # --- environment ----------------------------------------------------------------------------------
 
 def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
-    """The sandboxed environment for one registry and document date: the registry's templates
-    first, then the defaults."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+    """The sandboxed environment for one registry, output format and document date: the
+    registry's templates first, then the defaults.
+
+    Escaping follows the output format, not the template's file name: in an HTML render every
+    template is autoescaped, also the shared `_phrases.j2` whose macros the HTML templates call
+    (compiled without autoescape they would hand back unescaped text). Markdown and docx values
+    pass through their own `finalize` (`_md_value`, `_docx_value`)."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders = [FileSystemLoader(str(Path(reg.root) / "templates")), FileSystemLoader(str(TEMPLATES))]
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False),
+        autoescape=fmt == "html",
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_docx_value if fmt == "docx" else None,
+        finalize=_FINALIZE.get(fmt),
     )
     env.filters.update(
         cn_date=cn_date, cn_num=cn_num, cn_seq=cn_seq, doc_number=doc_number, percent=percent,
@@ -165,7 +180,7 @@ def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: s
         return env.get_template(name).render(**context)
     except TemplateSyntaxError as exc:
         where = _shown(reg, exc.filename or exc.name or name)
-        raise InputRefused(f"模板 {where} 第 {exc.lineno} 行有语法错误：{exc.message}",
+        raise InputRefused(f"模板 {where} 第 {exc.lineno} 行有语法错误：{jinja_message_zh(exc.message or '')}",
                            "对照默认模板 templates/ 中的同名文件修改。") from None
     except TemplateNotFound as exc:
         raise InputRefused(f"找不到模板 {exc.name}",
@@ -181,8 +196,71 @@ def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: s
                            "检查拼写；各文档可用的名称见 README“公文”一节，或参照 templates/ 中的默认模板。") from None
     except (TemplateError, ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
         where, line = _origin(reg, exc, name)
-        raise InputRefused(f"模板 {where} 第 {line} 行出错：{exc}",
+        text = jinja_message_zh(str(exc)) if isinstance(exc, TemplateError) else str(exc)
+        raise InputRefused(f"模板 {where} 第 {line} 行出错：{text}",
                            "对照默认模板 templates/ 中的同名文件修改。") from None
+
+
+# Jinja's names for tokens (jinja2.lexer.describe_token) and its usual messages, in Chinese.
+_TOKENS_ZH = {
+    "end of statement block": "语句结束符 %}", "begin of statement block": "语句开始符 {%",
+    "end of print statement": "输出结束符 }}", "begin of print statement": "输出开始符 {{",
+    "end of template": "模板末尾", "name": "名称", "integer": "整数", "float": "小数", "string": "字符串",
+    "operator": "运算符",
+}
+_MESSAGES_ZH: tuple[tuple[str, str], ...] = (
+    (r"Expected an expression, got '(?P<a>.+)'", "此处应有表达式，却遇到了{a}"),
+    (r"expected token '(?P<a>.+)', got '(?P<b>.+)'", "此处应为{a}，却遇到了{b}"),
+    (r"unexpected end of template, expected '(?P<a>.+)'\.?", "模板意外结束，缺少{a}"),
+    (r"unexpected '(?P<a>.+)', expected '(?P<b>.+)'", "多余的{a}，此处应为{b}"),
+    (r"unexpected '(?P<a>.+)'", "多余的{a}"),
+    (r"unexpected char (?P<q>['\"])(?P<a>.+)(?P=q) at \d+", "无法识别的字符{a}"),
+    (r"No filter named '(?P<a>[^']+)'( found)?\.?", "没有名为“{a}”的过滤器"),
+    (r"No test named '(?P<a>[^']+)'( found)?\.?", "没有名为“{a}”的判断（is 后面的名称）"),
+    (r"Encountered unknown tag '(?P<a>[^']+)'\.(?P<rest>.*)", "遇到未知的标签“{a}”{rest}"),
+    (r"Unexpected end of template\.(?P<rest>.*)", "模板意外结束{rest}"),
+    (r"tag name expected", "{{% 后面缺少标签名"),
+    (r"expected name or number", "点号后面应为名称或数字"),
+    (r"Missing end of raw directive", "raw 块缺少 endraw"),
+    (r"[Bb]lock '(?P<a>[^']+)' defined twice", "块“{a}”定义了两次"),
+)
+_LOOKING_FOR = re.compile(r"\s*(You probably made a nesting mistake\. )?Jinja (was|is) (looking for|expecting) "
+                          r"(the following tags|this tag)?:? ?(?P<tags>[^.]*)\.(?: The innermost block that needs to "
+                          r"be closed is '(?P<inner>[^']+)'\.)?")
+
+
+def _token_zh(text: str) -> str:
+    return f"“{_TOKENS_ZH.get(text, text)}”"
+
+
+def jinja_message_zh(message: str) -> str:
+    """A Jinja error message in Chinese (the common ones; others are kept, marked as Jinja's)."""
+    message = message.strip()
+    for pattern, chinese in _MESSAGES_ZH:
+        found = re.fullmatch(pattern, message, flags=re.S)
+        if not found:
+            continue
+        parts = {k: v for k, v in found.groupdict().items() if v is not None}
+        rest = parts.pop("rest", "").strip()
+        parts.pop("q", None)
+        for key in ("a", "b"):
+            if key in parts and "“{" + key not in chinese:  # a token, not a name already quoted
+                parts[key] = _token_zh(parts[key])
+        return chinese.format(rest=_looking_for_zh(rest), **parts)
+    return f"{message}（Jinja 原文）"
+
+
+def _looking_for_zh(rest: str) -> str:
+    """"Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block …" ->
+    "；此处应为 endfor 或 else（最内层未结束的是 for 块）"."""
+    found = _LOOKING_FOR.fullmatch(rest) if rest else None
+    if not found:
+        return ""
+    tags = " 或 ".join(re.findall(r"'([^']+)'", found.group("tags")))
+    text = f"；此处应为 {tags}" if tags else ""
+    if found.group("inner"):
+        text += f"（最内层未结束的是 {found.group('inner')} 块）"
+    return text
 
 
 def _origin(reg: Registry, exc: BaseException, name: str) -> tuple[str, int | str]:
@@ -319,6 +397,9 @@ def notice_context(reg: Registry, ref: str, day: dt.date) -> dict[str, Any]:
     from jiuzhu.workdays import Calendar
 
     m = find_meeting(reg, ref)
+    if day > m.date:
+        raise InputRefused(f"通知日期 {cn_date(day)} 晚于会议日期 {cn_date(m.date)}（会议 {m.id}）",
+                           "会议通知须在会前发出：用 --date 写会前的日期，或不加 --date（默认今天）。")
     reply_by = Calendar.of(reg).add_workdays(m.date, -2).date
     return {
         "doc_date": day,

@@ -70,6 +70,8 @@ def M(desc: str = "", *, required: bool = False, nullable: bool = False, **field
     return Field("map", required, nullable, fields={k.removesuffix("_"): f for k, f in fields.items()}, desc=desc)
 
 
+DUTY_ROLES = ("lead", "support", "info")  # a duty's `role` and the values of its `roles`
+
 # --- file kinds -------------------------------------------------------------------------------
 
 PERSON = M("人员", name=S("姓名", nullable=True), post=S("职务", nullable=True))
@@ -166,8 +168,9 @@ UNIT = M(
         id=ID("职责编号", required=True),
         text=S("职责原文", required=True),
         areas=L(ID(), "涉及领域"),
-        role=S("角色", required=True, enum=("lead", "support", "info")),
+        role=S("角色", required=True, enum=DUTY_ROLES),
         info=L(S(), "提供的核对信息"),
+        roles=M("各领域的角色（领域: lead/support/info），覆盖 role"),
         shared_with=L(ID(), "共担该职责的单位"),
         moved_from=ID("从哪个单位转来", nullable=True),
         since=D("生效日期", nullable=True),

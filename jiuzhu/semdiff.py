@@ -1,7 +1,7 @@
 """What a change does, in the system's terms: a semantic diff of two loaded registries.
 
 `diff()` compares the registry at one git revision with another revision or the working tree and
-reports units added, removed, renamed, merged or dissolved; duties added, removed, moved between
+reports units added, removed, renamed, merged, split or dissolved; duties added, removed, moved between
 units, reworded (a character-level diff of the Chinese sentence), re-tagged or given another role;
 decisions reassigned; open tasks whose lead no longer fits. `as_json()` is the porcelain;
 `jiuzhu.diffmd` renders the Markdown for a pull-request comment.
@@ -24,7 +24,7 @@ from jiuzhu.model import Duty, Registry, UnitEvent
 from jiuzhu.problems import Pos, Problem, error
 
 Rows = list[dict[str, Any]]
-UNIT_KINDS = ("added", "removed", "renamed", "merged", "dissolved")
+UNIT_KINDS = ("added", "removed", "renamed", "merged", "split", "dissolved")
 DUTY_KINDS = ("added", "removed", "moved", "reworded", "retagged", "role_changed")
 
 
@@ -97,7 +97,11 @@ def diff(registry: Path, rev1: str | None = None, rev2: str | None = None) -> Se
 
 
 def compare(old: Registry, new: Registry, old_side: Side, new_side: Side) -> SemDiff:
-    return SemDiff(old_side, new_side, _units(old, new), _areas(old, new), _duties(old, new), _reassigned(old, new),
+    units, duties = _units(old, new), _duties(old, new)
+    for row in units["split"]:  # where each duty of a split unit went
+        row["duties"] = [{"duty": m["duty"], "to_duty": m["to_duty"], "to": m["to"]}
+                         for m in duties["moved"] if m["from"] == row["unit"]]
+    return SemDiff(old_side, new_side, units, _areas(old, new), duties, _reassigned(old, new),
                    _new_orphans(old, new), Names.of(new, old))
 
 
@@ -155,9 +159,12 @@ def _units(old: Registry, new: Registry) -> dict[str, Rows]:
         for e in events:
             if e.act == "merged_into" and e.into:
                 merged.setdefault((e.into, e.date), []).append(uid)
+            elif e.act == "split":
+                out["split"].append({"unit": uid, "name": u.name, "into": list(e.units), "date": _iso(e.date),
+                                     "duties": []})
             elif e.act == "dissolved":
                 out["dissolved"].append({"unit": uid, "name": u.name, "date": _iso(e.date), "duties_to": e.duties_to})
-        if o.active and not u.active and not any(e.act in ("merged_into", "dissolved") for e in events):
+        if o.active and not u.active and not any(e.act in ("merged_into", "split", "dissolved") for e in events):
             out["dissolved"].append({"unit": uid, "name": u.name, "date": _iso(u.until), "duties_to": None})
     for (into, day), units in merged.items():
         out["merged"].append({"units": units, "into": into, "date": _iso(day)})
@@ -313,13 +320,17 @@ def check_against(root: Path, rev: str, as_of: dt.date) -> list[Problem]:
 
 
 def frozen_changes(old: Registry, new: Registry, rev: str) -> Iterator[Problem]:
+    from jiuzhu.render import doc_number
+
     for m in old.meetings.values():
         if m.minutes is None:
             continue
-        issued = f"{m.minutes.year} 年第 {m.minutes.number} 期纪要（{m.minutes.issued} 印发）"
+        number = doc_number(m.minutes.year, m.minutes.number)
+        issued = f"{number}纪要（{m.minutes.issued} 印发）"
         cur = new.meetings.get(m.id)
         if cur is None:
-            yield error(Pos(m.file), "frozen-minutes", f"会议 {m.id} 已印发{issued}，但会议文件在 {rev} 之后被删除",
+            yield error(Pos(m.file), "frozen-minutes",
+                        f"会议 {m.id} 的纪要{number}已于 {m.minutes.issued} 印发，但会议文件在 {rev} 之后被删除",
                         "恢复该会议文件：已印发的纪要不能删除。")
             continue
         doc = new.files[cur.file]

@@ -280,7 +280,25 @@ def _progress_entry(reg: Registry, d: Decision, upd: Update, as_of: dt.date) -> 
     entry["note"] = upd.note.strip()
     if reason:
         entry["reason"] = reason
+    _check_consistent(d, task, entry)
     return entry
+
+
+def _check_consistent(d: Decision, task: Task | None, entry: dict[str, Any]) -> None:
+    """Refuse an entry after which the task would read 未开始 with progress made (e.g.
+    `--status 未开始` on a task at 50%, or a percent on a task last marked 未开始)."""
+    import dataclasses
+
+    new = LogEntry(entry["date"], entry["by"], entry["note"], entry.get("percent"), entry.get("status"))
+    base = task or Task(d.id, (), (), "")
+    status, percent = state(d, dataclasses.replace(base, log=(*base.log, new)))
+    if status == NOT_STARTED and percent > 0:
+        if entry.get("status") == NOT_STARTED:
+            raise InputRefused(f"状态为未开始时进度应为 0%，而任务“{d.id}”的进度将是 {percent}%",
+                               "已有进展的任务用 --status 推进中；"
+                               "确需退回未开始，同时写 --percent 0 --reason 说明原因。")
+        raise InputRefused(f"任务“{d.id}”的状态是未开始，不能只把进度改为 {percent}%",
+                           "同时写 --status 推进中。")
 
 
 
@@ -290,7 +308,7 @@ class Reassign:
 
     task: str
     lead: str
-    responsible: tuple[str, ...]
+    responsible: tuple[str, ...] | None  # None: keep those in force (less the new lead)
     reason: str
     decided_by: str
     date: dt.date | None = None
@@ -309,10 +327,17 @@ def _reassignment(reg: Registry, d: Decision, act: Reassign, as_of: dt.date) -> 
     day = act.date or as_of
     _check_day(day, reg.meetings[d.meeting].date, as_of, d.id)
     lead = find_unit(reg, act.lead)
-    responsible = [find_unit(reg, r) for r in act.responsible]
+    if act.responsible is None:  # not given: the responsible units in force stay, the new lead leaves them
+        current = assignment(d, reg.tasks.get(d.id))[1]
+        responsible = [reg.units[r] for r in current if r != lead.id and r in reg.units]
+    else:
+        responsible = [find_unit(reg, r) for r in act.responsible]
     for u in (lead, *responsible):
         if not u.active:
-            raise InputRefused(f"{u.name}已不是成员单位，不能承担任务", "用 jiuzhu units list 查看现有成员单位。")
+            kept = act.responsible is None and u is not lead
+            raise InputRefused(f"{u.name}已不是成员单位，不能承担任务",
+                               "它是现有的责任单位：用 --responsible 重新写明责任单位。" if kept
+                               else "用 jiuzhu units list 查看现有成员单位。")
     if lead in responsible:
         raise InputRefused(f"{lead.name}不能既是牵头单位又是责任单位", "从 --responsible 中去掉牵头单位。")
     ids = list(dict.fromkeys(u.id for u in responsible))
@@ -410,7 +435,8 @@ def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
         d = reg.decisions.get(task.id)
         if d is None:
             yield unresolved(doc.at("task"), "议定事项", task.id, reg.decisions)
-        for i, e in enumerate(task.log):
+        for e in task.log:
+            i = entry_index(doc, "log", e.pos)
             yield from _check_entry(reg, d, task, e, office, doc.at("log", i, "by"))
             if e.percent is not None and not 0 <= e.percent <= 100:
                 yield error(doc.at("log", i, "percent"), "bad-percent", f"进度 {e.percent}% 超出 0–100 的范围",
@@ -419,7 +445,8 @@ def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
                 yield error(doc.at("log", i, "date"), "task-before-meeting",
                             f"进展日期 {e.date} 早于作出该事项的会议日期 {reg.meetings[d.meeting].date}",
                             "检查日期；事项在会议议定后才开始办理。")
-        for i, r in enumerate(task.reassignments):
+        for r in task.reassignments:
+            i = entry_index(doc, "reassignments", r.pos)
             for j, uid in enumerate((r.lead, *r.responsible)):
                 if uid not in reg.units:
                     where = (doc.at("reassignments", i, "lead") if j == 0
@@ -428,6 +455,13 @@ def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
             if r.lead in r.responsible:
                 yield error(doc.at("reassignments", i, "responsible"), "lead-in-responsible",
                             f"{unit_names(reg, [r.lead])}既是牵头单位又是责任单位", "从 responsible 中去掉牵头单位。")
+
+
+def entry_index(doc: Any, key: str, pos: Pos) -> int:
+    """The index in the file's `key` list of the entry at `pos` (a list entry the loader skipped,
+    being incomplete, shifts the model's indexes but not the file's)."""
+    raw = doc.data.get(key) if isinstance(doc.data, dict) else None
+    return next((j for j in range(len(raw) if isinstance(raw, list) else 0) if doc.at(key, j) == pos), 0)
 
 
 def _check_entry(reg: Registry, d: Decision | None, task: Task, e: LogEntry, office: str,

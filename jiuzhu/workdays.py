@@ -32,6 +32,14 @@ _RANK = {LIBRARY: 0, REGISTRY: 1, WEEKENDS: 2}
 _ONE = dt.timedelta(days=1)
 
 
+_LABELS = {LIBRARY: "国务院节假日安排（chinese-calendar）", REGISTRY: "登记册 calendar.yaml", WEEKENDS: "仅按周末计算"}
+
+
+def source_label(source: str) -> str:
+    """How a calendar source reads to the user (a stored `due_rule.source` is the code)."""
+    return _LABELS.get(source, source)
+
+
 def weekend_warning(year: int) -> str:
     return f"{year} 年的法定节假日未知（chinese-calendar 和 calendar.yaml 都没有），按周末计算"
 

@@ -130,7 +130,7 @@ def _composer() -> Any:
     from ruamel.yaml.cyaml import CParser
     from ruamel.yaml.resolver import Resolver
 
-    class Composer(CParser, Resolver):  # type: ignore[misc]
+    class Composer(CParser, Resolver):
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
             self._parser = self._composer = self
@@ -241,8 +241,9 @@ class _Converter:
                         f"键“{key}”重复出现（第一次在第 {first[0]} 行）",
                         "删除或合并重复的键；YAML 中后出现的值会悄悄覆盖前面的值。"))
                     continue
-                self.keys[path + (key,)] = kpos
-                out[key] = self.convert(vnode, path + (key,))
+                child = path + (key,)  # one tuple for both tables: less memory, smaller cache
+                self.keys[child] = kpos
+                out[key] = self.convert(vnode, child)
             return out
         if isinstance(node, SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI_AREAS, ROOT, mini_unit
 
-from jiuzhu.assign import check_decision_leads, suggest
+from jiuzhu.assign import check_decision_leads, check_duty_roles, suggest
 from jiuzhu.errors import InputRefused
 from jiuzhu.loader import load
 from jiuzhu.model import Decision
@@ -266,3 +266,140 @@ def test_holdout_set_evaluates():
     # figures are reported in the README, not gated: the set must stay unseen by tuning
     res = _evaluate(HOLDOUT)
     assert res.cases >= 15
+
+
+# --- follow-up fixes: per-area roles, clause roles, weak text, providers' own words ---------------
+
+TONGJI_AREAS = AREAS + """
+  - id: tongji
+    name: 统计
+    kind: work
+    synonyms: [统计, 统计工作]
+  - id: biaozhun
+    name: 标准与物价联动
+    kind: work
+    synonyms: [标准调整, 调整方案, 标准]
+"""
+TONGJI = """
+    - id: tongji-1
+      text: 做好社会救助有关统计工作,协同有关部门做好低保标准的调整工作。
+      areas: [tongji, biaozhun, dibao]
+      role: lead
+"""
+
+
+def _tongji_registry(make_registry, roles: str = ""):
+    unit = mini_unit("tongji", "县统计局", 8, TONGJI + (f"      roles: {roles}\n" if roles else ""))
+    minzheng = mini_unit("minzheng", "县民政局", 1, """
+        - id: minzheng-1
+          text: 负责研究制定最低生活保障政策和标准。
+          areas: [dibao, biaozhun]
+          role: lead
+        """)
+    loaded = load(make_registry({"areas.yaml": TONGJI_AREAS, **UNITS, "units/minzheng.yaml": minzheng,
+                                 "units/tongji.yaml": unit}))
+    assert not loaded.errors, loaded.errors
+    return loaded.registry
+
+
+def test_per_area_roles_in_matrix_and_assign(make_registry):
+    from jiuzhu.queries import duty_matrix
+
+    reg = _tongji_registry(make_registry, "{biaozhun: support, dibao: support}")
+    assert reg.units["tongji"].duties[0].role_in("dibao") == "support"
+    rows = {r["area"]: r for r in duty_matrix(reg)}
+    assert "tongji" in rows["dibao"]["support"] and "tongji" not in rows["dibao"]["lead"]
+    assert rows["tongji"]["lead"] == ["tongji"]
+    s = suggest(reg, "研究提出城乡低保标准调整方案")
+    assert s.lead.unit == "minzheng"
+    assert "tongji" in names(s.responsible)
+    assert "（配合，领域：" in next(c.why for c in s.responsible if c.unit == "tongji")
+    assert suggest(reg, "做好低保对象统计工作").lead.unit == "tongji"  # its own lead part
+
+
+def test_clause_introduced_by_xietong_supports(make_registry):
+    # no `roles`: the words matched sit in the 协同 clause, so the duty supports there
+    reg = _tongji_registry(make_registry)
+    s = suggest(reg, "研究提出城乡低保标准调整方案")
+    assert s.lead.unit == "minzheng"
+    assert "（配合，领域：" in next(c.why for c in s.responsible if c.unit == "tongji")
+    assert suggest(reg, "做好社会救助有关统计工作").lead.unit == "tongji"
+
+
+def test_duty_roles_checked(make_registry):
+    from jiuzhu.validate import _all_checks
+
+    reg = _tongji_registry(make_registry, "{zijin: support, dibao: boss, biaozhun: support}")
+    assert reg.units["tongji"].duties[0].roles == (("biaozhun", "support"),)  # bad entries left out
+    problems = list(check_duty_roles(reg, None))
+    assert [(p.code, p.severity) for p in problems] == [("role-area-unknown", "error"), ("bad-enum", "error")]
+    assert "“zijin”" in problems[0].message and "“boss”" in problems[1].message
+    assert check_duty_roles in _all_checks()
+
+
+WEAK_AREAS = AREAS + """
+  - id: falv
+    name: 法律援助
+    kind: work
+    synonyms: [法律援助]
+"""
+WEAK_UNITS = {
+    "units/sifa.yaml": mini_unit("sifa", "县司法局", 8, """
+        - id: sifa-1
+          text: 负责城乡困难群众法律援助工作,维护困难群众的合法权益。
+          areas: [falv]
+          role: lead
+        """),
+    "units/jianshe.yaml": mini_unit("jianshe", "县建设局", 9, """
+        - id: jianshe-1
+          text: 加大危房改造力度,改善困难群众的住房条件。
+          areas: [zijin]
+          role: lead
+        - id: jianshe-2
+          text: 配合有关部门资助困难群众参加医疗保险。
+          areas: [yiliao]
+          role: support
+        """),
+    "units/fangguan.yaml": mini_unit("fangguan", "县房管局", 3, """
+        - id: fangguan-1
+          text: 负责依法提供申请救助家庭成员商品房等房产相关信息。
+          areas: [hedui]
+          role: info
+          info: [房产]
+        """),
+    "units/gongan.yaml": mini_unit("gongan", "县公安局", 10, """
+        - id: gongan-1
+          text: 及时提供申请救助家庭成员的车辆、户籍等相关信息。
+          areas: [hedui]
+          role: info
+          info: [车辆, 户籍]
+        """),
+}
+
+
+@pytest.fixture
+def wreg(make_registry):
+    loaded = load(make_registry({"areas.yaml": WEAK_AREAS, **UNITS, **WEAK_UNITS}))
+    assert not loaded.errors, loaded.errors
+    return loaded.registry
+
+
+def test_weak_text_only_match_is_no_match(wreg):
+    # 困难群众 is in three duties: wording shared that widely is no reason to lead
+    s = suggest(wreg, "做好今冬明春困难群众取暖保障")
+    assert s.no_match and s.lead.unit == "minzheng"
+    assert suggest(wreg, "为困难群众提供法律援助").lead.unit == "sifa"
+
+
+def test_provider_named_by_a_word_only_its_duty_uses(wreg):
+    s = suggest(wreg, "核查救助对象家庭的商品房登记信息")  # 商品房: only 房管局's duty says it
+    assert s.lead.unit == "fangguan" and not s.no_match
+    s = suggest(wreg, "信息核对时核查家庭有无商品房和车辆")  # two providers: the mechanism's lead
+    assert s.lead.unit == "minzheng"
+    assert {"fangguan", "gongan"} <= set(names(s.responsible))
+
+
+def test_unit_helped_by_another_leads(reg):
+    s = suggest(reg, "财政局配合民政局研究制定最低生活保障政策")
+    assert s.lead.unit == "minzheng" and "“配合民政局”" in s.lead.why
+    assert names(s.responsible)[0] == "caizheng"

@@ -158,3 +158,65 @@ def test_codeowners_outside_git_is_refused(make_registry, jz, monkeypatch) -> No
     r = jz(reg, "codeowners")
     assert r.exit_code == 1
     assert r.stderr.startswith(f"错误：登记册 {reg} 不在 git 仓库中\n")
+
+
+def test_owners_as_json_for_the_approval_check(repo: Path, jz) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    before = tree_hash(repo)
+    r = jz(repo / "registry", "codeowners", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert list(data) == ["registry", "office", "units"]
+    assert (data["registry"], data["office"]) == ("registry/", ["@minzheng-liaison"])
+    assert data["units"][4] == {"unit": "weiji", "name": "县卫计委", "path": "registry/units/weiji.yaml",
+                                "reviewers": ["@weiji-liaison", "@org/health"]}
+    assert json.loads(jz(repo / "registry", "codeowners", "--format", "json", "--office-team", "dachang/office")
+                      .stdout)["office"] == ["@dachang/office"]
+    assert tree_hash(repo) == before  # json writes nothing
+    assert jz(repo / "registry", "codeowners", "--format", "xml").exit_code == 2
+
+
+def test_validate_codequality_report(make_registry, jz) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import re
+
+    root = make_registry({**REFORM_FILES, "units/sifa.yaml": str(REFORM_FILES["units/sifa.yaml"]).replace(
+        "role: support", "role: helper")})
+    r = jz(root, "validate", "--as-of", "2026-06-01", "--format", "codequality")
+    assert r.exit_code == 1
+    issues = json.loads(r.stdout)
+    assert isinstance(issues, list) and issues
+    for issue in issues:
+        assert list(issue) == ["description", "check_name", "fingerprint", "severity", "location"]
+        assert issue["severity"] in ("major", "minor")
+        assert re.fullmatch(r"[0-9a-f]{64}", issue["fingerprint"])
+        assert list(issue["location"]) == ["path", "lines"] and isinstance(issue["location"]["lines"]["begin"], int)
+    bad = [i for i in issues if i["check_name"] == "bad-enum"]
+    assert len(bad) == 1
+    assert bad[0]["severity"] == "major"
+    assert bad[0]["location"] == {"path": f"{root}/units/sifa.yaml", "lines": {"begin": 12}}
+    assert bad[0]["description"].startswith("bad-enum “duties[1].role”的值“helper”不在可选范围内")
+    # stable across runs (GitLab matches issues between pipelines by fingerprint), distinct per issue
+    again = json.loads(jz(root, "validate", "--as-of", "2026-06-01", "--format", "codequality", "--no-cache").stdout)
+    assert [i["fingerprint"] for i in again] == [i["fingerprint"] for i in issues]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_ci_recipes_annotate_and_check_approvals() -> None:
+    from ruamel.yaml import YAML
+
+    root = Path(__file__).resolve().parents[1]
+    gitlab = YAML(typ="safe").load((root / "docs/ci/gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = gitlab["jiuzhu-validate"]
+    assert any("jiuzhu validate --format codequality" in line and "> gl-code-quality.json" in line
+               for line in job["script"])
+    assert job["artifacts"]["reports"] == {"codequality": "gl-code-quality.json"}
+    assert job["artifacts"]["when"] == "always"
+    github = YAML(typ="safe").load((root / "docs/ci/github-actions.yml").read_text(encoding="utf-8"))
+    assert set(github["on"]) == {"pull_request", "pull_request_review"}
+    steps = github["jobs"]["approvals"]["steps"]
+    assert steps[0]["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert any(s.get("run", "").startswith("jiuzhu codeowners --format json") for s in steps)
+    script = next(s for s in steps if s.get("uses", "").startswith("actions/github-script"))["with"]["script"]
+    assert "listReviews" in script and "listFiles" in script and "core.setFailed" in script

@@ -19,7 +19,7 @@ def test_due_in_working_days_crosses_national_day_and_is_stored_with_its_rule(ma
              "--responsible", "caizheng", "--area", "低保", "--due-workdays", "10")
     assert (
         "已添加议定事项：牵头单位 县民政局；责任单位 县财政局；完成时限 2026-10-13"
-        "（会议日期 2026-09-22 起 10 个工作日，依据 chinese-calendar）"
+        "（会议日期 2026-09-22 起 10 个工作日，依据国务院节假日安排（chinese-calendar））"
     ) in res.output
     assert f"编号：{mid}-1" in res.output
     d = registry(root).decisions[f"{mid}-1"]

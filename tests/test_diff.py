@@ -103,7 +103,7 @@ def test_diff_json_has_stable_keys(repo: Path, jz) -> None:  # type: ignore[no-u
     assert list(data) == ["from", "to", "units", "areas", "duties", "decisions", "tasks"]
     assert data["from"]["rev"] == "main" and len(data["from"]["commit"]) == 40
     assert data["to"] == {"rev": "工作区", "commit": None}
-    assert list(data["units"]) == ["added", "removed", "renamed", "merged", "dissolved"]
+    assert list(data["units"]) == ["added", "removed", "renamed", "merged", "split", "dissolved"]
     assert list(data["duties"]) == ["added", "removed", "moved", "reworded", "retagged", "role_changed"]
     assert data["units"]["merged"] == [{"units": ["guoshui", "dishui"], "into": "shuiwu", "date": "2026-04-01"}]
     assert data["duties"]["reworded"][0]["diff"] == "负责研究制定最低生活保障[-、医疗救助-]等社会救助政策。"
@@ -160,7 +160,7 @@ def test_removed_decision_and_unissued_meeting(repo: Path, jz) -> None:  # type:
     meeting.write_text(text[:start] + text[text.index("minutes:"):], encoding="utf-8")
     r = jz(reg, "validate", "--as-of", "2026-06-01", "--against", "main")
     assert r.exit_code == 1
-    assert (f"frozen-minutes 错误：议定事项 {REGULAR}-3 已载入2026 年第 1 期纪要（2026-03-15 印发），"
+    assert (f"frozen-minutes 错误：议定事项 {REGULAR}-3 已载入〔2026〕1号纪要（2026-03-15 印发），"
             "却在 main 之后被删除") in r.output
 
 
@@ -187,3 +187,22 @@ def test_char_diff_marks_deleted_and_inserted_characters() -> None:
     assert char_diff("负责统筹全县社会救助体系建设。", "负责统筹推进全县社会救助制度建设。") == \
         "负责统筹**推进**全县社会救助~~体系~~**制度**建设。"
     assert char_diff("甲乙", "甲丙", "plain") == "甲[-乙-]{+丙+}"
+
+
+def test_split_in_diff(make_registry, tmp_path: Path, jz) -> None:  # type: ignore[no-untyped-def]
+    from test_reorg import SPLIT, WEIJI_TWO_DUTIES
+
+    make_registry({**REFORM_FILES, "units/weiji.yaml": WEIJI_TWO_DUTIES})
+    repo = git_repo(tmp_path)
+    reg = repo / "registry"
+    assert jz(reg, *SPLIT).exit_code == 0
+    md = jz(reg, "diff", "main").output
+    assert ("- 拆分 县卫计委（weiji）→ 新设 **县医疗保障局**（yibao）、新设 **县卫生健康局**（weijian），"
+            "2026-04-01 起：`weiji-1` → 县卫生健康局；`weiji-2` → 县医疗保障局") in md.splitlines()
+    assert "新增 **县医疗保障局**" not in md and "撤销 县卫计委" not in md
+    data = json.loads(jz(reg, "diff", "main", "--format", "json").output)
+    assert data["units"]["split"] == [{
+        "unit": "weiji", "name": "县卫计委", "into": ["yibao", "weijian"], "date": "2026-04-01",
+        "duties": [{"duty": "weiji-1", "to_duty": "weijian-1", "to": "weijian"},
+                   {"duty": "weiji-2", "to_duty": "yibao-1", "to": "yibao"}]}]
+    assert data["units"]["dissolved"] == [] and [r["unit"] for r in data["units"]["added"]] == ["yibao", "weijian"]

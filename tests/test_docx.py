@@ -33,8 +33,48 @@ def test_minutes_text(minutes_docx):
         in texts
     assert "（牵头单位：县卫生和计划生育局；责任单位：县民政局、县财政局；完成时限：长期坚持）" in texts
     assert "出席：县民政局　王五、赵六；县财政局　钱七" in texts
-    assert "报：县政府" in texts and "送：联席会议各成员单位" in texts
-    assert texts[-2] == "县社会救助工作联席会议办公室\t2026年11月30日印发"
+    imprint = [c.text for row in minutes_docx.tables[-1].rows for c in row.cells]
+    assert imprint == ["报：县政府", "送：联席会议各成员单位", "县社会救助工作联席会议办公室\t2026年11月30日印发"]
+
+
+def test_imprint_is_anchored_at_the_bottom_of_the_last_page(minutes_docx):
+    body = minutes_docx.element.body
+    table = minutes_docx.tables[-1]._tbl
+    assert [el.tag for el in body][-3:] == [qn("w:tbl"), qn("w:p"), qn("w:sectPr")]  # table, anchor, end
+    pos = table.tblPr.find(qn("w:tblpPr"))
+    assert pos is not None
+    assert (pos.get(qn("w:vertAnchor")), pos.get(qn("w:tblpYSpec"))) == ("margin", "bottom")
+    assert (pos.get(qn("w:horzAnchor")), pos.get(qn("w:tblpX"))) == ("page", "1588")  # left margin, 28 mm
+    assert table.tblPr.find(qn("w:tblW")).get(qn("w:w")) == "8844"  # the 156 mm text block
+    tags = [child.tag.split("}")[1] for child in table.tblPr]
+    assert tags.index("tblpPr") < tags.index("tblW") < tags.index("tblCellMar") < tags.index("tblLook")
+    rows = table.findall(qn("w:tr"))
+    borders = [(tc.find(".//" + qn("w:top")), tc.find(".//" + qn("w:bottom")))
+               for tc in (r.find(qn("w:tc")) for r in rows)]
+    assert [b[0].get(qn("w:sz")) for b in borders] == ["8", "6", "6"]  # 0.35 mm, then 0.25 mm rules
+    assert borders[-1][1].get(qn("w:sz")) == "8" and borders[0][1] is None
+    assert all(tc.paragraphs[0].style.name == "版记" for row in minutes_docx.tables[-1].rows for tc in row.cells)
+
+
+def test_briefing_imprint_keeps_the_copies_line(jz, make_registry, tmp_path):
+    from test_render import DOCS
+
+    system = str(DOCS_FILES["system.yaml"]).replace(
+        "    issuing_office: 县社会救助工作联席会议办公室\n", "    issuing_office: 县社会救助工作联席会议办公室\n    copies: 40\n")
+    out = tmp_path / "b.docx"
+    reg = make_registry({**DOCS_FILES, "system.yaml": system})
+    assert jz(reg, *DOCS["briefing"], "-f", "docx", "-o", str(out)).exit_code == 0
+    table = Document(str(out)).tables[-1]
+    assert [r.cells[0].text for r in table.rows] == [
+        "报：县政府领导", "送：联席会议总召集人、召集人", "发：联席会议各成员单位", "（共印40份）"]
+    last = table.rows[-1].cells[0]._tc
+    assert last.find(".//" + qn("w:top")).get(qn("w:sz")) == "8" and last.find(".//" + qn("w:bottom")) is None
+
+
+def test_only_imprint_lines_follow_bottom():
+    with pytest.raises(InputRefused) as exc:
+        build("p 正文\nbottom\nimprint 报：县政府\np 又一段\n", "minutes.docx.j2")
+    assert exc.value.message == "模板 minutes.docx.j2 生成的第 4 行“p”在 bottom（版记）之后"
 
 
 def test_page_is_gbt9704_a4(minutes_docx):
@@ -65,6 +105,32 @@ def test_styles_fonts_sizes_line_pitch(minutes_docx):
     assert _east_asia(mark.style) == "方正小标宋简体"
     titles = [p.text for p in minutes_docx.paragraphs if p.style.name == "公文标题"]
     assert titles == ["测试县社会救助工作联席", "会议2026年例会纪要"]  # balanced, no orphan character
+
+
+@pytest.mark.parametrize("kind", ["minutes", "briefing"])
+def test_title_two_blank_lines_below_the_red_line(jz, make_registry, tmp_path, kind):
+    from test_render import DOCS
+
+    out = tmp_path / f"{kind}.docx"
+    assert jz(make_registry(DOCS_FILES), *DOCS[kind], "-f", "docx", "-o", str(out)).exit_code == 0
+    paras = Document(str(out)).paragraphs
+    red = next(i for i, p in enumerate(paras) if p.style.name == "分隔线"
+               and p._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:color")) == "FF0000")
+    title = next(i for i, p in enumerate(paras) if p.style.name == "公文标题")
+    between = paras[red + 1:title]
+    assert len(between) == 2 and all(p.text == "" for p in between)
+    assert all(p.paragraph_format.line_spacing is None for p in between)  # Normal's 28.95 pt lines
+
+
+def test_language_is_chinese(minutes_docx):
+    styles = minutes_docx.styles.element
+    default_lang = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    normal_lang = minutes_docx.styles["Normal"].element.rPr.find(qn("w:lang"))
+    for lang in (default_lang, normal_lang):
+        assert (lang.get(qn("w:val")), lang.get(qn("w:eastAsia"))) == ("zh-CN", "zh-CN")
+    rpr = minutes_docx.styles["Normal"].element.rPr
+    tags = [child.tag for child in rpr]
+    assert tags.index(qn("w:lang")) > tags.index(qn("w:sz"))  # schema order: Word rejects it otherwise
 
 
 def test_attendance_lines_hang_after_the_label(minutes_docx):

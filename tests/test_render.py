@@ -87,6 +87,14 @@ def test_golden(jz, reg, tmp_path, kind, fmt):
     assert text == golden.read_text(encoding="utf-8"), f"{golden.name} 与输出不同；确认改动后运行 make golden"
 
 
+def test_html_title_two_blank_lines_below_the_red_line(jz, reg, tmp_path):
+    out = tmp_path / "m.html"
+    assert jz(reg, *DOCS["minutes"], "-f", "html", "-o", str(out)).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "hr.red-thick + h1 { margin-top: 57.9pt; }" in html  # 2 x 28.95 pt line pitch
+    assert re.search(r'<hr class="red-thick">\s*<h1>', html)
+
+
 # --- content --------------------------------------------------------------------------------------
 
 def test_minutes_md_prints_to_stdout(jz, reg):
@@ -148,6 +156,19 @@ def test_briefing_period_backwards_is_refused(jz, reg):
     assert "简报期间的开始日期 2026-12-01 晚于结束日期 2026-11-01" in result.output
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_notice_dated_after_the_meeting_is_refused(jz, reg, tmp_path, fmt):
+    out = tmp_path / f"notice.{fmt}"
+    before = tree_hash(reg)
+    result = jz(reg, "meeting", "notice", MEETING_ID, "--date", "2026-11-27", "-f", fmt, "-o", str(out))
+    assert result.exit_code == 1
+    assert (f"错误：通知日期 2026年11月27日 晚于会议日期 2026年11月26日（会议 {MEETING_ID}）"
+            in result.output)
+    assert not out.exists() and tree_hash(reg) == before
+    same_day = jz(reg, "meeting", "notice", MEETING_ID, "--date", "2026-11-26")
+    assert same_day.exit_code == 0, same_day.output
+
+
 def test_notice_lists_agenda_and_reply_date(jz, reg):
     out = jz(reg, *DOCS["notice"]).output
     assert "（一）关于提高2027年城乡低保标准的议题（县民政局提出）" in out
@@ -155,6 +176,52 @@ def test_notice_lists_agenda_and_reply_date(jz, reg):
 
 
 # --- safety ---------------------------------------------------------------------------------------
+
+INJECT = "<script>alert(1)</script><b>粗</b>"
+
+
+def _injected_registry(make_registry):
+    """Markup in every kind of free text a document prints: decision texts, the meeting place,
+    proposal titles, unit-free fields (an observer's organisation and name, what was heard) and
+    progress notes."""
+    files = dict(DOCS_FILES)
+    key = f"meetings/2026/{MEETING_ID}.yaml"
+    meeting = str(files[key])
+    for old in ("报县政府审定后实施。", "报送资金监管办法。", "做好医疗救助与低保的衔接。",
+                "place: 县政府三楼会议室", "org: 县政府办公室", "[孙八]", "工作情况的汇报]"):
+        meeting = meeting.replace(old, old[:-1] + INJECT + old[-1], 1)
+    files[key] = meeting
+    for pkey in ("proposals/2026/p-20261101-minzheng-0001.yaml", "proposals/2026/p-20261105-caizheng-0002.yaml"):
+        files[pkey] = str(files[pkey]).replace("的议题\n", f"的议题{INJECT}\n", 1)
+    tkey = f"tasks/2026/{MEETING_ID}-1.yaml"
+    files[tkey] = str(files[tkey]).replace("征求县财政局意见。", f"征求县财政局意见{INJECT}。")
+    return make_registry(files)
+
+
+INJECTED_DOCS = {**DOCS, "progress": ["report", "progress", "--as-of", "2027-03-01"]}
+
+
+@pytest.mark.parametrize("kind", list(DOCS))
+def test_html_escapes_every_value(jz, make_registry, tmp_path, kind):
+    reg = _injected_registry(make_registry)
+    out = tmp_path / f"{kind}.html"
+    result = jz(reg, *INJECTED_DOCS[kind], "-f", "html", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;粗&lt;/b&gt;" in html
+    expected = {"minutes": 7, "notice": 3, "briefing": 6, "progress": 6}[kind]
+    assert html.count("&lt;script&gt;") >= expected
+
+
+@pytest.mark.parametrize("kind", list(DOCS))
+def test_markdown_carries_no_raw_html(jz, make_registry, kind):
+    result = jz(_injected_registry(make_registry), *INJECTED_DOCS[kind])
+    assert result.exit_code == 0, result.output
+    assert "<script>" not in result.output and "<b>" not in result.output
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;粗&lt;/b&gt;" in result.output
+    assert "<br>" in result.output  # the template's own markup stays
+
 
 def test_html_escapes_decision_text(jz, make_registry, tmp_path):
     files = dict(DOCS_FILES)
@@ -194,6 +261,32 @@ def test_undefined_variable_and_syntax_error(jz, make_registry):
     result = jz(reg, "minutes", "render", MEETING_ID)
     assert result.exit_code == 1
     assert "模板 登记册 templates/minutes.md.j2 第 2 行有语法错误" in result.output
+
+
+@pytest.mark.parametrize(("source", "line", "message"), [
+    ("纪要\n{% if %}有{% endif %}\n", 2, "此处应有表达式，却遇到了“语句结束符 %}”"),
+    ("纪要\n\n{{ meeting.title | x }}\n", 3, "没有名为“x”的过滤器"),
+    ("{% for d in meeting.decisions %}\n{{ d.text }}\n", 2,
+     "模板意外结束；此处应为 endfor 或 else（最内层未结束的是 for 块）"),
+    ("纪要\n{% x %}\n", 2, "遇到未知的标签“x”"),
+    ("{% if meeting.place %}\n地点\n{% endfor %}\n", 3,
+     "遇到未知的标签“endfor”；此处应为 elif 或 else 或 endif（最内层未结束的是 if 块）"),
+    ("{{ meeting.title meeting.place }}\n", 1, "此处应为“输出结束符 }}”，却遇到了“meeting”"),
+    ("{{ meeting.date is x }}\n", 1, "没有名为“x”的判断（is 后面的名称）"),
+])
+def test_template_syntax_errors_are_chinese(jz, make_registry, source, line, message):
+    reg = make_registry({**DOCS_FILES, "templates/minutes.md.j2": source})
+    result = jz(reg, "minutes", "render", MEETING_ID)
+    assert result.exit_code == 1
+    assert f"错误：模板 登记册 templates/minutes.md.j2 第 {line} 行有语法错误：{message}\n" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_runtime_filter_error_in_a_branch_is_chinese(jz, make_registry):
+    reg = make_registry({**DOCS_FILES, "templates/minutes.md.j2": "纪要\n{% if meeting.place %}{{ 1 | x }}{% endif %}\n"})
+    result = jz(reg, "minutes", "render", MEETING_ID)
+    assert result.exit_code == 1
+    assert "没有名为“x”的过滤器" in result.output and "No filter" not in result.output
 
 
 def test_filter_misuse_is_a_template_error(jz, make_registry):
@@ -241,10 +334,22 @@ def test_unknown_meeting_suggests_nearest(jz, reg):
     assert f"你是不是想写“{MEETING_ID}”？" in result.output
 
 
-def test_unknown_format_refused(jz, reg):
-    result = jz(reg, "report", "progress", "--format", "pdf")
-    assert result.exit_code == 1
-    assert "不支持的格式“pdf”" in result.output
+@pytest.mark.parametrize("kind", list(DOCS))
+def test_unknown_format_is_a_usage_error(jz, reg, tmp_path, kind):
+    out = tmp_path / "doc.pdf"
+    result = jz(reg, *DOCS[kind], "--format", "pdf", "-o", str(out))
+    assert result.exit_code == 2
+    assert "“pdf”不是可用的格式，只能是 md、html 或 docx" in result.output
+    assert not out.exists()
+
+
+def test_render_core_refuses_unknown_format(reg):
+    from jiuzhu.errors import InputRefused
+    from jiuzhu.render import check_target
+
+    with pytest.raises(InputRefused) as exc:
+        check_target("pdf", None, False)
+    assert exc.value.message == "不支持的格式“pdf”"
 
 
 def test_document_settings_come_from_system_yaml(jz, make_registry):

@@ -350,3 +350,140 @@ def test_historic_minutes_keep_the_old_name(reg_root: Path, jz, tmp_path: Path) 
     text = out.read_text(encoding="utf-8")
     assert "牵头单位：县卫计委" in text
     assert "县卫生健康局" not in text
+
+
+# --- split ----------------------------------------------------------------------------------------
+
+WEIJI_TWO_DUTIES = str(REFORM_FILES["units/weiji.yaml"]) + textwrap.indent(textwrap.dedent("""\
+    - id: weiji-2
+      text: 负责医疗救助与基本医疗保险的衔接。
+      areas: [yiliao]
+      role: lead
+    """), "  ")
+
+SPLIT = ["units", "split", "weiji", "--into", "yibao", "--into", "weijian", "--name", "yibao=县医疗保障局",
+         "--name", "weijian=县卫生健康局", "--duty", "weiji-1=weijian", "--duty", "weiji-2=yibao",
+         "--date", "2026-04-01"]
+
+
+@pytest.fixture
+def split_root(make_registry) -> Path:  # type: ignore[no-untyped-def]
+    return make_registry({**REFORM_FILES, "units/weiji.yaml": WEIJI_TWO_DUTIES})
+
+
+def test_split_sends_each_duty_where_named(split_root: Path, jz) -> None:  # type: ignore[no-untyped-def]
+    r = jz(split_root, *SPLIT)
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == (
+        "已将 县卫计委（weiji）拆分，职责分别转入 县医疗保障局（yibao，新设）、县卫生健康局（weijian，新设），"
+        "2026-04-01 起：weiji-1 → weijian-1；weiji-2 → yibao-1。")
+    assert (split_root / "units/weiji.yaml").read_text(encoding="utf-8").endswith(textwrap.dedent("""\
+        history:
+          - date: 2026-04-01
+            act: split
+            units: [yibao, weijian]
+            duties:
+              - id: weiji-1
+                to: weijian-1
+              - id: weiji-2
+                to: yibao-1
+        duties: []
+        """))
+    assert (split_root / "units/yibao.yaml").read_text(encoding="utf-8") == textwrap.dedent("""\
+        # 县医疗保障局：由 县卫计委 拆分设立（2026-04-01）
+        id: yibao
+        name: 县医疗保障局
+        kind: government
+        order: 8
+        active: true
+        since: 2026-04-01
+        liaison: {name: null, phone: null, post: null}
+        reviewers: [weiji-liaison]
+        history:
+          - date: 2026-04-01
+            act: established
+            units: [weiji]
+        duties:
+          - id: yibao-1
+            text: 负责医疗救助与基本医疗保险的衔接。
+            areas: [yiliao]
+            role: lead
+            moved_from: weiji
+            since: 2026-04-01
+        """)
+    reg = load(split_root).registry
+    assert reg.units["weijian"].order == 9 and not reg.units["weiji"].active
+    assert [d.id for d in reg.units["weijian"].duties] == ["weijian-1"]
+    # validate accepts the result, except the open task still led by the split unit
+    assert codes(split_root) == [f"meetings/2026/{REGULAR}.yaml:17 orphan-task 未完成的议定事项 {REGULAR}-2 "
+                                 "由县卫计委牵头，但该单位自 2026-04-01 起已不是成员单位"]
+
+
+def test_split_into_an_existing_unit_by_name(split_root: Path, jz) -> None:  # type: ignore[no-untyped-def]
+    r = jz(split_root, "units", "split", "weiji", "--into", "县民政局", "--into", "yibao",
+           "--name", "yibao=县医疗保障局", "--duty", "weiji-1=民政局", "--duty", "weiji-2=yibao",
+           "--date", "2026-04-01")
+    assert r.exit_code == 0, r.output
+    minzheng = load(split_root).registry.units["minzheng"]
+    assert [(d.id, d.moved_from) for d in minzheng.duties] == [("minzheng-1", None), ("minzheng-2", "weiji")]
+    assert "units: [minzheng, yibao]" in (split_root / "units/weiji.yaml").read_text(encoding="utf-8")
+
+
+SPLIT_REFUSALS = [
+    (["--into", "weiji", "--into", "yibao", "--name", "yibao=县医疗保障局", "--duty", "weiji-1=weiji",
+      "--duty", "weiji-2=yibao", "--date", "2026-04-01"],
+     "错误：不能把县卫计委（weiji）拆分到它自己"),
+    (["--into", "minzheng", "--into", "yibao", "--name", "yibao=县医疗保障局", "--duty", "weiji-9=minzheng",
+      "--duty", "weiji-2=yibao", "--date", "2026-04-01"],
+     "错误：县卫计委没有职责“weiji-9”\n  提示：你是不是想写“weiji-1”？"),
+    (["--into", "minzheng", "--into", "yibao", "--name", "yibao=县医疗保障局", "--duty", "weiji-2=yibao",
+      "--date", "2026-04-01"],
+     "错误：县卫计委还有 1 条职责没有指定去向：weiji-1"),
+    (["--into", "minzheng", "--into", "yibao", "--name", "yibao=县医疗保障局", "--duty", "weiji-1=caizheng",
+      "--duty", "weiji-2=yibao", "--date", "2026-04-01"],
+     "错误：职责 weiji-1 要转给的“caizheng”不在 --into 中"),
+    (["--into", "minzheng", "--into", "yibao", "--duty", "weiji-1=minzheng", "--duty", "weiji-2=yibao",
+      "--date", "2026-04-01"],
+     "错误：没有成员单位“yibao”；拆分出新单位时要用 --name 给出它的名称"),
+    (["--into", "minzheng", "--into", "yibao", "--name", "yibao=县医疗保障局", "--duty", "weiji-1=minzheng",
+      "--duty", "weiji-2=yibao", "--date", "2016-07-01"],
+     "错误：生效日期 2016-07-01 早于县卫计委联席会议成立的日期 2016-07-27"),
+    (["--into", "minzheng", "--duty", "weiji-1=minzheng", "--duty", "weiji-2=minzheng", "--date", "2026-04-01"],
+     "错误：拆分至少要有两个承接单位"),
+    (["--into", "minzheng", "--into", "sifa", "--duty", "weiji-1=minzheng", "--duty", "weiji-2=minzheng",
+      "--date", "2026-04-01"],
+     "错误：承接单位 sifa 没有分到任何职责"),
+    (["--into", "minzheng", "--into", "yibao", "--name", "yibao=县民政局", "--duty", "weiji-1=minzheng",
+      "--duty", "weiji-2=yibao", "--date", "2026-04-01"],
+     "错误：名称“县民政局”已被成员单位 minzheng 使用"),
+    (["--into", "minzheng", "--into", "yibao", "--name", "yibao", "--duty", "weiji-1=minzheng",
+      "--duty", "weiji-2=yibao", "--date", "2026-04-01"],
+     "错误：--name 的值“yibao”应写成 新单位标识=名称"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), SPLIT_REFUSALS, ids=[str(i) for i in range(len(SPLIT_REFUSALS))])
+def test_split_refusals_write_nothing(split_root: Path, jz, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    before = tree_hash(split_root)
+    r = jz(split_root, "units", "split", "weiji", *args)
+    assert r.exit_code == 1, r.output
+    assert message in r.stderr
+    assert tree_hash(split_root) == before
+
+
+def test_split_date_before_the_unit_joined(make_registry, jz) -> None:  # type: ignore[no-untyped-def]
+    root = make_registry({**REFORM_FILES, "units/weiji.yaml": WEIJI_TWO_DUTIES + "since: 2020-01-01\n"})
+    before = tree_hash(root)
+    r = jz(root, *SPLIT[:-1], "2019-06-30")
+    assert r.exit_code == 1
+    assert "错误：生效日期 2019-06-30 早于县卫计委加入联席会议的日期 2020-01-01" in r.stderr
+    assert tree_hash(root) == before
+
+
+def test_merge_into_an_unknown_id_asks_for_a_name(reg_root: Path, jz) -> None:  # type: ignore[no-untyped-def]
+    before = tree_hash(reg_root)
+    r = jz(reg_root, "units", "merge", "guoshui", "dishui", "--into", "shuiwu", "--date", "2026-04-01")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == "错误：没有成员单位“shuiwu”；合并为新单位时要用 --name 给出新单位的名称"
+    assert "dishui" not in r.stderr  # no "did you mean" pointing at a unit being merged
+    assert tree_hash(reg_root) == before

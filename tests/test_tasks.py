@@ -373,3 +373,94 @@ def test_on_a_copy_of_the_shipped_registry(shipped_copy: Path, jz) -> None:
     rows = json.loads(jz(shipped_copy, "tasks", "overdue", "--as-of", "2026-10-13", "--format", "json").stdout)
     assert [(x["id"], x["lead_name"], x["percent"], x["level"]) for x in rows] == [(f"{M}-1", "县民政局", 40, "督办")]
     assert not [p for p in run(load(shipped_copy), D(2026, 10, 13)) if p.pos.file.startswith("tasks/")]
+
+
+# --- follow-up fixes ---------------------------------------------------------------------------------
+
+BAD_ENTRIES = [
+    ("  - {date: 2026-13-01, by: minzheng, note: x}\n", "", "bad-date 错误：“log[1].date”的日期 2026-13-01 不存在"),
+    ("  - {date: 2026-10-09, by: minzheng}\n", "", "missing-field 错误：缺少必填字段“note”（“log[1]”）"),
+    ("", "  - {date: 2026-10-09, lead: renshe, reason: r}\n",
+     "missing-field 错误：缺少必填字段“decided_by”（“reassignments[1]”）"),
+]
+
+
+@pytest.mark.parametrize(("log", "reassign", "message"), BAD_ENTRIES, ids=["bad-date", "no-note", "no-decided-by"])
+def test_hand_edited_bad_entry_is_reported_not_a_crash(make_registry, jz, log, reassign, message) -> None:
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING, "units/renshe.yaml": EXTRA_UNIT,
+                          f"tasks/2026/{M}-1.yaml": task_yaml(log, reassign)})
+    r = jz(root, "validate", "--as-of", "2026-10-20")
+    assert r.exit_code == 1, r.output
+    assert message in r.output
+    before = tree_hash(root)
+    for args in (["tasks", "list"], ["tasks", "overdue", "--as-of", "2026-11-10"],
+                 ["tasks", "update", f"{M}-1", "--by", "minzheng", "--note", "x", "--as-of", "2026-10-20"]):
+        r = jz(root, *args)
+        assert r.exit_code == 1, (args, r.output)
+        assert r.stderr.startswith("错误：登记册有 1 个错误，请先运行 jiuzhu validate 并修正。"), r.stderr
+        assert message in r.stderr
+    assert tree_hash(root) == before
+
+
+def test_reassign_without_responsible_keeps_those_in_force(reg_root: Path, jz) -> None:
+    r = jz(reg_root, "tasks", "reassign", f"{M}-1", "--lead", "renshe", "--reason", "职能调整",
+           "--decided-by", "总召集人", "--as-of", "2026-10-09")
+    assert r.exit_code == 0, r.output
+    assert "牵头单位 县人社局；责任单位 县财政局" in r.stdout
+    # the new lead leaves the responsible units it was among
+    r = jz(reg_root, "tasks", "reassign", f"{M}-1", "--lead", "caizheng", "--reason", "再调整",
+           "--decided-by", "总召集人", "--as-of", "2026-10-09")
+    assert r.exit_code == 0, r.output
+    assert "牵头单位 县财政局；责任单位 无" in r.stdout
+    task = load(reg_root).registry.tasks[f"{M}-1"]
+    assert [(x.lead, x.responsible) for x in task.reassignments] == [("renshe", ("caizheng",)), ("caizheng", ())]
+    r = jz(reg_root, "tasks", "reassign", f"{M}-2", "--lead", "minzheng", "--no-responsible", "--reason", "r",
+           "--decided-by", "总召集人", "--as-of", "2026-10-09")
+    assert r.exit_code == 0 and "责任单位 无" in r.stdout
+    assert "不写 --responsible 时保留现有的责任单位" in jz(reg_root, "tasks", "reassign", "--help").stdout
+
+
+def test_not_started_with_progress_is_refused(make_registry, jz) -> None:
+    root = make_registry({
+        f"meetings/2026/{M}.yaml": MEETING,
+        f"tasks/2026/{M}-1.yaml": task_yaml("  - {date: 2026-10-09, by: minzheng, percent: 50, note: 过半}\n"),
+        f"tasks/2026/{M}-2.yaml": task_yaml("  - {date: 2026-10-09, by: caizheng, status: 未开始, note: 待拨款}\n",
+                                            task=f"{M}-2"),
+    })
+    before = tree_hash(root)
+    r = jz(root, "tasks", "update", f"{M}-1", "--by", "minzheng", "--status", "未开始", "--note", "x",
+           "--as-of", "2026-10-20")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == f"错误：状态为未开始时进度应为 0%，而任务“{M}-1”的进度将是 50%"
+    r = jz(root, "tasks", "update", f"{M}-2", "--by", "caizheng", "--percent", "30", "--note", "x",
+           "--as-of", "2026-10-20")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == f"错误：任务“{M}-2”的状态是未开始，不能只把进度改为 30%"
+    assert tree_hash(root) == before
+    # back to not started with percent 0 and a reason is consistent
+    r = jz(root, "tasks", "update", f"{M}-1", "--by", "minzheng", "--status", "未开始", "--percent", "0",
+           "--reason", "方案推翻重来", "--note", "重新开始", "--as-of", "2026-10-20")
+    assert r.exit_code == 0, r.output
+    r = jz(root, "tasks", "update", f"{M}-2", "--by", "caizheng", "--status", "推进中", "--percent", "30",
+           "--note", "已拨款", "--as-of", "2026-10-20")
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("args", [["list"], ["overdue"], ["due-soon"], ["show", f"{M}-1"]])
+def test_unknown_format_is_a_usage_error(reg_root: Path, jz, args: list[str]) -> None:
+    r = jz(reg_root, "tasks", *args, "--format", "xml")
+    assert r.exit_code == 2, r.output
+    assert "--format" in r.output and "只能是 table 或 json" in r.output
+
+
+def test_checks_after_a_skipped_entry_point_at_the_right_line(make_registry) -> None:
+    root = make_registry({
+        f"meetings/2026/{M}.yaml": MEETING, "units/renshe.yaml": EXTRA_UNIT,
+        f"tasks/2026/{M}-1.yaml": task_yaml(
+            "  - {date: 2026-13-01, by: minzheng, note: 坏日期}\n"
+            "  - {date: 2026-10-09, by: nobody, note: 谁}\n",
+            "  - {date: 2026-10-09, lead: renshe, reason: 缺决定人}\n"
+            "  - {date: 2026-10-10, lead: renshi, reason: r, decided_by: 总召集人}\n"),
+    })
+    found = [(p.pos.line, p.code) for p in run(load(root), D(2026, 11, 1)) if p.pos.file.startswith("tasks/")]
+    assert sorted(found) == [(3, "bad-date"), (4, "unresolved-ref"), (6, "missing-field"), (7, "unresolved-ref")]

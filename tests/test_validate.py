@@ -472,7 +472,7 @@ def test_registry_path_is_a_file(tmp_path, jz):
 def test_unknown_format_is_a_usage_error(make_registry, jz):
     res = jz(make_registry(), "validate", "--format", "xml")
     assert res.exit_code == 2
-    assert "只能是 text、json 或 github" in res.output
+    assert "只能是 text、json、github 或 codequality" in res.output
 
 
 def test_every_problem_is_reported_not_only_the_first(make_registry, jz):

@@ -112,3 +112,18 @@ def test_workdays_between_collects_warnings() -> None:
         "2027 年的法定节假日未知（chinese-calendar 和 calendar.yaml 都没有），按周末计算",
         "2028 年的法定节假日未知（chinese-calendar 和 calendar.yaml 都没有），按周末计算",
     )
+
+
+def test_sources_read_in_chinese(make_registry, jz) -> None:  # type: ignore[no-untyped-def]
+    from cycle_helpers import meeting, ok
+
+    from jiuzhu.workdays import source_label
+
+    assert [source_label(s) for s in ("chinese-calendar", "calendar.yaml", "weekends")] == [
+        "国务院节假日安排（chinese-calendar）", "登记册 calendar.yaml", "仅按周末计算"]
+    root = make_registry()
+    mid = meeting(jz, root, "regular", "2026-09-22")
+    res = ok(jz, root, "decision", "add", mid, "--text", "研究提出低保标准调整方案", "--lead", "minzheng",
+             "--responsible", "caizheng", "--area", "低保", "--due-workdays", "10")
+    assert "（会议日期 2026-09-22 起 10 个工作日，依据国务院节假日安排（chinese-calendar））" in res.output
+    assert "依据 chinese-calendar" not in res.output

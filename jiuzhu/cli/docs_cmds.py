@@ -11,8 +11,19 @@ import typer
 from jiuzhu.cli.apps import briefing_app, meeting_app, minutes_app, report_app
 from jiuzhu.cli.common import as_of_or_today, load, parse_date
 
+DOC_FORMATS = ("md", "html", "docx")  # jiuzhu.render.FORMATS, repeated so --help imports no renderer
+
+
+def _doc_format(value: str) -> str:
+    """Refuse an unknown --format at parse time: a usage error (exit 2)."""
+    if value not in DOC_FORMATS:
+        raise typer.BadParameter(f"“{value}”不是可用的格式，只能是 md、html 或 docx")
+    return value
+
+
 DocFormat = Annotated[str, typer.Option(
-    "--format", "-f", help="输出格式：md（默认，可直接显示）、html（按 GB/T 9704 排版，可打印）或 docx（Word/WPS）")]
+    "--format", "-f", help="输出格式：md（默认，可直接显示）、html（按 GB/T 9704 排版，可打印）或 docx（Word/WPS）",
+    callback=_doc_format)]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件；html 和 docx 必须指定")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")]
 

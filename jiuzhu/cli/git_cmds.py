@@ -48,11 +48,18 @@ def register(app: typer.Typer) -> None:
         office_team: Annotated[Optional[str], OfficeTeamOpt] = None,
         output: Annotated[Optional[str], OutputOpt] = None,
         style: Annotated[str, StyleOpt] = "github",
+        fmt: Annotated[str, typer.Option("--format", "-f", help=(
+            "text（默认：写入或检查 CODEOWNERS）或 json（只输出办公室和各单位文件的审阅人，"
+            "供 CI 检查批准情况，不写文件）"))] = "text",
     ) -> None:
         """按各成员单位的 reviewers 生成（或检查）CODEOWNERS：单位文件的改动须经本单位和办公室审阅。"""
         from jiuzhu import codeowners as co
-        from jiuzhu.cli.output import echo
+        from jiuzhu.cli.output import check_format, echo, print_json
 
+        check_format(fmt, ("text", "json"))
+        if fmt == "json":
+            print_json(co.owners(load(), STATE.root, office_team))
+            return
         p = co.plan(load(), STATE.root, office_team, output, style)
         if check:
             differences = co.check(p)
@@ -90,6 +97,24 @@ def units_merge(
     from jiuzhu.reorg import merge
 
     _done(merge(STATE.root, load(), units, into, name, _day(date)))
+
+
+@units_app.command("split")
+def units_split(
+    unit: Annotated[str, typer.Argument(help="被拆分的单位（标识或名称）")],
+    into: Annotated[list[str], typer.Option(
+        "--into", help="承接职责的单位：已有单位，或新单位的标识（可多次，至少两个）")],
+    duty: Annotated[list[str], typer.Option(
+        "--duty", help="职责去向：职责编号=承接单位，如 --duty weiji-2=yibao（被拆分单位的每条职责都要写）")],
+    date: Annotated[str, DateOpt],
+    name: Annotated[Optional[list[str]], typer.Option(
+        "--name", help="新单位的名称：标识=名称，如 --name yibao=县医疗保障局（每个新单位一次）")] = None,
+) -> None:
+    """拆分成员单位：每条职责转入指定的单位（已有或新设），被拆分的单位自该日期起不再是成员单位，
+    机构变更记录写明每条职责的去向。"""
+    from jiuzhu.reorg import split
+
+    _done(split(STATE.root, load(), unit, into, duty, name or [], _day(date)))
 
 
 @units_app.command("dissolve")

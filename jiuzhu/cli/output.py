@@ -58,6 +58,9 @@ def print_problems(problems: Sequence[Problem], fmt: str) -> None:
                     "code": p.code, "message": p.message, "hint": p.hint}
         print_json({"errors": [obj(p) for p in errors], "warnings": [obj(p) for p in warnings]})
         return
+    if fmt == "codequality":
+        print_json([_codequality(p) for p in problems])
+        return
     if fmt == "github":
         for p in problems:
             kind = "error" if p.is_error else "warning"
@@ -72,6 +75,18 @@ def print_problems(problems: Sequence[Problem], fmt: str) -> None:
         echo(f"共 {len(errors)} 个错误，{len(warnings)} 个警告。")
     else:
         echo("登记册检查通过，没有发现问题。")
+
+
+def _codequality(p: Problem) -> dict[str, Any]:
+    """One GitLab Code Quality issue (merge-request widget and diff annotations); the fingerprint
+    is stable across pipelines while file, line, code and message stay the same."""
+    import hashlib
+
+    path = STATE.shown(p.pos.file).removeprefix("./")
+    key = "\0".join((path, str(p.pos.line), p.code, p.message))
+    return {"description": f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else ""),
+            "check_name": p.code, "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+            "severity": "major" if p.is_error else "minor", "location": {"path": path, "lines": {"begin": p.pos.line}}}
 
 
 def _gh_escape(s: str) -> str:

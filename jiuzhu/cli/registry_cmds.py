@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
     @app.command("validate")
     def validate(
         fmt: Annotated[str, typer.Option("--format", "-f",
-                                         help="输出格式：text、json 或 github（GitHub Actions 注释）")] = "text",
+                                         help="输出格式：text、json、github（GitHub Actions 注释）或 codequality"
+                                              "（GitLab Code Quality 报告）")] = "text",
         strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
         as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期检查议事规则（默认今天）")] = None,
         against: Annotated[Optional[str], typer.Option("--against",
@@ -30,7 +31,7 @@ def register(app: typer.Typer) -> None:
         from jiuzhu.cli.common import check_registry
         from jiuzhu.cli.output import check_format, print_problems
 
-        check_format(fmt, ("text", "json", "github"))
+        check_format(fmt, ("text", "json", "github", "codequality"))
         STATE.no_cache = STATE.no_cache or no_cache
         day = as_of_or_today(as_of)
         problems = check_registry(day)

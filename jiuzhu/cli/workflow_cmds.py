@@ -13,7 +13,14 @@ DateOpt = typer.Option("--date", help="办理日期 YYYY-MM-DD（默认今天，
 
 
 def _day(value: str | None) -> Any:
-    return parse_date(value, "--date") or today()
+    """The date of an act: today by default; never after today (only what has happened is recorded)."""
+    now = today()
+    day = parse_date(value, "--date") or now
+    if day > now:
+        from jiuzhu.errors import InputRefused
+
+        raise InputRefused(f"--date {day} 晚于今天（{now}），不能预先记录", "只记录已经办理的事；不写 --date 即为今天。")
+    return day
 
 
 def _step(step: dict[str, Any], title: str) -> None:
@@ -268,6 +275,7 @@ def decision_add(
     """为联席会议添加议定事项：一个牵头单位、若干责任单位和完成时限。"""
     from jiuzhu.cli.output import created, echo
     from jiuzhu.decisions import NewDecision, add_decision
+    from jiuzhu.workdays import source_label
 
     reg = load()
     a = add_decision(reg, NewDecision(meeting, text, tuple(areas or ()), lead,
@@ -276,13 +284,17 @@ def decision_add(
     for w in a.warnings:
         echo(f"警告：{w}", err=True)
     if fmt == "json":
-        created(fmt, a.id, a.path, "")
+        from jiuzhu.cli.output import print_json
+
+        print_json({"id": a.id, "path": a.path, "lead": a.lead, "responsible": list(a.responsible),
+                    "due": a.due.isoformat() if a.due else None, "notes": list(a.notes)})
         return
     for note in a.notes:
         echo(note)
     when = "长期坚持" if a.due is None else str(a.due)
     if a.due_rule:
-        when += f"（会议日期 {a.due_rule['from']} 起 {a.due_rule['workdays']} 个工作日，依据 {a.due_rule['source']}）"
+        source = source_label(a.due_rule["source"])
+        when += f"（会议日期 {a.due_rule['from']} 起 {a.due_rule['workdays']} 个工作日，依据{source}）"
     created(fmt, a.id, a.path, f"已添加议定事项：牵头单位 {reg.units[a.lead].name}；责任单位 "
             f"{'、'.join(reg.units[u].name for u in a.responsible) or '无'}；完成时限 {when}")
 
@@ -294,7 +306,7 @@ def minutes_issue(
     meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     date: Annotated[Optional[str], DateOpt] = None,
 ) -> None:
-    """印发会议纪要：编号〔年份〕N号，记录报送县政府；此后该会议的议定事项不能再改。"""
+    """印发会议纪要：编号〔年份〕N号，记录报送本级政府（system.yaml 的 minutes_report_to）；此后该会议的议定事项不能再改。"""
     from jiuzhu.cli.output import echo
     from jiuzhu.meetings import issue_minutes
 
