@@ -429,8 +429,8 @@ def _duty_dicts(unit: Unit) -> list[dict[str, Any]]:
     out = []
     for d in unit.duties:
         item: dict[str, Any] = {"id": d.id, "text": d.text, "areas": list(d.areas), "role": d.role}
-        for key, value in (("info", list(d.info)), ("shared_with", list(d.shared_with)), ("moved_from", d.moved_from),
-                           ("since", d.since)):
+        for key, value in (("roles", dict(d.roles)), ("info", list(d.info)), ("shared_with", list(d.shared_with)),
+                           ("moved_from", d.moved_from), ("since", d.since)):
             if value:
                 item[key] = value
         out.append(item)

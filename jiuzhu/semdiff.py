@@ -212,7 +212,7 @@ def _duties(old: Registry, new: Registry) -> dict[str, Rows]:
             out["reworded"].append({**_duty_row(d), "old_text": o.text, "diff": char_diff(o.text, d.text, "plain")})
         if set(o.areas) != set(d.areas):
             out["retagged"].append({**_duty_row(d), "old_areas": list(o.areas)})
-        if (o.role, o.info) != (d.role, d.info):
+        if (o.role, dict(o.roles), o.info) != (d.role, dict(d.roles), d.info):
             out["role_changed"].append({**_duty_row(d), "old_role": o.role, "old_info": list(o.info)})
     return out
 

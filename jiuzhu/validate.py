@@ -85,7 +85,7 @@ def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
     for duty in reg.duties():
         for a in duty.areas:
             covered.add(a)
-            if duty.role == "lead":
+            if duty.role_in(a) == "lead":
                 leads[a].add(duty.unit)
     synonyms: dict[str, str] = {}
     for area in reg.areas.values():

@@ -487,3 +487,11 @@ def test_merge_into_an_unknown_id_asks_for_a_name(reg_root: Path, jz) -> None:  
     assert r.stderr.splitlines()[0] == "错误：没有成员单位“shuiwu”；合并为新单位时要用 --name 给出新单位的名称"
     assert "dishui" not in r.stderr  # no "did you mean" pointing at a unit being merged
     assert tree_hash(reg_root) == before
+
+
+def test_moved_duties_keep_their_per_area_roles(shipped_copy: Path, jz) -> None:  # type: ignore[no-untyped-def]
+    res = jz(shipped_copy, "units", "dissolve", "tongji", "--date", "2026-01-01", "--duties-to", "minzheng")
+    assert res.exit_code == 0, res.output
+    moved = load(shipped_copy).registry.units["minzheng"]
+    duty = next(d for d in moved.duties if d.moved_from == "tongji")
+    assert duty.role_in("dibao") == "support" and duty.role_in("tongji-gongzuo") == "lead"
