@@ -6,7 +6,7 @@ The founding part (system.yaml, areas.yaml, units/) is the shipped Dachang regis
 for every 20 decisions: a joint meeting (the first of each year a regular one, the rest ad hoc)
 preceded by a liaison meeting on the same topics, two proposals that went through office review
 and convener approval before it, issued minutes, and a progress file per decision in
-tasks/<year>/ (most done on time, about one in eight overdue, a few reassigned, some not started).
+tasks/<year>/ (most done on time, about one in five overdue on AS_OF, a few reassigned, some not started).
 The same seed gives the same bytes. Files are written directly: this is the benchmark's own
 output folder, not a user's registry.
 """

@@ -249,7 +249,7 @@ def _styles(doc: Any) -> None:
     _style(doc, "Normal", FANGSONG, BODY_PT, indent_chars=2, base=None, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY,
            widow_control=False, line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(LINE_PT))
     _language(doc)
-    _style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, alignment=center, line_spacing=Pt(33))
+    _style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, alignment=center, line_spacing=Pt(33), grid=False)
     _style(doc, "公文副标题", KAITI, BODY_PT, alignment=center)
     _style(doc, "版头标志", XIAOBIAOSONG, 36, alignment=center, color=RED, **single)
     _style(doc, "发文字号", FANGSONG, BODY_PT, alignment=center)

@@ -124,6 +124,13 @@ MINI_FILES: dict[str, str] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _parse_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse cache (jiuzhu.cache) of every test registry goes to a temporary folder, never to
+    the developer's ~/.cache/jiuzhu."""
+    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "jiuzhu-cache"))
+
+
 @pytest.fixture
 def make_registry(tmp_path: Path) -> Callable[..., Path]:
     """make_registry(extra={path: text}, drop=[paths]) -> a small valid registry with changes."""

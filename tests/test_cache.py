@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib.util
+import json
 import os
 import sys
 from pathlib import Path
@@ -186,3 +187,21 @@ def test_validate_result_follows_changes(jz: Any, make_registry: Any) -> None:
     broken = jz(root, "validate", "--as-of", "2026-11-26")
     assert broken.exit_code == 1 and "zijinn" in broken.output
     assert broken.output == jz(root, "validate", "--no-cache", "--as-of", "2026-11-26").output
+
+
+def test_query_output_is_replayed_only_while_nothing_changed(jz: Any, tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    args = ("tasks", "overdue", "--as-of", "2027-02-01", "--fail")  # 2027: a calendar warning on stderr
+    plain = jz(root, "--no-cache", *args)
+    first, again = jz(root, *args), jz(root, *args)
+    assert plain.exit_code == first.exit_code == again.exit_code == 1
+    assert "警告：2027 年的法定节假日未知" in plain.output
+    assert first.output == again.output == plain.output
+    overdue = json.loads(jz(root, "--no-cache", "tasks", "overdue", "--as-of", "2027-02-01", "--format", "json").stdout)
+    done = overdue[0]
+    update = jz(root, "tasks", "update", done["id"], "--by", done["lead"], "--status", "已完成", "--note", "已办结",
+                "--date", "2027-01-29", "--as-of", "2027-02-01")
+    assert update.exit_code == 0, update.output
+    changed = jz(root, *args)
+    assert done["id"] in first.output and done["id"] not in changed.output
+    assert changed.output == jz(root, "--no-cache", *args).output

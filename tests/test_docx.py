@@ -59,8 +59,8 @@ def test_imprint_is_anchored_at_the_bottom_of_the_last_page(minutes_docx):
 def test_briefing_imprint_keeps_the_copies_line(jz, make_registry, tmp_path):
     from test_render import DOCS
 
-    system = str(DOCS_FILES["system.yaml"]).replace(
-        "    issuing_office: 县社会救助工作联席会议办公室\n", "    issuing_office: 县社会救助工作联席会议办公室\n    copies: 40\n")
+    office = "    issuing_office: 县社会救助工作联席会议办公室\n"
+    system = str(DOCS_FILES["system.yaml"]).replace(office, office + "    copies: 40\n")
     out = tmp_path / "b.docx"
     reg = make_registry({**DOCS_FILES, "system.yaml": system})
     assert jz(reg, *DOCS["briefing"], "-f", "docx", "-o", str(out)).exit_code == 0
@@ -96,6 +96,8 @@ def test_styles_fonts_sizes_line_pitch(minutes_docx):
     title = styles["公文标题"]
     assert _east_asia(title) == "方正小标宋简体" and title.font.size == Pt(22)
     assert title.element.pPr.ind.get(qn("w:firstLineChars")) == "0"  # cancels Normal's 2-character indent
+    # 33 pt title lines do not snap to two 28.95 pt grid lines (LibreOffice and WPS would space them 58 pt)
+    assert title.element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
     assert _east_asia(styles["Heading 1"]) == "黑体"
     assert _east_asia(styles["Heading 2"]) == "楷体_GB2312"
     assert styles["Heading 1"].font.size == Pt(16)
@@ -174,6 +176,16 @@ def test_values_cannot_break_the_block_list(jz, make_registry, tmp_path):
     titles = [p.text for p in doc.paragraphs if p.style.name == "公文标题"]
     assert "".join(titles) == "测试县社会救助工作联席会议2026年例会纪要"
     assert any("报县政府审定后实施 ｜ title 伪造标题。" in p.text for p in doc.paragraphs)
+
+
+def test_markup_in_values_stays_literal_text(jz, make_registry, tmp_path):
+    from test_render import INJECT, _injected_registry
+
+    out = tmp_path / "m.docx"
+    assert jz(_injected_registry(make_registry), "minutes", "render", MEETING_ID, "-f", "docx", "-o",
+              str(out)).exit_code == 0
+    texts = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert texts.count(INJECT) >= 6 and "&lt;" not in texts
 
 
 def test_unknown_block_is_refused():

@@ -1,7 +1,10 @@
-"""The print-ready HTML printed to PDF by headless Chromium: A4 pages, page count, text, page numbers.
+"""The print-ready HTML printed to PDF by headless Chromium: A4 pages, page count, text, page numbers,
+the 版记 at the foot of the last page, the title two lines below the red rule.
 
 In CI (env CI set) these tests must run: a missing browser or pdftotext fails them. Locally they
-skip only when the tools are missing (scripts/setup-ci-tools.sh installs them).
+skip only when the tools are missing (scripts/setup-ci-tools.sh installs them). The .docx checked
+the same way through LibreOffice (`libreoffice --headless --convert-to pdf`) skips wherever
+LibreOffice is not installed: it is a check by eye made repeatable, not a test dependency.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from docs_registry import DOCS_FILES, MEETING_ID
 from pypdf import PdfReader
 
 A4_PT = (595.28, 841.89)
+MM_PT = 72 / 25.4
+TEXT_BOTTOM_PT = A4_PT[1] - 35 * MM_PT  # GB/T 9704: bottom margin 35 mm
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -65,6 +70,45 @@ def _text(pdftotext: str, pdf: Path) -> str:
     return subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
 
 
+def _lines(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """(page, top, bottom, text) of every text line, from `pdftotext -bbox-layout`."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    found = []
+    for number, page in enumerate(out.split("<page ")[1:], 1):
+        for line in re.finditer(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>',
+                                page, re.S):
+            text = "".join(re.findall(r">([^<]*)</word>", line.group(3)))
+            found.append((number, float(line.group(1)), float(line.group(2)), text))
+    return found
+
+
+def _centre(lines: list[tuple[int, float, float, str]], start: str, below: float = 0) -> tuple[int, float]:
+    """Page and vertical centre of the first line starting with `start` (and starting below `below`)."""
+    page, top, bottom, _ = next(x for x in lines if x[3].startswith(start) and x[1] > below)
+    return page, (top + bottom) / 2
+
+
+def _title_gap(lines: list[tuple[int, float, float, str]], office: str) -> float:
+    """From the office/date line (above the red rule) to the title's first line, centre to centre."""
+    page, centre = _centre(lines, office)
+    title_page, title = _centre(lines, "测试县社会救助工作联", below=centre)
+    assert page == title_page == 1
+    return title - centre
+
+
+def _assert_imprint_at_foot(lines: list[tuple[int, float, float, str]], first: str, last: str) -> None:
+    """The 版记 lines on the last page, its last line ending at the bottom of the text block."""
+    pages = max(x[0] for x in lines)
+    begin = max(i for i, x in enumerate(lines) if x[3].startswith(first))
+    imprint = [x for x in lines[begin:] if x[3].startswith((first, last))]
+    assert {x[0] for x in imprint} == {pages}, imprint
+    bottom = max(x[2] for x in imprint)
+    assert TEXT_BOTTOM_PT - 12 < bottom < TEXT_BOTTOM_PT + 4, (bottom, TEXT_BOTTOM_PT)
+    body = [x for x in lines if x[0] == pages and x[2] < min(y[1] for y in imprint) and not x[3].startswith("—")]
+    assert body, "版记独占最后一页"
+
+
 def _assert_a4(pdf: Path) -> int:
     reader = PdfReader(str(pdf))
     for page in reader.pages:
@@ -86,6 +130,54 @@ def test_minutes_pdf(jz, make_registry, tmp_path, browser, pdftotext):
     assert "县社会救助工作联席会议办公室2026年11月30日印发" in flat
     pages = text.split("\f")
     assert re.search(r"—\s*1\s*—", pages[0]) and re.search(r"—\s*2\s*—", pages[1])
+    lines = _lines(pdf)
+    _assert_imprint_at_foot(lines, "报：", "县社会救助工作联席会议办公室")
+    # title two blank lines (2 x 28.95 pt) below the red rule under the office/date line
+    assert _title_gap(lines, "县社会救助工作联席会议办公室") > 28.95 / 2 + 2 * 28.95 + 33 / 2
+
+
+@pytest.mark.parametrize("repeat", [40, 60])
+def test_long_minutes_imprint_at_foot_of_last_page(jz, make_registry, tmp_path, browser, pdftotext, repeat):
+    files = dict(DOCS_FILES)
+    key = f"meetings/2026/{MEETING_ID}.yaml"
+    more = "各单位要加强协作确保按期完成任务。" * repeat
+    files[key] = str(files[key]).replace("报县政府审定后实施。", "报县政府审定后实施。" + more)
+    html = _render(jz, make_registry(files), tmp_path, "minutes", "minutes", "render", MEETING_ID)
+    pdf = print_pdf(browser, html, tmp_path)
+    assert _assert_a4(pdf) >= 3
+    _assert_imprint_at_foot(_lines(pdf), "报：", "县社会救助工作联席会议办公室")
+
+
+def test_briefing_pdf_imprint_at_foot(jz, make_registry, tmp_path, browser, pdftotext):
+    html = _render(jz, make_registry(DOCS_FILES), tmp_path, "briefing", "briefing", "render", "--from", "2026-07-01",
+                   "--to", "2026-12-15", "--date", "2026-12-16")
+    pdf = print_pdf(browser, html, tmp_path)
+    _assert_imprint_at_foot(_lines(pdf), "报：", "发：")
+
+
+@pytest.fixture(scope="module")
+def libreoffice() -> str:
+    for name in ("libreoffice", "soffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("找不到 libreoffice：.docx 的版面检查只在装有 LibreOffice 的机器上运行")
+
+
+@pytest.mark.parametrize("kind", ["minutes", "briefing"])
+def test_docx_imprint_at_foot_in_libreoffice(jz, make_registry, tmp_path, libreoffice, pdftotext, kind):
+    from test_render import DOCS
+
+    out = tmp_path / f"{kind}.docx"
+    assert jz(make_registry(DOCS_FILES), *DOCS[kind], "-f", "docx", "-o", str(out)).exit_code == 0
+    subprocess.run([libreoffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = out.with_suffix(".pdf")
+    assert _assert_a4(pdf) == 2  # no blank page added for the 版记
+    lines = _lines(pdf)
+    _assert_imprint_at_foot(lines, "报：", "县社会救助工作联席会议办公室" if kind == "minutes" else "发：")
+    assert _title_gap(lines, "县社会救助工作联席会议办公室") > 28.95 / 2 + 2 * 28.95 + 33 / 2
 
 
 def test_progress_report_pdf_with_annex_table(jz, make_registry, tmp_path, browser, pdftotext):

@@ -82,22 +82,34 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
         return produce()
     from jiuzhu.cache import cached
 
-    def run(cache: Any) -> tuple[str, str, int]:
-        out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            code = produce_with(cache)
-        return out.getvalue(), err.getvalue(), code
+    class Recorder(io.StringIO):
+        """Keeps what was written to stdout (0) and stderr (1) in order, to replay it the same way."""
 
-    def produce_with(cache: Any) -> int:
+        def __init__(self, log: list[tuple[int, str]], which: int) -> None:
+            super().__init__()
+            self.log, self.which = log, which
+
+        def write(self, text: str) -> int:
+            if not isinstance(text, str):  # like StringIO: click probes with b"" for a binary writer
+                raise TypeError("write() argument must be str")
+            self.log.append((self.which, text))
+            return len(text)
+
+    def run(cache: Any) -> tuple[list[tuple[int, str]], int]:
+        log: list[tuple[int, str]] = []
         STATE.parser = cache
         try:
-            return produce()
+            with redirect_stdout(Recorder(log, 0)), redirect_stderr(Recorder(log, 1)):
+                code = produce()
         finally:
             STATE.parser = None
+        return log, code
 
-    out, err, code = cached(STATE.root, name, key, run)
-    sys.stdout.write(out)
-    sys.stderr.write(err)
+    log, code = cached(STATE.root, name, key, run)
+    for which, text in log:
+        stream = sys.stderr if which else sys.stdout
+        stream.write(text)
+        stream.flush()
     return code  # type: ignore[no-any-return]
 
 
