@@ -92,7 +92,8 @@ def test_nothing_matches_so_the_office_unit_leads_and_says_so(make_registry, jz)
     root = make_registry()
     mid = meeting(jz, root)
     res = ok(jz, root, "decision", "add", mid, "--text", "开展一次联合检查活动", "--due", "2026-12-31")
-    assert "没有成员单位的职责涵盖“开展一次联合检查活动”，建议由联席会议办公室所在单位县民政局牵头并提请会议明确" in res.output
+    assert ("没有成员单位的职责涵盖“开展一次联合检查活动”，"
+            "建议由联席会议办公室所在单位县民政局牵头并提请会议明确") in res.output
     assert registry(root).decisions[f"{mid}-1"].lead == "minzheng"
 
 

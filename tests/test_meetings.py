@@ -173,7 +173,8 @@ def _joint_with_decision(jz, root, date="2026-09-22"):
     return mid
 
 
-def test_minutes_numbered_per_year_and_topics_decided(make_registry, jz):
+def test_minutes_numbered_per_year_and_topics_decided(make_registry, jz, monkeypatch):
+    monkeypatch.setenv("JIUZHU_TODAY", "2027-12-31")
     root = make_registry()
     pid = approved(jz, root)
     first = _joint_with_decision(jz, root, "2026-09-22")

@@ -54,7 +54,7 @@ def test_units_show_json(make_registry, jz):
     assert [d["id"] for d in detail["duties"]] == ["caizheng-1", "caizheng-2"]
     assert detail["duties"][1] == {
         "id": "caizheng-2", "text": "配合民政部门做好低保资金发放。", "role": "support", "role_name": "配合",
-        "areas": ["dibao"], "area_names": ["城乡低保"], "info": [], "shared_with": []}
+        "areas": ["dibao"], "area_names": ["城乡低保"], "info": [], "shared_with": [], "roles": {}}
 
 
 @pytest.mark.parametrize("ref, hint", [

@@ -167,7 +167,7 @@ def test_areas_valid_and_covered(system, areas, units):
     known = set(ids)
     unit_ids = {u["id"] for u in units}
     covered = set()
-    for u, d in _all_duties(units):
+    for _unit, d in _all_duties(units):
         assert d["areas"], d["id"]
         assert set(d["areas"]) <= known, (d["id"], set(d["areas"]) - known)
         covered.update(d["areas"])

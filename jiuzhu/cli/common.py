@@ -114,7 +114,13 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
 
 
 def today() -> dt.date:
-    """Today in Asia/Shanghai: deadlines are Chinese office days wherever the command runs."""
+    """Today in Asia/Shanghai: deadlines are Chinese office days wherever the command runs.
+    JIUZHU_TODAY=YYYY-MM-DD stands in for the clock (reproducible demos and tests)."""
+    fixed = os.environ.get("JIUZHU_TODAY")
+    if fixed:
+        day = parse_date(fixed, "环境变量 JIUZHU_TODAY")
+        assert day is not None
+        return day
     from zoneinfo import ZoneInfo
 
     return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -19,7 +19,8 @@ def _day(value: str | None) -> Any:
     if day > now:
         from jiuzhu.errors import InputRefused
 
-        raise InputRefused(f"--date {day} 晚于今天（{now}），不能预先记录", "只记录已经办理的事；不写 --date 即为今天。")
+        raise InputRefused(f"--date {day} 晚于今天（{now}），不能预先记录",
+                           "只记录已经办理的事；不写 --date 即为今天。")
     return day
 
 
@@ -306,7 +307,7 @@ def minutes_issue(
     meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     date: Annotated[Optional[str], DateOpt] = None,
 ) -> None:
-    """印发会议纪要：编号〔年份〕N号，记录报送本级政府（system.yaml 的 minutes_report_to）；此后该会议的议定事项不能再改。"""
+    """印发会议纪要：编号〔年份〕N号，记录报送对象（minutes_report_to）；此后议定事项不能再改。"""
     from jiuzhu.cli.output import echo
     from jiuzhu.meetings import issue_minutes
 
