@@ -27,9 +27,7 @@ def register(app: typer.Typer) -> None:
 
         if fmt not in ("table", "json"):
             raise typer.BadParameter("只能是 table 或 json", param_hint="--format")
-        from jiuzhu.loader import FOUNDING
-
-        reg = load(only=FOUNDING)  # units and duties: meetings and tasks are not read
+        reg = load(founding=True)  # units and duties: meetings and tasks are not read
         result = suggest(reg, text, area or ())
         if fmt == "json":
             print_json(suggestion_dict(result))

@@ -33,28 +33,32 @@ class State:
 STATE = State()
 
 
-def load(allow_errors: bool = False, only: tuple[str, ...] | None = None) -> Registry:
+def load(allow_errors: bool = False, founding: bool = False) -> Registry:
     """Load the registry for a command; refuse when it has errors (validate shows them all).
-    `only`: read just these top-level files and folders (jiuzhu.loader.FOUNDING)."""
+    `founding`: only system.yaml, areas.yaml, calendar.yaml and units/ (questions about units and
+    duties; jiuzhu.loader.FOUNDING) — a few dozen files, so parsed without opening the cache."""
     from jiuzhu.errors import RegistryInvalid
+    from jiuzhu.loader import FOUNDING
     from jiuzhu.loader import load as _load
 
-    loaded = _load(STATE.root, parser=_parser(prune=only is None), only=only)
+    if founding:
+        loaded = _load(STATE.root, only=FOUNDING)
+    else:
+        loaded = _load(STATE.root, parser=_parser())
     if loaded.errors and not allow_errors:
         raise RegistryInvalid(loaded.errors)
     return loaded.registry
 
 
-def _parser(prune: bool = True) -> Any:
-    """The parse function for the read path: the parse cache (jiuzhu.cache), unless --no-cache.
-    A partial load passes prune=False: the files it leaves out keep their entries."""
+def _parser() -> Any:
+    """The parse function for the read path: the parse cache (jiuzhu.cache), unless --no-cache."""
     if STATE.no_cache:
         return None
     if STATE.parser is not None:  # inside `replay`: the cache it already opened
         return STATE.parser
     from jiuzhu.cache import ParseCache
 
-    return ParseCache(STATE.root, prune=prune)
+    return ParseCache(STATE.root)
 
 
 def check_registry(as_of: dt.date) -> list[Any]:

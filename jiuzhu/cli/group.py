@@ -114,8 +114,8 @@ class Group(TyperGroup):
 
                 traceback.print_exc(file=sys.stderr)
             else:
-                typer.echo(f"内部错误（{type(exc).__name__}: {exc}）。这是 jiuzhu 的缺陷，请加 --debug 重新运行并报告。",
-                           err=True)
+                typer.echo(f"内部错误（{type(exc).__name__}: {exc}）。"
+                           "这是 jiuzhu 的缺陷，请加 --debug 重新运行并报告。", err=True)
             raise typer.Exit(3) from None
 
 

@@ -67,7 +67,7 @@ def units_list(fmt: Annotated[str, FormatOpt] = "table") -> None:
     from jiuzhu.queries import unit_rows
 
     check_format(fmt)
-    rows = unit_rows(load(allow_errors=True))
+    rows = unit_rows(load(allow_errors=True, founding=True))
     if fmt == "json":
         print_json(rows)
         return
@@ -85,7 +85,7 @@ def units_show(unit: Annotated[str, UnitArg], fmt: Annotated[str, FormatOpt] = "
     from jiuzhu.queries import KIND_NAMES, find_unit, unit_detail
 
     check_format(fmt)
-    reg = load(allow_errors=True)
+    reg = load(allow_errors=True, founding=True)
     d = unit_detail(reg, find_unit(reg, unit))
     if fmt == "json":
         print_json(d)
@@ -113,7 +113,7 @@ def duties_show(unit: Annotated[str, UnitArg], fmt: Annotated[str, FormatOpt] = 
     from jiuzhu.queries import duty_rows, find_unit
 
     check_format(fmt)
-    reg = load(allow_errors=True)
+    reg = load(allow_errors=True, founding=True)
     u = find_unit(reg, unit)
     rows = duty_rows(reg, u)
     if fmt == "json":
@@ -133,7 +133,7 @@ def duties_matrix(
     from jiuzhu.queries import duty_matrix, info_matrix, unit_names
 
     check_format(fmt)
-    reg = load(allow_errors=True)
+    reg = load(allow_errors=True, founding=True)
     if info:
         rows = info_matrix(reg)
         if fmt == "json":
