@@ -87,7 +87,7 @@ class Group(TyperGroup):
             _light([*cmd.params, cmd.get_help_option(ctx)])
         return cmd
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         from jiuzhu.errors import JiuzhuError
 
         try:
