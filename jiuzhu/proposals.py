@@ -112,14 +112,6 @@ def find_proposal(reg: Registry, ref: str) -> Proposal:
     return lookup(reg.proposals, ref, "议题", "jiuzhu proposal list")
 
 
-def id_matches_file(doc: Any, ident: str, label: str) -> Iterator[Problem]:
-    """The id of a one-record file is its file name: git shows the id, the file is found by it."""
-    stem = doc.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if stem != ident:
-        yield error(doc.at("id"), "id-file-mismatch", f"{label}编号“{ident}”与文件名“{stem}.yaml”不一致",
-                    f"把文件改名为 {ident}.yaml，或把 id 改为 {stem}。")
-
-
 def active_unit(reg: Registry, ref: str) -> str:
     unit = find_unit(reg, ref)
     if not unit.active:
@@ -273,13 +265,13 @@ def _who(reg: Registry, by: str) -> str:
 
 def check_proposals(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Each proposal's unit exists, its id matches its file, and its history follows the workflow."""
-    from jiuzhu.validate import unresolved
+    from jiuzhu.validate import id_matches_file, unresolved
 
     if reg.system is None:
         return
     for p in reg.proposals.values():
         doc = reg.files[p.file]
-        yield from id_matches_file(doc, p.id, "议题")
+        yield from id_matches_file(doc, p.id, "议题编号")
         if p.unit not in reg.units:
             yield unresolved(doc.at("unit"), "提出单位", p.unit, reg.units)
         yield from _check_history(reg, p)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jiuzhu.meetings import MODES
 from jiuzhu.model import Meeting, Proposal, Registry
 from jiuzhu.problems import Problem, error, warning
-from jiuzhu.proposals import id_matches_file, last_act_date
+from jiuzhu.proposals import last_act_date
 
 if TYPE_CHECKING:
     from jiuzhu.validate import Context
@@ -40,12 +40,12 @@ def _check_chair(reg: Registry, m: Meeting, doc: Doc) -> Iterable[Problem]:
 
 def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Per meeting: id matches file, chair, member units, agenda references and approvals, minutes."""
-    from jiuzhu.validate import unresolved
+    from jiuzhu.validate import id_matches_file, unresolved
 
     numbers: dict[tuple[int, int], str] = {}
     for m in reg.meetings.values():
         doc = reg.files[m.file]
-        yield from id_matches_file(doc, m.id, "会议")
+        yield from id_matches_file(doc, m.id, "会议编号")
         if m.is_joint:
             yield from _check_chair(reg, m, doc)
         for key, ids in (("expected", m.expected), *((k, [a.unit for a in getattr(m, k)]) for k in MODES)):

@@ -423,15 +423,12 @@ def _bad_status(value: str, option: str) -> InputRefused:
 # --- validate checks -----------------------------------------------------------------------------
 
 def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    from jiuzhu.validate import unresolved
+    from jiuzhu.validate import id_matches_file, unresolved
 
     office = reg.system.office.unit if reg.system else ""
     for task in reg.tasks.values():
         doc = reg.files[task.file]
-        stem = task.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if stem != task.id:
-            yield error(doc.at("task"), "id-file-mismatch", f"任务编号“{task.id}”与文件名“{stem}.yaml”不一致",
-                        f"把文件改名为 {task.id}.yaml。")
+        yield from id_matches_file(doc, task.id, "任务编号", key="task")
         d = reg.decisions.get(task.id)
         if d is None:
             yield unresolved(doc.at("task"), "议定事项", task.id, reg.decisions)

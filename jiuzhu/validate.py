@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jiuzhu import privacy
 from jiuzhu.loader import Loaded
@@ -34,6 +35,15 @@ def unresolved(pos: Pos, label: str, value: str, candidates: Iterable[str]) -> P
     hint = f"你是不是想写“{near}”？" if near else "检查拼写，或先在登记册中添加它。"
     return Problem(pos, "unresolved-ref", f"{label}“{value}”不存在", hint,
                    secondary=bool(getattr(candidates, "incomplete", False)))
+
+
+def id_matches_file(doc: Any, ident: str, label: str, key: str = "id") -> Iterator[Problem]:
+    """The id of a one-record file is its file name: git shows the id, the file is found by it.
+    `label` names the id in Chinese (单位标识, 会议编号 …); `key` is the field holding it."""
+    stem = doc.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if stem != ident:
+        yield error(doc.at(key), "id-file-mismatch", f"{label}“{ident}”与文件名“{stem}.yaml”不一致",
+                    f"把文件改名为 {ident}.yaml，或把 {key} 改为 {stem}。")
 
 
 def check_personal_data(reg: Registry, ctx: Context) -> Iterable[Problem]:
@@ -112,10 +122,7 @@ def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
     names: dict[str, str] = {}
     for unit in reg.units.values():
         doc = reg.files[unit.file]
-        stem = unit.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if stem != unit.id:
-            yield error(doc.at("id"), "id-file-mismatch", f"单位标识“{unit.id}”与文件名“{stem}.yaml”不一致",
-                        f"把文件改名为 {unit.id}.yaml，或把 id 改为 {stem}。")
+        yield from id_matches_file(doc, unit.id, "单位标识")
         if unit.order in orders:
             yield error(doc.at("order"), "duplicate-order", f"顺序号 {unit.order} 与单位 {orders[unit.order]} 重复",
                         "order 是单位在成立文件中的位置，每个单位不同。")
