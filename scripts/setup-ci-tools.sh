@@ -8,6 +8,8 @@ command -v git >/dev/null || need+=(git)
 # documents (issue 6): HTML printed to PDF by headless Chromium, checked with pdftotext, CJK fonts
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+# the .docx layout is checked the way WPS/Word users see it: converted by LibreOffice
+command -v libreoffice >/dev/null || command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 { command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qi "Noto Serif CJK"; } || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -1,10 +1,10 @@
 """The print-ready HTML printed to PDF by headless Chromium: A4 pages, page count, text, page numbers,
 the 版记 at the foot of the last page, the title two lines below the red rule.
 
-In CI (env CI set) these tests must run: a missing browser or pdftotext fails them. Locally they
-skip only when the tools are missing (scripts/setup-ci-tools.sh installs them). The .docx checked
-the same way through LibreOffice (`libreoffice --headless --convert-to pdf`) skips wherever
-LibreOffice is not installed: it is a check by eye made repeatable, not a test dependency.
+In CI (env CI set) these tests must run: a missing browser, pdftotext or LibreOffice fails them.
+Locally they skip only when the tools are missing (scripts/setup-ci-tools.sh installs them all).
+The .docx is checked the same way through LibreOffice (`libreoffice --headless --convert-to pdf`),
+as a WPS/Word user would see it.
 """
 
 from __future__ import annotations
@@ -157,11 +157,7 @@ def test_briefing_pdf_imprint_at_foot(jz, make_registry, tmp_path, browser, pdft
 
 @pytest.fixture(scope="module")
 def libreoffice() -> str:
-    for name in ("libreoffice", "soffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("找不到 libreoffice：.docx 的版面检查只在装有 LibreOffice 的机器上运行")
+    return _tool(("libreoffice", "soffice"), "libreoffice-writer-nogui")
 
 
 @pytest.mark.parametrize("kind", ["minutes", "briefing"])
