@@ -31,7 +31,7 @@ class _Formatter(HelpFormatter):
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(_zh(heading))
+        self.write(f"{'':>{self.current_indent}}{_zh(heading)}：\n")  # full-width colon, as 用法：
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
         super().write_dl([(term, _zh(text)) for term, text in rows], col_max, col_spacing)
