@@ -60,6 +60,10 @@ def add_decision(reg: Registry, new: NewDecision) -> Added:
     text = require_text(new.text, "--text", "写明议定的事项，例如 --text 12月底前完成低保标准调整测算。")
     due, due_rule, warnings = _deadline(reg, m, new)
     lead, responsible, areas, notes, how = _assignment(reg, text, new)
+    for unit in (lead, *responsible):
+        if unit not in reg.units:  # e.g. system.yaml names an office unit that does not exist
+            raise InputRefused(f"单位“{unit}”不在登记册中，不能作为牵头或责任单位",
+                               "先运行 jiuzhu validate 并修正登记册（例如 system.yaml 的 office.unit）。")
     proposal = None
     if new.proposal is not None:
         proposal = find_proposal(reg, new.proposal).id
@@ -110,9 +114,9 @@ def _deadline(reg: Registry, m: Meeting, new: NewDecision) -> Deadline:
         raise InputRefused("没有完成时限",
                            "用 --due YYYY-MM-DD 或 --due-workdays N 给出时限；长期坚持的事项用 --ongoing。")
     if new.due_workdays is not None:
-        if new.due_workdays < 1:
+        if not 1 <= new.due_workdays <= 2500:
             raise InputRefused(f"--due-workdays 的值 {new.due_workdays} 不可用",
-                               "工作日数应为正整数，从会议日期的下一个工作日算起。")
+                               "工作日数应为 1 到 2500 之间的整数（约十年），从会议日期的下一个工作日算起。")
         from jiuzhu.workdays import Calendar
 
         counted = Calendar.of(reg).add_workdays(m.date, new.due_workdays)

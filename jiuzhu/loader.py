@@ -341,14 +341,20 @@ def build_task(doc: Doc, d: dict[str, Any]) -> Task:
 
 def _calendar(reg: Registry, doc: Doc, data: dict[str, Any], problems: list[Problem]) -> None:
     for year, spec in (data.get("years") or {}).items():
-        if not isinstance(year, int) or not isinstance(spec, dict):
+        if not isinstance(year, int) or not 1949 <= year <= 2199 or not isinstance(spec, dict):
             problems.append(error(doc.at("years", year), "wrong-type", f"calendar.yaml 中“{year}”应为年份及其假日设置",
                                   "写成 2027: {holidays: [...], workdays: [...]}。"))
             continue
         entry: dict[str, tuple[dt.date, ...]] = {}
         for key in ("holidays", "workdays"):
             days = []
-            for i, raw in enumerate(spec.get(key) or []):
+            listed = spec.get(key) or []
+            if not isinstance(listed, list):
+                problems.append(error(doc.at("years", year, key), "wrong-type",
+                                      f"calendar.yaml 中 {year} 年的 {key} 应为日期列表",
+                                      f"写成 {key}: [{year}-01-01, …]。"))
+                listed = []
+            for i, raw in enumerate(listed):
                 try:
                     day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
                 except ValueError:

@@ -93,7 +93,10 @@ def require_text(value: str | None, option: str, hint: str) -> str:
 
 
 def workflow(reg: Registry) -> Workflow:
-    assert reg.system is not None
+    """The proposal workflow of system.yaml; refused when system.yaml could not be read."""
+    if reg.system is None:
+        raise InputRefused("system.yaml 有错误，读不到议题流转规则",
+                           "先运行 jiuzhu validate 并修正 system.yaml。")
     return reg.system.parameters.workflow
 
 

@@ -165,10 +165,8 @@ class Calendar:
 
 
 def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
-    day = first
-    while day <= last:
-        yield day
-        day += _ONE
+    for n in range((last - first).days + 1):
+        yield first + dt.timedelta(days=n)
 
 
 def _library_knows(year: int) -> bool:

@@ -77,6 +77,7 @@ def new_document(data: dict[str, Any], header: str | None = None) -> str:
     """Text of a new file in the house style (2-space maps, lists indented under their key)."""
     yaml = _yaml()
     text = dump_rt(yaml, to_commented(data))
+    header = " ".join((header or "").split())  # one comment line, whatever the title holds
     return (f"# {header}\n" if header else "") + text
 
 
@@ -100,6 +101,18 @@ def to_commented(value: Any) -> Any:
 def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace `path` with `data` so a crash leaves the old file or the new one, never a torn one.
     `data` may come in chunks (the parse cache writes hundreds of MB without joining them)."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISREG(st.st_mode):
+            from jiuzhu.errors import InputRefused
+
+            raise InputRefused(f"{path} 不是普通文件（符号链接、设备、管道或目录），不会替换它",
+                               "换一个输出路径，写到普通文件。")
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     try:

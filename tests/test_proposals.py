@@ -195,8 +195,8 @@ def test_an_act_cannot_be_dated_after_today(make_registry, jz):
 
     root = make_registry()
     before = tree_hash(root)
-    res = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "关于明年的议题", "--date", "2999-01-01")
+    res = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "关于明年的议题", "--date", "2099-01-01")
     assert res.exit_code == 1
-    assert "错误：--date 2999-01-01 晚于今天" in res.output
+    assert "错误：--date 2099-01-01 晚于今天" in res.output
     assert "只记录已经办理的事；不写 --date 即为今天。" in res.output
     assert tree_hash(root) == before

@@ -137,9 +137,12 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     from jiuzhu.errors import InputRefused
 
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputRefused(f"{option} 的值“{value}”不是存在的日期", "日期写成 YYYY-MM-DD，例如 2026-03-15。") from None
+    if not 1949 <= day.year <= 2199:
+        raise InputRefused(f"{option} 的日期 {day} 超出可处理的范围（1949–2199 年）", "检查年份是否写错。")
+    return day
 
 
 def as_of_or_today(value: str | None) -> dt.date:

@@ -105,6 +105,11 @@ class Group(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
+        except OSError as exc:  # a path that cannot be written or read: the user's to fix, not a bug
+            where = f"：{exc.filename}" if exc.filename else ""
+            typer.echo(f"错误：无法读写文件{where}（{exc.strerror or exc}）", err=True)
+            typer.echo("  提示：检查路径是否存在、是不是目录、有没有写权限、文件名是否过长。", err=True)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo("已中断。", err=True)
             raise typer.Exit(130) from None
