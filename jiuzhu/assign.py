@@ -613,10 +613,13 @@ def suggestion_dict(s: Suggestion) -> dict[str, Any]:
 
 def check_decision_leads(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Warn when a decision's lead has no duty in any of the decision's areas; name who has one."""
+    covered = {k: frozenset(a for x in u.duties for a in x.areas if a in reg.areas) for k, u in reg.units.items()}
     for d in reg.decisions.values():
-        areas = [a for a in d.areas if a in reg.areas]
         unit = reg.units.get(d.lead)
-        if not areas or unit is None or any(set(x.areas).intersection(areas) for x in unit.duties):
+        if unit is None or not covered[d.lead].isdisjoint(d.areas):
+            continue
+        areas = [a for a in d.areas if a in reg.areas]
+        if not areas:
             continue
         holders = _holders(reg, areas)
         names = "、".join(f"{_name(reg, u)}（{duty}）" for u, duty in holders[:3])

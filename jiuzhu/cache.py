@@ -37,7 +37,7 @@ from typing import Any
 from jiuzhu.problems import Problem
 from jiuzhu.yamlread import Doc
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"JIUZHU-PARSE-CACHE\n"
 POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms); README "性能"
 POOL_WORKERS = 2
@@ -80,10 +80,11 @@ def digest(raw: bytes) -> bytes:
 
 
 def read_entry(path: Path, rel: str) -> tuple[bytes, bytes, Stat]:
-    """Read, parse and schema-check one file: (hash of its bytes, pickled entry, its stat).
-    Runs in pool workers too, so it takes and returns only plain values."""
-    from jiuzhu import privacy, schema
-    from jiuzhu.loader import spec_for
+    """Read, parse, check and build one file: (hash of its bytes, its entry, its stat). The entry
+    is a head (problems, personal-data scan, model piece: what every run needs) and a body (the
+    document, read only when a check points into it). Runs in pool workers too: plain values."""
+    from jiuzhu import privacy
+    from jiuzhu.loader import read_doc
     from jiuzhu.yamlread import decode, parse_text
 
     hashed = time.time_ns()
@@ -93,34 +94,38 @@ def read_entry(path: Path, rel: str) -> tuple[bytes, bytes, Stat]:
     doc = None
     if text is not None:
         doc, problems = parse_text(text, rel)
-    spec = spec_for(rel)
-    checked: Any = None
-    found: list[Problem] = []
-    scanned: list[Problem] = []
-    if doc is not None and spec is not None:
-        checked, found = schema.check(doc, spec)
-        scanned = privacy.scan(doc)
-    fields = None if doc is None else tuple(getattr(doc, f) for f in _doc_fields())
-    blob = pickle.dumps((fields, problems, checked, found, scanned), protocol=5)
-    return digest(raw), blob, (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
+    doc, problems, piece = read_doc(doc, problems, rel)
+    scanned = privacy.scan(doc) if doc is not None and piece.kind else []
+    head = pickle.dumps((problems, scanned, piece, doc is not None), protocol=5)
+    body = b"" if doc is None else pickle.dumps((doc.data, doc.values, doc.keys, doc.text), protocol=5)
+    return digest(raw), len(head).to_bytes(4, "little") + head + body, (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
 
 
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat]]:
     return [(rel, *read_entry(Path(path), rel)) for rel, path in items]
 
 
-def _doc_fields() -> tuple[str, ...]:
-    import dataclasses
+class LazyDoc:
+    """Stands in for a file's `Doc` in `Registry.files`: the file name is known, the rest (data,
+    positions, text) is read from the pack the first time a check asks, which is rare: most checks
+    use the records' own positions and look into a document only to point at a problem."""
 
-    return tuple(f.name for f in dataclasses.fields(Doc) if f.name != "file")
+    __slots__ = ("file", "scanned", "_read", "_doc")
+
+    def __init__(self, file: str, read: Callable[[str], Doc], scanned: list[Problem]) -> None:
+        self.file, self.scanned, self._read, self._doc = file, scanned, read, None
+
+    def __getattr__(self, name: str) -> Any:  # only for what a Doc has and this does not
+        if self._doc is None:
+            self._doc = self._read(self.file)
+        return getattr(self._doc, name)
 
 
 class ParseCache:
     """A parser for `jiuzhu.loader.load(root, parser=...)` that reads through the pack.
 
-    Besides being called like `parse_file(path, rel)`, it offers the loader's optional hooks:
-    `prepare(files)` (find what changed), `check(doc, spec)` (the schema check, from the entry)
-    and `close()` (write the pack)."""
+    Besides being called like `loader.read_file(path, rel)`, it offers the loader's optional
+    hooks: `prepare(files)` (find what changed) and `close()` (write the pack)."""
 
     def __init__(self, root: Path, directory: Path | None = None, pool: bool = True) -> None:
         self.root = root
@@ -137,14 +142,9 @@ class ParseCache:
         self.files: list[tuple[str, Path | str]] | None = None
         self.listed: list[str] = []
         self.missing: list[tuple[str, Path | str]] = []
-        self.served: dict[str, tuple[Doc | None, Any, list[Problem]]] = {}
         self.dirty = False
         self.memo_dirty = False
         self.reused = 0  # files whose entry was used (not parsed again)
-        self._paths: dict[Any, Any] = {}
-        self._places: dict[Any, Any] = {}
-        names = _doc_fields()
-        self._tables = [names.index(n) for n in ("values", "keys") if n in names]
 
     # --- the pack -----------------------------------------------------------------------------
 
@@ -264,43 +264,41 @@ class ParseCache:
             self.new[rel] = (st, dig, blob)
         self.dirty = True
 
-    def __call__(self, path: Path, rel: str) -> tuple[Doc | None, list[Problem]]:
+    def __call__(self, path: Path, rel: str) -> Any:
+        """The loader's `Read` of one file, from its entry (its document read on demand)."""
+        from jiuzhu.loader import Read
+
         self._parse_missing()
-        entry = None
+        head = None
         if rel in self.new:
             try:
-                entry = pickle.loads(self._blob(self.new[rel][2]))
+                head = pickle.loads(self._part(rel, body=False))
             except Exception:  # a damaged entry: read the file again
-                entry = None
-        if entry is None:  # damaged, or a file the loader did not announce
+                head = None
+        if head is None:  # damaged, or a file the loader did not announce
             dig, blob, st = read_entry(path, rel)
             self.new[rel] = (st, dig, blob)
             self.dirty = True
-            entry = pickle.loads(blob)
-        fields, problems, checked, found, scanned = entry
-        doc = None if fields is None else Doc(rel, *self._interned(fields))
-        if doc is not None:  # validate's personal-data scan of this file, done when it was parsed
-            object.__setattr__(doc, "_scanned", tuple(scanned))
-        self.served[rel] = (doc, checked, found)
-        return doc, problems
+            head = pickle.loads(self._part(rel, body=False))
+        problems, scanned, piece, parsed = head
+        return Read(LazyDoc(rel, self._doc, scanned) if parsed else None, problems, piece)
 
-    def _interned(self, fields: tuple[Any, ...]) -> tuple[Any, ...]:
-        """The document's position tables with one shared tuple per path and per (line, column)
-        across all files (a pickle shares them only within one file): a quarter less memory."""
-        paths, places = self._paths.setdefault, self._places.setdefault
-        out = list(fields)
-        for i in self._tables:
-            out[i] = {paths(p, p): places(lc, lc) for p, lc in fields[i].items()}
-        return tuple(out)
+    def _doc(self, rel: str) -> Doc:
+        data, values, keys, text = pickle.loads(self._part(rel, body=True))
+        return Doc(rel, data, values, keys, text)
 
-    def check(self, doc: Doc, spec: Any) -> tuple[Any, list[Problem]]:
-        """The schema check of a document this cache just served, from its entry."""
-        served = self.served.pop(doc.file, None)
-        if served is not None and served[0] is doc:
-            return served[1], served[2]
-        from jiuzhu import schema
-
-        return schema.check(doc, spec)
+    def _part(self, rel: str, body: bool) -> bytes:
+        """An entry's head or body (an entry: head size in 4 bytes, head, body)."""
+        ref = self.new[rel][2]
+        if isinstance(ref, bytes):
+            buf: Any = ref
+            start, end = 0, len(ref)
+        else:
+            buf = self._map
+            start = self._base + ref[0]
+            end = start + ref[1]
+        size = int.from_bytes(buf[start:start + 4], "little")
+        return buf[start + 4 + size:end] if body else buf[start + 4:start + 4 + size]  # type: ignore[no-any-return]
 
     # --- whole results --------------------------------------------------------------------------
 

@@ -173,28 +173,37 @@ def _assignment(reg: Registry, text: str, new: NewDecision
 def check_decisions(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Every decision: one lead (not also responsible), member units, a deadline not before the
     meeting (or ongoing), known areas and source proposal; only joint meetings decide."""
+    units, areas, proposals = reg.units, reg.areas, reg.proposals
+    has_unit, has_area = units.__contains__, areas.__contains__
     for m in reg.meetings.values():
-        doc = reg.files[m.file]
+        doc = reg.files[m.file]  # its positions (its document) are needed only for a problem found
+        joint, day = m.is_joint, m.date
         for d in m.decisions:
+            due = d.due
+            if (joint and d.lead in units and (d.ongoing if due is None else due >= day)
+                    and d.lead not in d.responsible and all(map(has_unit, d.responsible))
+                    and all(map(has_area, d.areas)) and (d.proposal is None or d.proposal in proposals)):
+                continue
             yield from _check_decision(reg, m, d, doc)
 
 
 def _check_decision(reg: Registry, m: Meeting, d: Decision, doc: Any) -> Iterator[Problem]:
     from jiuzhu.validate import unresolved
 
+    units, areas = reg.units, reg.areas
     path = doc.path_of(d.pos)
     if not m.is_joint:
         yield error(d.pos, "liaison-decision", "联络员会议不作议定事项", "议定事项由联席会议（例会或临时会议）作出。")
-    if d.lead not in reg.units:
+    if d.lead not in units:
         yield unresolved(doc.at(*path, "lead"), "牵头单位", d.lead, reg.units)
     for u in d.responsible:
-        if u not in reg.units:
+        if u not in units:
             yield unresolved(doc.item_at((*path, "responsible"), u), "责任单位", u, reg.units)
     if d.lead in d.responsible:
         yield error(doc.item_at((*path, "responsible"), d.lead), "lead-also-responsible",
                     f"牵头单位“{d.lead}”同时列为责任单位", "从 responsible 中删去牵头单位：每个事项只有一个牵头单位。")
     for a in d.areas:
-        if a not in reg.areas:
+        if a not in areas:
             yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
     if d.due is not None and d.due < m.date:
         yield error(doc.at(*path, "due"), "due-before-meeting", f"完成时限 {d.due} 早于会议日期 {m.date}",

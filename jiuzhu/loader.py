@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jiuzhu import schema
 from jiuzhu.model import (
@@ -50,7 +50,6 @@ _SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.y
 _FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK}
 _IGNORED_DIRS = {"templates", ".git", ".jiuzhu-cache"}
 
-Parser = Callable[[Path, str], "tuple[Doc | None, list[Problem]]"]
 
 
 @dataclass
@@ -105,64 +104,93 @@ def spec_for(rel: str) -> schema.Field | None:
 FOUNDING = ("system.yaml", "areas.yaml", "calendar.yaml", "units")
 
 
-def load(root: Path, parser: Parser | None = None, only: Collection[str] | None = None) -> Loaded:
-    """Load the registry at `root`. `parser` lets the parse cache stand in for `parse_file`.
+class Piece(NamedTuple):
+    """The model records one file gives, before they meet the other files' (duplicate ids, order).
+    A pure function of the file's content: the parse cache keeps it with the file's hash."""
+
+    kind: str  # system, areas, calendar, unit, proposal, meeting, task; "" when nothing was built
+    value: Any = None  # System, tuple[Area, ...], calendar years, Unit, Proposal, Meeting or Task
+    where: tuple[Pos, ...] = ()  # where each id is defined (a meeting's own, then its decisions')
+    incomplete: tuple[str, ...] = ()  # indexes (Registry attribute names) missing an entry of this file
+
+
+class Read(NamedTuple):
+    """What reading one file gave: its document (None when it could not be parsed), the problems
+    found in it alone (syntax, shape, calendar entries) and its piece of the model."""
+
+    doc: Any  # a Doc, or the parse cache's stand-in that reads the Doc only when asked
+    problems: list[Problem]
+    piece: Piece
+
+
+Reader = Callable[[Path, str], Read]
+
+
+def read_file(path: Path, rel: str) -> Read:
+    """Parse, check and build one registry file (what the parse cache stores)."""
+    doc, problems = parse_file(path, rel)
+    return read_doc(doc, problems, rel)
+
+
+def read_doc(doc: Doc | None, problems: list[Problem], rel: str) -> Read:
+    spec = spec_for(rel)
+    if doc is None or spec is None:
+        return Read(doc, problems, Piece("", incomplete=_indexes(rel)))
+    data, found = schema.check(doc, spec)
+    problems = [*problems, *found]
+    if not isinstance(data, dict):
+        return Read(doc, problems, Piece("", incomplete=_indexes(rel)))
+    return Read(doc, problems, build_piece(rel, doc, data, problems))
+
+
+def load(root: Path, parser: Reader | None = None, only: Collection[str] | None = None) -> Loaded:
+    """Load the registry at `root`. `parser` lets the parse cache stand in for `read_file`.
     `only` (top-level file and folder names, e.g. FOUNDING) leaves the rest of the registry out."""
     from jiuzhu.errors import InputRefused
 
     if not root.is_dir():
         raise InputRefused(f"找不到登记册目录：{root}",
                            "用 --registry 指定登记册目录，或设置环境变量 JIUZHU_REGISTRY；新建登记册用 jiuzhu init。")
-    parse = parser or parse_file
-    # The parse cache (jiuzhu.cache) also offers prepare(files), check(doc, spec) and close().
+    read = parser or read_file
+    # The parse cache (jiuzhu.cache) also offers prepare(files) and close().
     reg = Registry(root=str(root))
     for left_out in () if only is None else (set(_SINGLE) | set(_FOLDERS)) - set(only):
-        _mark_incomplete(reg, left_out)
+        _mark_incomplete(reg, _indexes(left_out))
     files = [(rel, root / rel) for rel in registry_paths(root, only)]
-    getattr(parse, "prepare", lambda files: None)(files)
-    check = getattr(parse, "check", schema.check)
+    getattr(read, "prepare", lambda files: None)(files)
     problems: list[Problem] = []
-    checked: dict[str, Any] = {}
+    pieces: list[Piece] = []
     for rel, path in files:
-        spec = spec_for(rel)
-        if spec is None:
+        if spec_for(rel) is None:
             problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
                                     "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
                                     "units/、proposals/、meetings/、tasks/ 下的文件。"))
             continue
-        doc, found = parse(path, rel)
+        doc, found, piece = read(path, rel)
         problems.extend(found)
-        if doc is None:
-            _mark_incomplete(reg, rel)
-            continue
-        reg.files[rel] = doc
-        data, found = check(doc, spec)
-        problems.extend(found)
-        if isinstance(data, dict):
-            checked[rel] = data
-        else:
-            _mark_incomplete(reg, rel)
+        if doc is not None:
+            reg.files[rel] = doc
+        pieces.append(piece)
     for required in ("system.yaml", "areas.yaml"):
         if not (root / required).is_file():
             problems.append(error(Pos(required), "missing-file", f"登记册缺少 {required}",
                                   f"用 jiuzhu init 新建登记册，或从已有登记册复制 {required} 后修改。"))
-            _mark_incomplete(reg, required)
-    getattr(parse, "close", lambda: None)()
-    _build(reg, checked, problems)
+            _mark_incomplete(reg, _indexes(required))
+    getattr(read, "close", lambda: None)()
+    _assemble(reg, pieces, problems)
     return Loaded(reg, problems)
 
 
-def _indexes(reg: Registry, rel: str) -> tuple[Index[Any], ...]:
+def _indexes(rel: str) -> tuple[str, ...]:
     """The indexes a file of this kind adds to (a meeting file also holds its decisions)."""
-    by_top: dict[str, tuple[Index[Any], ...]] = {
-        "areas.yaml": (reg.areas,), "units": (reg.units,), "proposals": (reg.proposals,),
-        "meetings": (reg.meetings, reg.decisions), "tasks": (reg.tasks,)}
+    by_top = {"areas.yaml": ("areas",), "units": ("units",), "proposals": ("proposals",),
+              "meetings": ("meetings", "decisions"), "tasks": ("tasks",)}
     return by_top.get(rel.split("/")[0], ())
 
 
-def _mark_incomplete(reg: Registry, rel: str) -> None:
-    for index in _indexes(reg, rel):
-        index.incomplete = True
+def _mark_incomplete(reg: Registry, names: Iterable[str]) -> None:
+    for name in names:
+        getattr(reg, name).incomplete = True
 
 
 def _count(data: Any, key: str) -> int:
@@ -170,57 +198,80 @@ def _count(data: Any, key: str) -> int:
     return len(value) if isinstance(value, list) else 0
 
 
-def _build(reg: Registry, checked: dict[str, Any], problems: list[Problem]) -> None:
-    """Model objects from the checked data. An entity (or list item) the schema check left without
-    its required fields is skipped, and its index marked incomplete: the error is already reported."""
-    first: dict[tuple[int, str], Pos] = {}  # (id(index), id) -> where the id was first defined
+def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem]) -> Piece:
+    """Model records from one file's checked data. An entity (or list item) the schema check left
+    without its required fields is skipped and its index marked incomplete: the error is already
+    reported. Problems only the building finds (calendar entries) are added to `problems`."""
+    top = rel.split("/")[0]
+    if rel == "system.yaml":
+        # built only when every required field survived the check: a made-up default (a founding
+        # date, an office) would send later checks after problems that are not there
+        return Piece("system", _system(doc, data)) if schema.complete(data, schema.SYSTEM) else Piece("")
+    if rel == "areas.yaml":
+        areas, where = [], []
+        for i, a in enumerate(data.get("areas", [])):
+            if {"id", "name", "kind"} <= a.keys():
+                areas.append(Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
+                                  doc.at("areas", i)))
+                where.append(doc.at("areas", i, "id"))
+        whole = len(areas) == _count(doc.data, "areas")
+        return Piece("areas", tuple(areas), tuple(where), () if whole else ("areas",))
+    if rel == "calendar.yaml":
+        return Piece("calendar", _calendar(doc, data, problems))
+    if top == "units" and {"id", "name", "kind", "order"} <= data.keys():
+        unit = _unit(doc, data)
+        whole = len(unit.duties) == _count(doc.data, "duties")
+        return Piece("unit", unit, (doc.at("id"),), () if whole else ("units",))
+    if top == "proposals" and {"id", "unit", "title"} <= data.keys():
+        return Piece("proposal", _proposal(doc, data), (doc.at("id"),))
+    if top == "meetings" and {"id", "kind", "date"} <= data.keys():
+        meeting = _meeting(doc, data)
+        whole = len(meeting.decisions) == _count(doc.data, "decisions")
+        where = (doc.at("id"), *(doc.at("decisions", d.seq - 1, "id") for d in meeting.decisions))
+        return Piece("meeting", meeting, where, () if whole else ("decisions",))
+    if top == "tasks" and "task" in data:
+        return Piece("task", build_task(doc, data), (doc.at("task"),))
+    return Piece("", incomplete=_indexes(rel))
 
-    def put(index: Index[Any], obj: Any, label: str, pos: Pos) -> None:
+
+_LABELS = {"areas": "领域标识", "units": "成员单位标识", "proposals": "议题编号", "meetings": "会议编号",
+           "decisions": "议定事项编号", "tasks": "任务进展编号"}
+
+
+def _assemble(reg: Registry, pieces: Iterable[Piece], problems: list[Problem]) -> None:
+    """Put every file's records in the registry's indexes; an id defined twice is an error at the
+    second definition."""
+    first: dict[tuple[str, str], Pos] = {}  # (index name, id) -> where the id was first defined
+
+    def put(name: str, obj: Any, pos: Pos) -> None:
+        index = getattr(reg, name)
         if obj.id in index:
-            problems.append(error(pos, "duplicate-id", f"{label}“{obj.id}”重复（已在 {first[id(index), obj.id]} 定义）",
+            problems.append(error(pos, "duplicate-id", f"{_LABELS[name]}“{obj.id}”重复（已在 {first[name, obj.id]} 定义）",
                                   "每个标识在整个登记册中只能出现一次，请改用新的标识。"))
             return
         index[obj.id] = obj
-        first[id(index), obj.id] = pos
+        first[name, obj.id] = pos
 
-    for rel, data in checked.items():
-        doc: Doc = reg.files[rel]
-        top = rel.split("/")[0]
-        if rel == "system.yaml":
-            # built only when every required field survived the check: a made-up default (a founding
-            # date, an office) would send later checks after problems that are not there
-            if schema.complete(data, schema.SYSTEM):
-                reg.system = _system(doc, data)
-        elif rel == "areas.yaml":
-            areas = data.get("areas", [])
-            if len(areas) < _count(doc.data, "areas"):
-                reg.areas.incomplete = True
-            for i, a in enumerate(areas):
-                if {"id", "name", "kind"} <= a.keys():
-                    put(reg.areas, Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
-                                        doc.at("areas", i)), "领域标识", doc.at("areas", i, "id"))
-                else:
-                    reg.areas.incomplete = True
-        elif rel == "calendar.yaml":
-            _calendar(reg, doc, data, problems)
-        elif top == "units" and {"id", "name", "kind", "order"} <= data.keys():
-            unit = _unit(doc, data)
-            if len(unit.duties) < _count(doc.data, "duties"):
-                reg.units.incomplete = True
-            put(reg.units, unit, "成员单位标识", doc.at("id"))
-        elif top == "proposals" and {"id", "unit", "title"} <= data.keys():
-            put(reg.proposals, _proposal(doc, data), "议题编号", doc.at("id"))
-        elif top == "meetings" and {"id", "kind", "date"} <= data.keys():
-            meeting = _meeting(doc, data)
-            if len(meeting.decisions) < _count(doc.data, "decisions"):
-                reg.decisions.incomplete = True
-            put(reg.meetings, meeting, "会议编号", doc.at("id"))
-            for d in meeting.decisions:
-                put(reg.decisions, d, "议定事项编号", doc.at("decisions", d.index - 1, "id"))
-        elif top == "tasks" and "task" in data:
-            put(reg.tasks, build_task(doc, data), "任务进展编号", doc.at("task"))
-        else:
-            _mark_incomplete(reg, rel)
+    for piece in pieces:
+        kind, value, where, incomplete = piece
+        _mark_incomplete(reg, incomplete)
+        if kind == "task":
+            put("tasks", value, where[0])
+        elif kind == "meeting":
+            put("meetings", value, where[0])
+            for d, pos in zip(value.decisions, where[1:]):
+                put("decisions", d, pos)
+        elif kind == "proposal":
+            put("proposals", value, where[0])
+        elif kind == "unit":
+            put("units", value, where[0])
+        elif kind == "areas":
+            for area, pos in zip(value, where):
+                put("areas", area, pos)
+        elif kind == "system":
+            reg.system = value
+        elif kind == "calendar":
+            reg.calendar.update(value)
     reg.units = _sorted(reg.units, lambda u: (u.order, u.id))
     reg.meetings = _sorted(reg.meetings, lambda m: (m.date, m.time or "", m.id))
 
@@ -339,7 +390,8 @@ def build_task(doc: Doc, d: dict[str, Any]) -> Task:
     return Task(d["task"], log, re_, doc.file, doc.at())
 
 
-def _calendar(reg: Registry, doc: Doc, data: dict[str, Any], problems: list[Problem]) -> None:
+def _calendar(doc: Doc, data: dict[str, Any], problems: list[Problem]) -> dict[int, dict[str, tuple[dt.date, ...]]]:
+    years: dict[int, dict[str, tuple[dt.date, ...]]] = {}
     for year, spec in (data.get("years") or {}).items():
         if not isinstance(year, int) or not 1949 <= year <= 2199 or not isinstance(spec, dict):
             problems.append(error(doc.at("years", year), "wrong-type", f"calendar.yaml 中“{year}”应为年份及其假日设置",
@@ -367,4 +419,5 @@ def _calendar(reg: Registry, doc: Doc, data: dict[str, Any], problems: list[Prob
             if key not in ("holidays", "workdays"):
                 problems.append(error(doc.key_at("years", year, key), "unknown-key", f"未知的键“{key}”",
                                       "每年只有 holidays（放假日）和 workdays（调休上班日）两项。"))
-        reg.calendar[year] = entry
+        years[year] = entry
+    return years

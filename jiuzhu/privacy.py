@@ -7,9 +7,11 @@ of every file, comments included: a comment in git is as public as a value.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlread import Doc
@@ -69,7 +71,7 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 def scan(doc: Doc) -> list[Problem]:
     """Every personal datum in one file's text, comments included, each at its own line and column
     and shown masked. A mobile number is allowed only as the value of a unit's liaison.phone."""
-    known = doc.__dict__.get("_scanned")  # set by the parse cache (jiuzhu.cache): same file, same result
+    known = getattr(doc, "scanned", None)  # kept by the parse cache (jiuzhu.cache): same file, same result
     if known is not None:
         return list(known)
     return scan_text(doc.file, doc.text, _liaison_phone(doc))
@@ -98,10 +100,10 @@ _MAX_TEXT = 2 * 1024 * 1024
 def scan_other_files(root: Path, known: Iterable[str]) -> Iterator[Problem]:
     """Personal data in the registry folder's files that jiuzhu does not load (unknown YAML, notes,
     CSV ...): whatever sits in the folder ends up in git. Binary files (Word, PDF) are not read."""
-    skip = set(known)
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if rel in skip or rel.split("/")[0] in _SKIP_DIRS or path.name.endswith(".lock") or not path.is_file():
+    skip = known if isinstance(known, (dict, set, frozenset)) else set(known)
+    for rel in sorted(_other_files(str(root), skip), key=lambda r: r.split("/")):  # Path order
+        path = root / rel
+        if not path.is_file():
             continue
         try:
             if path.stat().st_size > _MAX_TEXT:
@@ -116,6 +118,33 @@ def scan_other_files(root: Path, known: Iterable[str]) -> Iterator[Problem]:
         except UnicodeDecodeError:
             text = raw.decode("gb18030", errors="replace")
         yield from scan_text(rel, text)
+
+
+def _other_files(base: str, skip: Any) -> Iterator[str]:
+    """Relative POSIX paths of the entries (not directories) under `base` that are not in `skip`,
+    outside the top-level `_SKIP_DIRS` and not `*.lock`; symlinked directories are not entered
+    (as `Path.rglob`). Plain strings: a registry has tens of thousands of files."""
+    stack = [("", base)]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            rel = prefix + name
+            if rel in skip or (not prefix and name in _SKIP_DIRS):  # `skip`: files jiuzhu loaded
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append((prefix + name + "/", entry.path))
+                continue
+            if not name.endswith(".lock"):
+                yield rel
 
 
 def _liaison_phone(doc: Doc) -> tuple[int, int, int] | None:

@@ -272,16 +272,29 @@ def check_proposals(reg: Registry, ctx: Context) -> Iterable[Problem]:
 
     if reg.system is None:
         return
+    steps = _steps(workflow(reg))
     for p in reg.proposals.values():
         doc = reg.files[p.file]
         yield from id_matches_file(doc, p.id, "议题编号")
         if p.unit not in reg.units:
             yield unresolved(doc.at("unit"), "提出单位", p.unit, reg.units)
-        yield from _check_history(reg, p)
+        yield from _check_history(reg, p, steps)
 
 
-def _check_history(reg: Registry, p: Proposal) -> Iterator[Problem]:
+def _steps(wf: Workflow) -> dict[tuple[str, str], Transition]:
+    """(state, action) -> the first transition allowed from the state by that action."""
+    steps: dict[tuple[str, str], Transition] = {}
+    for t in wf.transitions:
+        for st in t.from_states:
+            steps.setdefault((st, t.action), t)
+    return steps
+
+
+def _check_history(reg: Registry, p: Proposal,
+                   steps: dict[tuple[str, str], Transition] | None = None) -> Iterator[Problem]:
     wf = workflow(reg)
+    if steps is None:
+        steps = _steps(wf)
     state: str | None = None
     last: dt.date | None = None
     for i, a in enumerate(p.history):
@@ -291,7 +304,7 @@ def _check_history(reg: Registry, p: Proposal) -> Iterator[Problem]:
                 yield error(pos, "bad-transition", f"流转记录的第一步应为提交（submit），到达“{wf.initial}”",
                             f"写成 {{action: submit, to: {wf.initial}, date: …, by: <提出单位>}}。")
         else:
-            t = next((t for t in wf.allowed_from(state or "") if t.action == a.action), None)
+            t = steps.get((state or "", a.action))
             if t is None:
                 yield error(pos, "bad-transition",
                             f"议题在“{state}”状态下不能{ACTION_NAMES.get(a.action, a.action)}（议事规则不允许这一步）",

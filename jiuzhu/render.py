@@ -372,7 +372,7 @@ def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
         "attended": _attendees(m.attended, order), "excused": _attendees(m.excused, order),
         "observers": _attendees(m.observers, order),
         "agenda": agenda, "heard": list(m.heard),
-        "decisions": [{"n": d.index, "id": d.id, "text": d.text, "lead": d.lead, "responsible": list(d.responsible),
+        "decisions": [{"n": d.seq, "id": d.id, "text": d.text, "lead": d.lead, "responsible": list(d.responsible),
                        "due": d.due, "ongoing": d.ongoing} for d in m.decisions],
     }
 

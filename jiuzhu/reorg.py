@@ -555,9 +555,12 @@ def open_decisions(reg: Registry) -> Iterator[tuple[Decision, Task | None, str]]
 
 def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """An open task led by a unit that is no longer a member is an error until reassigned."""
-    for d, task, lead in open_decisions(reg):
-        unit = reg.units.get(lead)
-        if unit is None or unit.active:
+    from jiuzhu.tasks import DONE, state
+
+    for d in reg.decisions.values():  # open_decisions, the lead in force (tasks.assignment) first
+        task = reg.tasks.get(d.id)
+        unit = reg.units.get(task.reassignments[-1].lead if task and task.reassignments else d.lead)
+        if unit is None or unit.active or state(d, task)[0] == DONE:
             continue
         if task and task.reassignments:
             from jiuzhu.tasks import entry_index
@@ -565,7 +568,7 @@ def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
             doc = reg.files[task.file]
             pos = doc.at("reassignments", entry_index(doc, "reassignments", task.reassignments[-1].pos), "lead")
         else:
-            pos = reg.files[d.pos.file].at("decisions", d.index - 1, "lead")
+            pos = reg.files[d.pos.file].at("decisions", d.seq - 1, "lead")
         when = f"自 {unit.until} 起" if unit.until else ""
         yield error(pos, "orphan-task", f"未完成的议定事项 {d.id} 由{unit.name}牵头，但该单位{when}已不是成员单位",
                     f"用 jiuzhu tasks reassign {d.id} --lead <单位> --reason … --decided-by … 调整牵头单位。")

@@ -48,16 +48,19 @@ def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
         yield from id_matches_file(doc, m.id, "会议编号")
         if m.is_joint:
             yield from _check_chair(reg, m, doc)
-        for key, ids in (("expected", m.expected), *((k, [a.unit for a in getattr(m, k)]) for k in MODES)):
-            for u in ids:
-                if u is not None and u not in reg.units:
-                    yield unresolved(_item(doc, key, u), "成员单位", u, reg.units)
+        for u in m.expected:
+            if u is not None and u not in reg.units:
+                yield unresolved(_item(doc, "expected", u), "成员单位", u, reg.units)
+        for key in MODES:
+            for a in getattr(m, key):
+                if a.unit is not None and a.unit not in reg.units:
+                    yield unresolved(_item(doc, key, a.unit), "成员单位", a.unit, reg.units)
         for i, pid in enumerate(m.agenda):
             p = reg.proposals.get(pid)
             if p is None:
                 yield unresolved(doc.at("agenda", i), "议题", pid, reg.proposals)
             elif m.is_joint:
-                yield from _approved_before(p, m, doc.at("agenda", i))
+                yield from _approved_before(p, m, doc, i)
         if m.minutes:
             yield from _minutes(reg, m, numbers)
 
@@ -71,22 +74,22 @@ def _item(doc: Any, key: str, unit: str) -> Any:
     return doc.at("attendance")
 
 
-def _approved_before(p: Proposal, m: Meeting, pos: Any) -> Iterator[Problem]:
+def _approved_before(p: Proposal, m: Meeting, doc: Any, i: int) -> Iterator[Problem]:
+    """Agenda item `i` of `m` (proposal `p`) was reviewed and approved by the meeting date."""
     reviewed, approved = last_act_date(p, "review_pass"), last_act_date(p, "approve")
     if reviewed is None or approved is None or approved > m.date or reviewed > m.date:
         missing = "办公室初审" if reviewed is None or reviewed > m.date else "总召集人或召集人审定"
-        yield error(pos, "agenda-not-approved", f"议题“{p.id}”在会议日期 {m.date} 前未经{missing}",
+        yield error(doc.at("agenda", i), "agenda-not-approved", f"议题“{p.id}”在会议日期 {m.date} 前未经{missing}",
                     "议题须先经办公室初审、再经审定，才能提交联席会议（议事规则四、2）："
                     "用 jiuzhu proposal review / approve，或把它从议程中移出。")
 
 
 def _minutes(reg: Registry, m: Meeting, numbers: dict[tuple[int, int], str]) -> Iterator[Problem]:
     assert m.minutes is not None
-    doc = reg.files[m.file]
-    pos = doc.at("minutes")
+    doc = reg.files[m.file]  # its positions are looked up only for a problem found
     mi = m.minutes
     if not m.is_joint:
-        yield error(pos, "liaison-minutes", "联络员会议不印发编号的会议纪要", "删除 minutes；纪要由联席会议印发。")
+        yield error(doc.at("minutes"), "liaison-minutes", "联络员会议不印发编号的会议纪要", "删除 minutes；纪要由联席会议印发。")
     if mi.issued < m.date:
         yield error(doc.at("minutes", "issued"), "minutes-date", f"纪要印发日期 {mi.issued} 早于会议日期 {m.date}",
                     "纪要在会后印发。")

@@ -348,7 +348,7 @@ def frozen_changes(old: Registry, new: Registry, rev: str) -> Iterator[Problem]:
                 was, now_ = getattr(d, attr), getattr(c, attr)
                 if was != now_:
                     change = f"{rev} 时为“{_show(was)}”，现为“{_show(now_)}”"
-                    yield error(doc.at("decisions", c.index - 1, attr), "frozen-minutes",
+                    yield error(doc.at("decisions", c.seq - 1, attr), "frozen-minutes",
                                 f"议定事项 {d.id} 的{label}在纪要印发后被改动（{change}）", _FROZEN_HINT)
         known = {d.id for d in m.decisions}
         for c in cur.decisions:

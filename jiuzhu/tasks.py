@@ -287,11 +287,10 @@ def _progress_entry(reg: Registry, d: Decision, upd: Update, as_of: dt.date) -> 
 def _check_consistent(d: Decision, task: Task | None, entry: dict[str, Any]) -> None:
     """Refuse an entry after which the task would read 未开始 with progress made (e.g.
     `--status 未开始` on a task at 50%, or a percent on a task last marked 未开始)."""
-    import dataclasses
 
     new = LogEntry(entry["date"], entry["by"], entry["note"], entry.get("percent"), entry.get("status"))
     base = task or Task(d.id, (), (), "")
-    status, percent = state(d, dataclasses.replace(base, log=(*base.log, new)))
+    status, percent = state(d, base._replace(log=(*base.log, new)))
     if status == NOT_STARTED and percent > 0:
         if entry.get("status") == NOT_STARTED:
             raise InputRefused(f"状态为未开始时进度应为 0%，而任务“{d.id}”的进度将是 {percent}%",
@@ -425,27 +424,46 @@ def _bad_status(value: str, option: str) -> InputRefused:
 def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
     from jiuzhu.validate import id_matches_file, unresolved
 
+    # The task files are many: positions inside one (which load its document) are looked up only
+    # for an entry that has a problem.
     office = reg.system.office.unit if reg.system else ""
+    units = reg.units
     for task in reg.tasks.values():
         doc = reg.files[task.file]
-        yield from id_matches_file(doc, task.id, "任务编号", key="task")
+        if doc.file.rsplit("/", 1)[-1].rsplit(".", 1)[0] != task.id:
+            yield from id_matches_file(doc, task.id, "任务编号", key="task")
         d = reg.decisions.get(task.id)
         if d is None:
             yield unresolved(doc.at("task"), "议定事项", task.id, reg.decisions)
+        if not task.log:
+            met, fine = None, units
+        else:
+            met = reg.meetings[d.meeting].date if d is not None else None
+            # who may report without any problem (with reassignments: ask `_entry_wrong`)
+            fine = (units if d is None else () if task.reassignments
+                    else {u for u in (d.lead, *d.responsible, office) if u in units})
         for e in task.log:
+            p = e.percent
+            if ((p is None or 0 <= p <= 100) and (met is None or e.date >= met)
+                    and (e.by in fine or not _entry_wrong(reg, d, task, e, office))):
+                continue
+            bad_percent = p is not None and not 0 <= p <= 100
+            early = met is not None and e.date < met
             i = entry_index(doc, "log", e.pos)
             yield from _check_entry(reg, d, task, e, office, doc.at("log", i, "by"))
-            if e.percent is not None and not 0 <= e.percent <= 100:
+            if bad_percent:
                 yield error(doc.at("log", i, "percent"), "bad-percent", f"进度 {e.percent}% 超出 0–100 的范围",
                             "完成进度写成 0 到 100 之间的整数。")
-            if d is not None and e.date < reg.meetings[d.meeting].date:
+            if early:
                 yield error(doc.at("log", i, "date"), "task-before-meeting",
-                            f"进展日期 {e.date} 早于作出该事项的会议日期 {reg.meetings[d.meeting].date}",
+                            f"进展日期 {e.date} 早于作出该事项的会议日期 {met}",
                             "检查日期；事项在会议议定后才开始办理。")
         for r in task.reassignments:
+            if r.lead in units and r.lead not in r.responsible and all(map(units.__contains__, r.responsible)):
+                continue
             i = entry_index(doc, "reassignments", r.pos)
             for j, uid in enumerate((r.lead, *r.responsible)):
-                if uid not in reg.units:
+                if uid not in units:
                     where = (doc.at("reassignments", i, "lead") if j == 0
                              else doc.at("reassignments", i, "responsible", j - 1))
                     yield unresolved(where, "成员单位", uid, reg.units)
@@ -459,6 +477,16 @@ def entry_index(doc: Any, key: str, pos: Pos) -> int:
     being incomplete, shifts the model's indexes but not the file's)."""
     raw = doc.data.get(key) if isinstance(doc.data, dict) else None
     return next((j for j in range(len(raw) if isinstance(raw, list) else 0) if doc.at(key, j) == pos), 0)
+
+
+def _entry_wrong(reg: Registry, d: Decision | None, task: Task, e: LogEntry, office: str) -> bool:
+    """Whether `_check_entry` has a problem to report (without needing the entry's position)."""
+    if e.by not in reg.units:
+        return True
+    if d is None or e.by == office:
+        return False
+    lead, responsible = assignment(d, task, e.date)
+    return e.by != lead and e.by not in responsible
 
 
 def _check_entry(reg: Registry, d: Decision | None, task: Task, e: LogEntry, office: str,

@@ -117,26 +117,130 @@ def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
     if node is None:
         return None, [error(Pos(file), "empty-file", "文件是空的（没有任何 YAML 内容）",
                             "删除该文件，或按 README 中该类文件的字段填写内容。")]
-    conv = _Converter(file)
-    data = conv.convert(node, ())
-    return Doc(file, data, conv.values, conv.keys, text), conv.problems
+    data, values, keys, problems = _converter()(node, file)
+    return Doc(file, data, values, keys, text), problems
 
 
 @functools.cache
 def _composer() -> Any:
-    """The C parser with the YAML 1.2 resolver, made once. Same nodes as
-    `YAML(typ="safe", pure=False).compose` (which resolves 1.2 too), without building a YAML
-    object, a loader class and the version lookups per file and per scalar: a third of the time."""
-    from ruamel.yaml.cyaml import CParser
-    from ruamel.yaml.resolver import Resolver
+    """The C parser with YAML 1.2 implicit resolution, made once: the same nodes as
+    `YAML(typ="safe", pure=False).compose`, without building a YAML object and a loader per file.
 
-    class Composer(CParser, Resolver):
-        def __init__(self, text: str) -> None:
-            CParser.__init__(self, text)
-            self._parser = self._composer = self
-            Resolver.__init__(self, loadumper=self)
+    The C composer calls back into Python for every node (`resolve`, `descend_resolver`,
+    `ascend_resolver`); those callbacks are most of its time, so they are made cheap here:
+    - no path resolvers are registered (checked below), so descending and ascending do nothing:
+      C builtins stand in for ruamel's Python no-ops;
+    - a plain scalar's tag depends only on its text, so each text is resolved once with ruamel's
+      own regular expressions (same table, same order) and the resulting tag is kept. The tag
+      (a `_Plain`, a `Tag` with the same suffix) also carries the converted value, so the
+      converter need not look at the tag's name again.
+    Should ruamel's resolver be extended with path resolvers, ruamel's own Resolver is used.
+    """
+    import operator
+
+    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from ruamel.yaml.resolver import BaseResolver, Resolver
+
+    if Resolver.yaml_path_resolvers or None in Resolver.yaml_implicit_resolvers:
+        class SlowComposer(CParser, Resolver):  # the general case, never taken by jiuzhu itself
+            def __init__(self, text: str) -> None:
+                CParser.__init__(self, text)
+                self._parser = self._composer = self
+                Resolver.__init__(self, loadumper=self)
+
+        return SlowComposer
+
+    implicit = Resolver.yaml_implicit_resolvers
+    str_tag = _Plain(BaseResolver.DEFAULT_SCALAR_TAG.suffix, _STR)
+    seq_tag = BaseResolver.DEFAULT_SEQUENCE_TAG
+    map_tag = BaseResolver.DEFAULT_MAPPING_TAG
+    shared: dict[str, _Plain] = {}  # one tag object per resolved tag name, for kinds without a value
+    plain: dict[str, _Plain] = {}  # scalar text -> its tag (and value); bounded, see below
+    plain_get = plain.get
+
+    def classify(value: str) -> _Plain:
+        """BaseResolver.resolve for a plain scalar, plus the value `_scalar` would give it."""
+        for tag, regexp in implicit.get(value[0] if value else "", ()):
+            if regexp.match(value):
+                break
+        else:
+            return str_tag
+        if tag.endswith(":null"):
+            data: Any = None
+        elif tag.endswith(":bool"):
+            data = value.lower() == "true"
+        elif tag.endswith(":int"):
+            try:
+                data = int(value.replace("_", ""), 0)
+            except ValueError:
+                data = _STR
+        elif tag.endswith(":float"):
+            data = _FLOAT  # converted per node: a float is a new object each time, as before
+        else:  # merge, timestamp, value, yaml: the text itself
+            data = _STR
+        if data is _STR or data is _FLOAT:
+            found = shared.get(tag)
+            if found is None:
+                found = shared[tag] = _Plain(tag, data)
+            return found
+        return _Plain(tag, data)
+
+    class Composer(CParser):
+        descend_resolver = staticmethod(operator.is_)  # (parent, index) -> ignored bool
+        ascend_resolver = staticmethod(tuple)  # () -> ignored ()
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    tag = plain_get(value)
+                    if tag is None:
+                        tag = classify(value)
+                        if len(plain) < _PLAIN_CACHE and len(value) <= 64:
+                            plain[value] = tag
+                    return tag
+                return str_tag
+            if kind is SequenceNode:
+                return seq_tag
+            if kind is MappingNode:
+                return map_tag
+            return None
 
     return Composer
+
+
+_PLAIN_CACHE = 50_000  # distinct plain scalar texts kept (ids, dates, numbers, unit names repeat)
+
+
+class _STR:
+    """Marker: the scalar's value is its text."""
+
+
+class _FLOAT:
+    """Marker: the scalar's value is float(text) (or the text, if Python refuses it)."""
+
+
+def _plain_class() -> Any:
+    from ruamel.yaml.tag import Tag
+
+    class Plain(Tag):
+        """A resolved implicit tag (same suffix, so the same str() as ruamel's) plus the value
+        the converter gives a plain scalar with this text."""
+
+        def __init__(self, suffix: str, data: Any) -> None:
+            Tag.__init__(self, suffix=suffix)
+            self.data = data
+
+    return Plain
+
+
+def _Plain(suffix: str, data: Any) -> Any:  # noqa: N802 - stands for the class, made lazily
+    return _plain_type()(suffix, data)
+
+
+@functools.cache
+def _plain_type() -> Any:
+    return _plain_class()
 
 
 def _compose(text: str) -> Any:
@@ -207,72 +311,146 @@ def _translate(detail: str) -> str:
     return f"无法解析（解析器原文：{detail}）"
 
 
+_QUOTED = frozenset(("'", '"', "|", ">"))
+
+
 @functools.cache
-def _node_classes() -> tuple[Any, Any]:
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
+def _converter() -> Any:
+    """Nodes -> (plain data, value positions, key positions, duplicate-key problems).
 
-    return MappingNode, SequenceNode
+    One closure per process with the node classes and markers bound as locals. Scalars are
+    converted inline where they are met (most nodes are scalars: no call per scalar); the tables
+    are filled in the same order as a plain pre-order walk."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+    Plain = _plain_type()  # noqa: N806
+    STR, FLOAT, QUOTED = _STR, _FLOAT, _QUOTED  # noqa: N806
+    slow, to_float = _scalar, _to_float
 
-class _Converter:
-    """Nodes -> plain data, recording positions and reporting duplicate keys."""
+    def convert(root: Any, file: str) -> tuple[Any, dict[PathKey, tuple[int, int]],
+                                                dict[PathKey, tuple[int, int]], list[Problem]]:
+        values: dict[PathKey, tuple[int, int]] = {}
+        keys: dict[PathKey, tuple[int, int]] = {}
+        problems: list[Problem] = []
 
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.values: dict[PathKey, tuple[int, int]] = {}
-        self.keys: dict[PathKey, tuple[int, int]] = {}
-        self.problems: list[Problem] = []
+        def collection(node: Any, path: PathKey) -> Any:
+            """A mapping or sequence node whose own position is already recorded."""
+            if node.__class__ is MappingNode:
+                out: dict[Any, Any] = {}
+                for knode, vnode in node.value:
+                    if knode.__class__ is ScalarNode:
+                        tag = knode.ctag
+                        if tag.__class__ is Plain:
+                            key = tag.data
+                            if key is STR or knode.style in QUOTED:
+                                key = knode.value
+                            elif key is FLOAT:
+                                key = to_float(knode.value)
+                        else:
+                            key = slow(knode)
+                    else:
+                        key = str(knode.value)
+                    if key == "<<":
+                        continue
+                    mark = knode.start_mark
+                    kpos = (mark.line + 1, mark.column + 1)
+                    if key in out:
+                        first = keys[path + (key,)]
+                        problems.append(error(
+                            Pos(file, *kpos), "duplicate-key",
+                            f"键“{key}”重复出现（第一次在第 {first[0]} 行）",
+                            "删除或合并重复的键；YAML 中后出现的值会悄悄覆盖前面的值。"))
+                        continue
+                    child = path + (key,)  # one tuple for both tables: less memory, smaller cache
+                    keys[child] = kpos
+                    mark = vnode.start_mark
+                    values[child] = (mark.line + 1, mark.column + 1)
+                    if vnode.__class__ is ScalarNode:
+                        tag = vnode.ctag
+                        if tag.__class__ is Plain:
+                            value = tag.data
+                            if value is STR or vnode.style in QUOTED:
+                                value = vnode.value
+                            elif value is FLOAT:
+                                value = to_float(vnode.value)
+                        else:
+                            value = slow(vnode)
+                        out[key] = value
+                    else:
+                        out[key] = collection(vnode, child)
+                return out
+            items: list[Any] = []
+            append = items.append
+            for i, item in enumerate(node.value):
+                child = path + (i,)
+                mark = item.start_mark
+                values[child] = (mark.line + 1, mark.column + 1)
+                if item.__class__ is ScalarNode:
+                    tag = item.ctag
+                    if tag.__class__ is Plain:
+                        value = tag.data
+                        if value is STR or item.style in QUOTED:
+                            value = item.value
+                        elif value is FLOAT:
+                            value = to_float(item.value)
+                    else:
+                        value = slow(item)
+                    append(value)
+                else:
+                    append(collection(item, child))
+            return items
 
-    def convert(self, node: Any, path: PathKey) -> Any:
-        MappingNode, SequenceNode = _node_classes()  # noqa: N806
-
-        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, MappingNode):
-            out: dict[Any, Any] = {}
-            for knode, vnode in node.value:
-                key = self._scalar(knode) if not isinstance(knode, (MappingNode, SequenceNode)) else str(knode.value)
-                if key == "<<":
-                    continue
-                kpos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
-                if key in out:
-                    first = self.keys[path + (key,)]
-                    self.problems.append(error(
-                        Pos(self.file, *kpos), "duplicate-key",
-                        f"键“{key}”重复出现（第一次在第 {first[0]} 行）",
-                        "删除或合并重复的键；YAML 中后出现的值会悄悄覆盖前面的值。"))
-                    continue
-                child = path + (key,)  # one tuple for both tables: less memory, smaller cache
-                self.keys[child] = kpos
-                out[key] = self.convert(vnode, child)
-            return out
-        if isinstance(node, SequenceNode):
-            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
-
-    @staticmethod
-    def _scalar(node: Any) -> Any:
-        ctag = node.ctag  # a resolved tag's suffix is the whole tag: skip Tag.__str__ (hot path)
-        if ctag is None:
-            tag = ""
-        elif ctag.handle is None and "%" not in (ctag.suffix or "%"):
-            tag = ctag.suffix
+        mark = root.start_mark
+        values[()] = (mark.line + 1, mark.column + 1)
+        if root.__class__ is ScalarNode:
+            data = slow(root)
         else:
-            tag = str(ctag)
-        value: str = node.value
-        if node.style in ("'", '"', "|", ">"):
-            return value
-        if tag.endswith(":null"):
-            return None
-        if tag.endswith(":bool"):
-            return value.lower() == "true"
-        if tag.endswith(":int"):
-            try:
-                return int(value.replace("_", ""), 0)
-            except ValueError:
-                return value
-        if tag.endswith(":float"):
-            try:
-                return float(value.replace("_", ""))
-            except ValueError:
-                return value
+            data = collection(root, ())
+        return data, values, keys, problems
+
+    return convert
+
+
+def _to_float(value: str) -> Any:
+    try:
+        return float(value.replace("_", ""))
+    except ValueError:
         return value
+
+
+def _scalar(node: Any) -> Any:
+    """A scalar node's value from its tag and style (the general path, for any tag)."""
+    ctag = node.ctag
+    data = getattr(ctag, "data", None)
+    if data is not None and ctag.__class__ is _plain_type():
+        value0: str = node.value
+        if data is _STR or node.style in _QUOTED:
+            return value0
+        if data is _FLOAT:
+            return _to_float(value0)
+        return data
+    # a resolved tag's suffix is the whole tag: skip Tag.__str__
+    if ctag is None:
+        tag = ""
+    elif ctag.handle is None and "%" not in (ctag.suffix or "%"):
+        tag = ctag.suffix
+    else:
+        tag = str(ctag)
+    value: str = node.value
+    if node.style in ("'", '"', "|", ">"):
+        return value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return value.lower() == "true"
+    if tag.endswith(":int"):
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag.endswith(":float"):
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    return value

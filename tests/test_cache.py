@@ -44,7 +44,7 @@ def _snapshot(loaded: Loaded) -> tuple[Any, ...]:
     """Everything a load produced, in comparable form (documents field by field)."""
     reg = loaded.registry
     fields = {f.name: getattr(reg, f.name) for f in dataclasses.fields(reg) if f.name != "files"}
-    docs = {rel: dataclasses.astuple(doc) for rel, doc in reg.files.items()}
+    docs = {rel: (doc.file, doc.data, doc.values, doc.keys, doc.text) for rel, doc in reg.files.items()}
     return fields, docs, loaded.problems, run(loaded, AS_OF)
 
 
