@@ -557,11 +557,15 @@ def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """An open task led by a unit that is no longer a member is an error until reassigned."""
     from jiuzhu.tasks import DONE, state
 
+    retired = {k for k, u in reg.units.items() if not u.active}
+    if not retired:
+        return
     for d in reg.decisions.values():  # open_decisions, the lead in force (tasks.assignment) first
         task = reg.tasks.get(d.id)
-        unit = reg.units.get(task.reassignments[-1].lead if task and task.reassignments else d.lead)
-        if unit is None or unit.active or state(d, task)[0] == DONE:
+        lead = task.reassignments[-1].lead if task and task.reassignments else d.lead
+        if lead not in retired or state(d, task)[0] == DONE:
             continue
+        unit = reg.units[lead]
         if task and task.reassignments:
             from jiuzhu.tasks import entry_index
 

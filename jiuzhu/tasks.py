@@ -9,8 +9,9 @@ Writes take a file lock and re-read the file inside it, so concurrent updates ne
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -435,14 +436,19 @@ def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
         d = reg.decisions.get(task.id)
         if d is None:
             yield unresolved(doc.at("task"), "议定事项", task.id, reg.decisions)
-        if not task.log:
-            met, fine = None, units
-        else:
+        log, met = task.log, None
+        fine: Container[str] = units
+        if log:
             met = reg.meetings[d.meeting].date if d is not None else None
-            # who may report without any problem (with reassignments: ask `_entry_wrong`)
-            fine = (units if d is None else () if task.reassignments
-                    else {u for u in (d.lead, *d.responsible, office) if u in units})
-        for e in task.log:
+            bys = set(map(_BY, log))
+            if (_PERCENTS.issuperset(map(_PERCENT, log)) and (met is None or min(map(_DATE, log)) >= met)
+                    and units.keys() >= bys and (d is None or not task.reassignments
+                                                 and not bys.difference(d.responsible, (d.lead, office)))):
+                log = ()  # the common case, judged for the whole log at once: every entry is fine
+            else:  # who may report without any problem (with reassignments: ask `_entry_wrong`)
+                fine = (units if d is None else () if task.reassignments
+                        else {u for u in (d.lead, *d.responsible, office) if u in units})
+        for e in log:
             p = e.percent
             if ((p is None or 0 <= p <= 100) and (met is None or e.date >= met)
                     and (e.by in fine or not _entry_wrong(reg, d, task, e, office))):
@@ -470,6 +476,10 @@ def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
             if r.lead in r.responsible:
                 yield error(doc.at("reassignments", i, "responsible"), "lead-in-responsible",
                             f"{unit_names(reg, [r.lead])}既是牵头单位又是责任单位", "从 responsible 中去掉牵头单位。")
+
+
+_BY, _DATE, _PERCENT = attrgetter("by"), attrgetter("date"), attrgetter("percent")
+_PERCENTS = frozenset([None, *range(101)])  # the percents without a problem
 
 
 def entry_index(doc: Any, key: str, pos: Pos) -> int:

@@ -30,11 +30,12 @@ class Context:
 def unresolved(pos: Pos, label: str, value: str, candidates: Iterable[str]) -> Problem:
     """A reference that does not resolve, with the nearest valid id as a hint. When `candidates` is
     an `Index` some of whose files failed to load, the problem is marked secondary (`run` drops it):
-    the id may be defined in the broken file, whose own error is the one to fix."""
-    near = nearest(value, list(candidates))
+    the id may be defined in the broken file, whose own error is the one to fix. A secondary
+    problem is never shown, so it is not given the nearest id (a search over all the candidates)."""
+    secondary = bool(getattr(candidates, "incomplete", False))
+    near = None if secondary else nearest(value, list(candidates))
     hint = f"你是不是想写“{near}”？" if near else "检查拼写，或先在登记册中添加它。"
-    return Problem(pos, "unresolved-ref", f"{label}“{value}”不存在", hint,
-                   secondary=bool(getattr(candidates, "incomplete", False)))
+    return Problem(pos, "unresolved-ref", f"{label}“{value}”不存在", hint, secondary=secondary)
 
 
 def id_matches_file(doc: Any, ident: str, label: str, key: str = "id") -> Iterator[Problem]:

@@ -98,9 +98,11 @@ def to_commented(value: Any) -> Any:
     return value
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True) -> None:
     """Replace `path` with `data` so a crash leaves the old file or the new one, never a torn one.
-    `data` may come in chunks (the parse cache writes hundreds of MB without joining them)."""
+    `data` may come in chunks (the parse cache writes hundreds of MB without joining them).
+    `durable=False` skips the fsyncs: for the parse cache, where a file lost in a power cut is only
+    a cache miss (its reader checks every entry), not for anything of the user's."""
     import stat
 
     try:
@@ -127,7 +129,8 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
             else:
                 fh.writelines(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode if mode is not None else 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -136,6 +139,8 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
         except FileNotFoundError:
             pass
         raise
+    if not durable:
+        return
     try:  # make the rename itself durable
         dfd = os.open(path.parent, os.O_RDONLY)
         try:

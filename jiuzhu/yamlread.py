@@ -127,14 +127,15 @@ def _composer() -> Any:
     `YAML(typ="safe", pure=False).compose`, without building a YAML object and a loader per file.
 
     The C composer calls back into Python for every node (`resolve`, `descend_resolver`,
-    `ascend_resolver`); those callbacks are most of its time, so they are made cheap here:
-    - no path resolvers are registered (checked below), so descending and ascending do nothing:
-      C builtins stand in for ruamel's Python no-ops;
-    - a plain scalar's tag depends only on its text, so each text is resolved once with ruamel's
-      own regular expressions (same table, same order) and the resulting tag is kept. The tag
-      (a `_Plain`, a `Tag` with the same suffix) also carries the converted value, so the
-      converter need not look at the tag's name again.
-    Should ruamel's resolver be extended with path resolvers, ruamel's own Resolver is used.
+    `ascend_resolver`); with ruamel's Resolver those calls were half of the parse. Here:
+    - no path resolvers are registered (checked below), so descending and ascending do nothing
+      either way: C builtins stand in for ruamel's Python no-ops;
+    - a plain scalar's tag depends only on its text, so each (short) text is matched once against
+      ruamel's own regular expressions, picked by first character and tried in ruamel's order as
+      BaseResolver.resolve does, and the tag is kept for that text. The tag object
+      (a `Tag` with the same suffix, so the same `str()`) also carries the converted value.
+    Should ruamel's resolver table ever hold path resolvers or catch-all entries, ruamel's own
+    Resolver is used instead (and the converter falls back to reading tag names).
     """
     import operator
 
@@ -142,60 +143,58 @@ def _composer() -> Any:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
     from ruamel.yaml.resolver import BaseResolver, Resolver
 
-    if Resolver.yaml_path_resolvers or None in Resolver.yaml_implicit_resolvers:
-        class SlowComposer(CParser, Resolver):  # the general case, never taken by jiuzhu itself
+    implicit = Resolver.yaml_implicit_resolvers
+    if Resolver.yaml_path_resolvers or None in implicit:
+        class ResolvingComposer(CParser, Resolver):  # type: ignore[misc]  # the general case
             def __init__(self, text: str) -> None:
                 CParser.__init__(self, text)
                 self._parser = self._composer = self
                 Resolver.__init__(self, loadumper=self)
 
-        return SlowComposer
+        return ResolvingComposer
 
-    implicit = Resolver.yaml_implicit_resolvers
-    str_tag = _Plain(BaseResolver.DEFAULT_SCALAR_TAG.suffix, _STR)
+    Plain, str_tag = _plain_tags()  # noqa: N806
     seq_tag = BaseResolver.DEFAULT_SEQUENCE_TAG
     map_tag = BaseResolver.DEFAULT_MAPPING_TAG
-    shared: dict[str, _Plain] = {}  # one tag object per resolved tag name, for kinds without a value
-    plain: dict[str, _Plain] = {}  # scalar text -> its tag (and value); bounded, see below
-    plain_get = plain.get
+    shared: dict[str, Any] = {}  # tag name -> the one tag object for texts that convert per node
+    plain: dict[str, Any] = {}  # short scalar text -> its tag (a hit is cheaper than a lookup by
+    # first character, and ids, unit names, dates and numbers repeat across a registry)
+    plain_get, implicit_get = plain.get, implicit.get
 
-    def classify(value: str) -> _Plain:
-        """BaseResolver.resolve for a plain scalar, plus the value `_scalar` would give it."""
-        for tag, regexp in implicit.get(value[0] if value else "", ()):
-            if regexp.match(value):
-                break
-        else:
+    def classify(value: str, resolvers: list[tuple[str, Any]]) -> Any:
+        """BaseResolver.resolve for a plain scalar, plus the value `_scalar` gives it."""
+        tag = next((name for name, regexp in resolvers if regexp.match(value)), None)
+        if tag is None:
             return str_tag
+        data: Any = _STR  # merge, timestamp, value, yaml: the text itself
         if tag.endswith(":null"):
-            data: Any = None
+            data = None
         elif tag.endswith(":bool"):
             data = value.lower() == "true"
         elif tag.endswith(":int"):
             try:
                 data = int(value.replace("_", ""), 0)
             except ValueError:
-                data = _STR
+                pass
         elif tag.endswith(":float"):
-            data = _FLOAT  # converted per node: a float is a new object each time, as before
-        else:  # merge, timestamp, value, yaml: the text itself
-            data = _STR
+            data = _FLOAT  # converted per node: each float a new object, as before
         if data is _STR or data is _FLOAT:
             found = shared.get(tag)
             if found is None:
-                found = shared[tag] = _Plain(tag, data)
+                found = shared[tag] = Plain(tag, data)
             return found
-        return _Plain(tag, data)
+        return Plain(tag, data)
 
-    class Composer(CParser):
-        descend_resolver = staticmethod(operator.is_)  # (parent, index) -> ignored bool
-        ascend_resolver = staticmethod(tuple)  # () -> ignored ()
+    class Composer(CParser):  # type: ignore[misc]
+        descend_resolver = staticmethod(operator.is_)  # called with (parent, index); result ignored
+        ascend_resolver = staticmethod(tuple)  # called with (); result ignored
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode:
                 if implicit[0]:
                     tag = plain_get(value)
                     if tag is None:
-                        tag = classify(value)
+                        tag = classify(value, implicit_get(value[:1], ()))
                         if len(plain) < _PLAIN_CACHE and len(value) <= 64:
                             plain[value] = tag
                     return tag
@@ -204,43 +203,38 @@ def _composer() -> Any:
                 return seq_tag
             if kind is MappingNode:
                 return map_tag
-            return None
+            return None  # not called with other kinds
 
     return Composer
 
 
-_PLAIN_CACHE = 50_000  # distinct plain scalar texts kept (ids, dates, numbers, unit names repeat)
+_PLAIN_CACHE = 50_000  # at most this many texts (of at most 64 characters) are kept: a few MB
 
 
 class _STR:
-    """Marker: the scalar's value is its text."""
+    """Marker in a `_plain_tags` tag: the scalar's value is its text."""
 
 
 class _FLOAT:
-    """Marker: the scalar's value is float(text) (or the text, if Python refuses it)."""
+    """Marker in a `_plain_tags` tag: the value is float(text), or the text if Python refuses
+    it (`.inf`, `.nan`)."""
 
 
-def _plain_class() -> Any:
+@functools.cache
+def _plain_tags() -> tuple[Any, Any]:
+    """The tag class for implicitly resolved plain scalars and its instance for strings."""
+    from ruamel.yaml.resolver import BaseResolver
     from ruamel.yaml.tag import Tag
 
-    class Plain(Tag):
-        """A resolved implicit tag (same suffix, so the same str() as ruamel's) plus the value
-        the converter gives a plain scalar with this text."""
+    class PlainTag(Tag):  # type: ignore[misc]
+        """A tag from implicit resolution (same suffix, so the same str() as ruamel's) plus the
+        value a plain scalar of this text converts to: a constant, `_STR` or `_FLOAT`."""
 
         def __init__(self, suffix: str, data: Any) -> None:
             Tag.__init__(self, suffix=suffix)
             self.data = data
 
-    return Plain
-
-
-def _Plain(suffix: str, data: Any) -> Any:  # noqa: N802 - stands for the class, made lazily
-    return _plain_type()(suffix, data)
-
-
-@functools.cache
-def _plain_type() -> Any:
-    return _plain_class()
+    return PlainTag, PlainTag(BaseResolver.DEFAULT_SCALAR_TAG.suffix, _STR)
 
 
 def _compose(text: str) -> Any:
@@ -321,9 +315,9 @@ def _converter() -> Any:
     One closure per process with the node classes and markers bound as locals. Scalars are
     converted inline where they are met (most nodes are scalars: no call per scalar); the tables
     are filled in the same order as a plain pre-order walk."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
 
-    Plain = _plain_type()  # noqa: N806
+    Plain, str_tag = _plain_tags()  # noqa: N806
     STR, FLOAT, QUOTED = _STR, _FLOAT, _QUOTED  # noqa: N806
     slow, to_float = _scalar, _to_float
 
@@ -335,12 +329,15 @@ def _converter() -> Any:
 
         def collection(node: Any, path: PathKey) -> Any:
             """A mapping or sequence node whose own position is already recorded."""
+            tag: Any
             if node.__class__ is MappingNode:
                 out: dict[Any, Any] = {}
                 for knode, vnode in node.value:
                     if knode.__class__ is ScalarNode:
                         tag = knode.ctag
-                        if tag.__class__ is Plain:
+                        if tag is str_tag:
+                            key = knode.value
+                        elif tag.__class__ is Plain:
                             key = tag.data
                             if key is STR or knode.style in QUOTED:
                                 key = knode.value
@@ -367,7 +364,9 @@ def _converter() -> Any:
                     values[child] = (mark.line + 1, mark.column + 1)
                     if vnode.__class__ is ScalarNode:
                         tag = vnode.ctag
-                        if tag.__class__ is Plain:
+                        if tag is str_tag:
+                            value = vnode.value
+                        elif tag.__class__ is Plain:
                             value = tag.data
                             if value is STR or vnode.style in QUOTED:
                                 value = vnode.value
@@ -387,7 +386,9 @@ def _converter() -> Any:
                 values[child] = (mark.line + 1, mark.column + 1)
                 if item.__class__ is ScalarNode:
                     tag = item.ctag
-                    if tag.__class__ is Plain:
+                    if tag is str_tag:
+                        value = item.value
+                    elif tag.__class__ is Plain:
                         value = tag.data
                         if value is STR or item.style in QUOTED:
                             value = item.value
@@ -421,14 +422,11 @@ def _to_float(value: str) -> Any:
 def _scalar(node: Any) -> Any:
     """A scalar node's value from its tag and style (the general path, for any tag)."""
     ctag = node.ctag
-    data = getattr(ctag, "data", None)
-    if data is not None and ctag.__class__ is _plain_type():
-        value0: str = node.value
+    if ctag.__class__ is _plain_tags()[0]:
+        data = ctag.data
         if data is _STR or node.style in _QUOTED:
-            return value0
-        if data is _FLOAT:
-            return _to_float(value0)
-        return data
+            return node.value
+        return _to_float(node.value) if data is _FLOAT else data
     # a resolved tag's suffix is the whole tag: skip Tag.__str__
     if ctag is None:
         tag = ""
