@@ -205,6 +205,10 @@ def machine() -> dict[str, str]:
 
 def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> dict[str, object]:
     cli = jiuzhu_command()
+    # Bytecode as a normal install has it: pip compiles on install, but an editable install under
+    # PYTHONDONTWRITEBYTECODE (set on some CI machines) would recompile every module on every run.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "jiuzhu")],
+                   check=False, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="jiuzhu-bench-") as tmp:
         work = Path(tmp)
         root = prepare_registry(tasks, seed, keep, work)
@@ -226,9 +230,11 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
         timed(validate, env)
         figures.append(measure("validate（热：无改动）", validate, runs, 0.5, env))
         figures.append(measure("validate（改动一个文件后）", validate, runs, 0.6, env, touch_one(root)))
+        time.sleep(2.1)  # the changed file leaves the racy window: warm figures below are warm
         timed(validate, env)
         overdue = [*reg, "tasks", "overdue", "--as-of", AS_OF]
         if available(cli, "tasks", "overdue"):
+            timed(overdue, env)
             timed(overdue, env)
             figures.append(measure("tasks overdue（热，表格）", overdue, runs, 0.5 if tasks <= 10_000 else 3.0, env))
             timed([*overdue, "--format", "json"], env)

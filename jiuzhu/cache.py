@@ -16,7 +16,10 @@ uses an entry it did not write. A missing, truncated, corrupt or foreign pack is
 an error; it is replaced atomically when the run ends, without the files no longer present.
 
 Beside the pack, a `.memo` file keeps whole results keyed on the hash of every file's hash (and
-whatever else the result depends on): `validate`'s problems, a query's printed output.
+whatever else the result depends on): `validate`'s problems, a query's printed output. Before
+it comes the stat memo (jiuzhu.files): the same results keyed on every file's size, mtime and
+inode, recorded only when no file was modified within two seconds of the walk; a hit there opens
+neither the pack nor the memo. After a git checkout (new mtimes, same bytes) the memo still hits.
 
 Cold reads of many files are spread over a small process pool.
 """
@@ -34,6 +37,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from jiuzhu.files import cache_dir, pack_path  # noqa: F401  (their home: the light module)
 from jiuzhu.problems import Problem
 from jiuzhu.yamlread import Doc
 
@@ -45,21 +49,6 @@ MEMO_KEEP = 8  # results kept per name (e.g. several dates or formats of one que
 _RACY_NS = 2_000_000_000
 
 Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, when the file was hashed (ns)
-
-
-def cache_dir() -> Path:
-    """Where packs live: $JIUZHU_CACHE_DIR, else $XDG_CACHE_HOME/jiuzhu, else ~/.cache/jiuzhu."""
-    env = os.environ.get("JIUZHU_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jiuzhu"
-
-
-def pack_path(root: Path, directory: Path | None = None) -> Path:
-    resolved = root.resolve()
-    key = hashlib.blake2b(str(resolved).encode("utf-8"), digest_size=10).hexdigest()
-    return (directory or cache_dir()) / f"{resolved.name or 'registry'}-{key}.pack"
 
 
 def _fingerprint() -> bytes:
@@ -79,7 +68,7 @@ def digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def read_entry(path: Path, rel: str) -> tuple[bytes, bytes, Stat]:
+def read_entry(path: Path | str, rel: str) -> tuple[bytes, bytes, Stat]:
     """Read, parse, check and build one file: (hash of its bytes, its entry, its stat). The entry
     is a head (problems, personal-data scan, model piece: what every run needs) and a body (the
     document, read only when a check points into it). Runs in pool workers too: plain values."""
@@ -88,8 +77,9 @@ def read_entry(path: Path, rel: str) -> tuple[bytes, bytes, Stat]:
     from jiuzhu.yamlread import decode, parse_text
 
     hashed = time.time_ns()
-    st = os.stat(path)
-    raw = path.read_bytes()
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        raw = fh.read()
     text, problems = decode(raw, rel)
     doc = None
     if text is not None:
@@ -102,7 +92,7 @@ def read_entry(path: Path, rel: str) -> tuple[bytes, bytes, Stat]:
 
 
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat]]:
-    return [(rel, *read_entry(Path(path), rel)) for rel, path in items]
+    return [(rel, *read_entry(path, rel)) for rel, path in items]
 
 
 class LazyDoc:
@@ -113,7 +103,8 @@ class LazyDoc:
     __slots__ = ("file", "scanned", "_read", "_doc")
 
     def __init__(self, file: str, read: Callable[[str], Doc], scanned: list[Problem]) -> None:
-        self.file, self.scanned, self._read, self._doc = file, scanned, read, None
+        self.file, self.scanned, self._read = file, scanned, read
+        self._doc: Doc | None = None
 
     def __getattr__(self, name: str) -> Any:  # only for what a Doc has and this does not
         if self._doc is None:
@@ -198,16 +189,12 @@ class ParseCache:
             head = pickle.dumps(index, protocol=5)
             chunks = (self._blob(ref) for _, _, ref in self.new.values())
             try:  # in chunks: a 100k-file pack is not joined in memory
-                atomic_write(self.path, itertools.chain([self._head(), len(head).to_bytes(8, "little"), head], chunks))
+                atomic_write(self.path, itertools.chain([self._head(), len(head).to_bytes(8, "little"), head], chunks),
+                             durable=False)
             except OSError:
                 pass  # a read-only or full cache folder costs speed, never a result
             else:  # let go of the entries' bytes: from now on they are read from the new pack
-                if self._map is not None:
-                    self._map.close()
-                self.old, self._map, self._base = {}, None, 0
-                self._load_pack()
-                if set(self.old) == set(self.new):
-                    self.new = dict(self.old)
+                self._remap(index, head)
             self.dirty = False
         if self.memo_dirty and self.memo is not None:
             try:
@@ -216,10 +203,30 @@ class ParseCache:
                 pass
             self.memo_dirty = False
 
+    def _remap(self, index: dict[str, tuple[Stat, bytes, tuple[int, int]]], pickled: bytes) -> None:
+        """Read entries from the pack just written (its index is `index`, known without reading
+        it back), unless another process has replaced it since: then keep what is in memory."""
+        try:
+            with open(self.path, "rb") as fh:
+                mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return
+        start = len(self._head()) + 8
+        base = start + len(pickled)
+        end = max((off + length for _, _, (off, length) in index.values()), default=0)
+        if len(mm) != base + end or mm[:len(self._head())] != self._head() or mm[start:base] != pickled:
+            mm.close()
+            return
+        if self._map is not None:
+            self._map.close()
+        self.old, self.new, self._map, self._base = index, dict(index), mm, base
+
     # --- the loader's hooks -------------------------------------------------------------------
 
-    def prepare(self, files: Iterable[tuple[str, Path | str]]) -> None:
-        """For every registry file, whether its entry can be used; the rest are parsed later."""
+    def prepare(self, files: Iterable[tuple[str, Path | str]],
+                stats: dict[str, tuple[int, int, int]] | None = None) -> None:
+        """For every registry file, whether its entry can be used; the rest are parsed later.
+        `stats`: (size, mtime_ns, inode) by file, from a walk that has just taken them."""
         from jiuzhu.loader import spec_for
 
         files = list(files)
@@ -234,18 +241,21 @@ class ParseCache:
             entry = self.old.get(rel)
             if entry is not None:
                 (size, mtime, ino, hashed), old_digest, ref = entry
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                if (st.st_size, st.st_mtime_ns, st.st_ino) == (size, mtime, ino) and mtime < hashed - _RACY_NS:
+                seen = stats.get(rel) if stats else None
+                if seen is None or seen[0] < 0:  # not walked, or gone meanwhile: ask again
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    seen = (st.st_size, st.st_mtime_ns, st.st_ino)
+                if seen == (size, mtime, ino) and mtime < hashed - _RACY_NS:
                     self.new[rel] = entry
                     self.reused += 1
                     continue
                 with open(path, "rb") as fh:
                     same = digest(fh.read()) == old_digest
                 if same:
-                    self.new[rel] = ((st.st_size, st.st_mtime_ns, st.st_ino, now), old_digest, ref)
+                    self.new[rel] = ((*seen, now), old_digest, ref)
                     self.reused += 1
                     self.dirty = True
                     continue
@@ -360,18 +370,31 @@ def _in_pool(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat
 
 
 def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[ParseCache], Any],
-           directory: Path | None = None) -> Any:
+           directory: Path | None = None, scan: Any = None) -> Any:
     """`compute(cache)` for this registry's current content and `extra`, or what it gave last
-    time. `compute` loads the registry through `cache` (so its misses land in the pack too)."""
-    from jiuzhu.loader import registry_paths
+    time. `compute` loads the registry through `cache` (so its misses land in the pack too).
 
+    First by stat (jiuzhu.files.Scan: one stat of each file, nothing opened), then by content
+    (the pack: every file's hash). `scan`: the caller's walk, whose stat memo it already asked."""
+    from jiuzhu.files import Scan
+
+    if scan is None:
+        scan = Scan(root, directory)
+        hit, value = scan.recall(name, extra)
+        if hit:
+            return value
     cache = ParseCache(root, directory)
     base = str(root)
-    cache.prepare((rel, os.path.join(base, rel)) for rel in registry_paths(root))
+    cache.prepare(((rel, os.path.join(base, rel)) for rel in scan.paths),
+                  dict(zip(scan.paths, scan.stats, strict=True)))
     key = cache.tree_key(*extra)
     value = cache.recall(name, key)
     if value is None:
         value = compute(cache)
         cache.remember(name, key, value)
     cache.close()
+    # the value is what these exact files gave: record it under their stat key (with the content
+    # hash of any file modified within the racy window: a file the loader does not read counts by name)
+    if all(rel not in cache.new or cache.new[rel][0][:3] == st for rel, st in zip(scan.paths, scan.stats, strict=True)):
+        scan.remember(name, extra, value, lambda rel: cache.new[rel][1] if rel in cache.new else b"")
     return value

@@ -205,3 +205,32 @@ def test_query_output_is_replayed_only_while_nothing_changed(jz: Any, tmp_path: 
     changed = jz(root, *args)
     assert done["id"] in first.output and done["id"] not in changed.output
     assert changed.output == jz(root, "--no-cache", *args).output
+
+
+def test_validate_reads_only_the_documents_it_points_into(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From a warm cache, records come from each entry's head; a file's document (data, positions,
+    text) is read only when a check needs it: the founding files, and a file with a problem."""
+    root = _generated(tmp_path)
+    _cached_load(root)
+    read: list[str] = []
+    real = ParseCache._doc
+
+    def counting(self: ParseCache, rel: str) -> Any:
+        read.append(rel)
+        return real(self, rel)
+
+    monkeypatch.setattr(ParseCache, "_doc", counting)
+    warm, _ = _cached_load(root)
+    clean = run(warm, AS_OF)
+    assert read and all(not rel.startswith(("tasks/", "meetings/", "proposals/")) for rel in read)
+
+    task = sorted((root / "tasks").rglob("*.yaml"))[0]
+    rel = task.relative_to(root).as_posix()
+    text = task.read_text(encoding="utf-8")
+    task.write_text(text.replace("by: ", "by: nosuchunit", 1), encoding="utf-8")
+    read.clear()
+    changed, _ = _cached_load(root)
+    problems = run(changed, AS_OF)
+    assert [p for p in problems if p not in clean] and all(p.pos.file == rel for p in problems if p not in clean)
+    assert {r for r in read if r.startswith("tasks/")} <= {rel}
+    assert run(load(root), AS_OF) == problems

@@ -80,13 +80,14 @@ def tasks_overdue(
 ) -> None:
     """逾期未完成的任务：按牵头单位分组，逾期最久的在前，含逾期天数、工作日数和督办等级。"""
     from jiuzhu.cli.common import replay
-    from jiuzhu.cli.output import check_format
 
-    check_format(fmt)
-    day = as_of_or_today(as_of)
+    day = as_of_or_today(as_of)  # --format is checked by FormatOpt's callback (a replay needs no more)
 
     def produce() -> int:
+        from jiuzhu.cli.output import check_format
         from jiuzhu.tasks import overdue_tasks
+
+        check_format(fmt)
 
         reg = load()
         listing = overdue_tasks(reg, day, unit)
