@@ -5,7 +5,10 @@ the registry. Per registry (named after a hash of its absolute path) a `.pack` f
 every file, the blake2b hash of its bytes and, pickled, what reading it produced: the parsed
 document (data, positions, text), the parse problems, the schema-checked data and its problems,
 and `validate`'s personal-data scan of it (jiuzhu.privacy.scan looks for it on the document).
-The pack starts with a small index (path -> stat, hash, offset); entries are read only when used.
+Entries are appended; after them comes an index (path -> stat, hash, offset), then a trailer
+saying where that index starts, with its hash. A run that changed a few files appends their
+entries and a new index; when more than half of the pack is outdated it is rewritten whole.
+Entries are read only when used.
 
 An entry is used only when the file's bytes hash the same (mtime alone is useless after a git
 checkout). Like git's index, a file whose size, mtime and inode are exactly those recorded when
@@ -41,14 +44,27 @@ from jiuzhu.files import cache_dir, pack_path  # noqa: F401  (their home: the li
 from jiuzhu.problems import Problem
 from jiuzhu.yamlread import Doc
 
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"JIUZHU-PARSE-CACHE\n"
 POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms); README "性能"
 POOL_WORKERS = 2
+COMPACT_SLACK = 1 << 20  # outdated bytes always allowed before the pack is rewritten
 MEMO_KEEP = 8  # results kept per name (e.g. several dates or formats of one query)
 _RACY_NS = 2_000_000_000
 
 Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, when the file was hashed (ns)
+_TAIL = b"JZINDEX\n"
+_TRAILER = 8 + 8 + 16 + len(_TAIL)  # where the index starts, its size, its hash, _TAIL
+
+
+def _lock(fh: Any, how: str) -> None:
+    """An advisory lock on the pack while it is mapped or appended to: "shared", "exclusive" or
+    "off" (a map shares the file's lock, so it is always released explicitly)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows: appends there may make a concurrent reader miss
+        return
+    fcntl.flock(fh.fileno(), {"shared": fcntl.LOCK_SH, "exclusive": fcntl.LOCK_EX, "off": fcntl.LOCK_UN}[how])
 
 
 def _fingerprint() -> bytes:
@@ -126,7 +142,7 @@ class ParseCache:
         self.fingerprint = _fingerprint()
         self.old: dict[str, tuple[Stat, bytes, tuple[int, int]]] = {}
         self._map: mmap.mmap | None = None
-        self._base = 0
+        self._ino = 0
         self._load_pack()
         self.memo: dict[str, list[tuple[bytes, bytes]]] | None = None
         self.new: dict[str, tuple[Stat, bytes, Any]] = {}
@@ -143,83 +159,125 @@ class ParseCache:
         return MAGIC + self.fingerprint
 
     def _load_pack(self) -> None:
-        """Map the old pack and read its index; anything unexpected leaves the cache empty."""
+        """Map the pack and read its last index; anything unexpected leaves the cache empty."""
         try:
             with open(self.path, "rb") as fh:
-                mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                _lock(fh, "shared")  # not while another run appends
+                try:
+                    mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                    ino = os.fstat(fh.fileno()).st_ino
+                finally:
+                    _lock(fh, "off")  # the map keeps the file open: unlock explicitly
         except (OSError, ValueError):  # missing, unreadable or empty
             return
-        head = self._head()
         try:
-            if mm[:len(head)] != head:
-                raise ValueError("foreign pack")
-            size = int.from_bytes(mm[len(head):len(head) + 8], "little")
-            base = len(head) + 8 + size
-            index = pickle.loads(mm[len(head) + 8:base])
-            if not isinstance(index, dict):
-                raise ValueError("not an index")
-            end = max((off + length for _, _, (off, length) in index.values()), default=0)
-            if base + end > len(mm):
-                raise ValueError("truncated")
+            index = self._read_index(mm)
         except Exception:  # foreign, older, truncated or corrupt: a miss, never an error
             mm.close()
             return
-        self.old, self._map, self._base = index, mm, base
+        self.old, self._map, self._ino = index, mm, ino
+
+    def _read_index(self, mm: mmap.mmap) -> dict[str, tuple[Stat, bytes, tuple[int, int]]]:
+        head = self._head()
+        if len(mm) < len(head) + _TRAILER or mm[:len(head)] != head:
+            raise ValueError("foreign pack")
+        trailer = mm[len(mm) - _TRAILER:]
+        start, size = int.from_bytes(trailer[:8], "little"), int.from_bytes(trailer[8:16], "little")
+        if trailer[32:] != _TAIL or start < len(head) or start + size != len(mm) - _TRAILER:
+            raise ValueError("no index at the end")
+        raw = mm[start:start + size]
+        if digest(raw) != trailer[16:32]:
+            raise ValueError("index damaged")
+        index = pickle.loads(raw)
+        if not isinstance(index, dict) or any(off + n > start for _, _, (off, n) in index.values()):
+            raise ValueError("truncated")
+        return index
 
     def _blob(self, ref: Any) -> bytes:
         if isinstance(ref, bytes):
             return ref
         assert self._map is not None
         off, length = ref
-        return self._map[self._base + off:self._base + off + length]
+        return self._map[off:off + length]
 
     def close(self) -> None:
-        """Write what changed, atomically; keep only files still present."""
+        """Write what changed; keep only files still present. New entries are appended to the
+        pack with a new index after them (a few kB for one changed file, instead of rewriting
+        the whole pack); when more than half of the pack is outdated it is rewritten, atomically."""
         if self.files is None:
             return
-        from jiuzhu.writer import atomic_write
-
         if self.dirty or set(self.new) != set(self.old):
-            index: dict[str, tuple[Stat, bytes, tuple[int, int]]] = {}
-            offset = 0
-            for rel, (st, dig, ref) in self.new.items():
-                length = len(ref) if isinstance(ref, bytes) else ref[1]
-                index[rel] = (st, dig, (offset, length))
-                offset += length
-            head = pickle.dumps(index, protocol=5)
-            chunks = (self._blob(ref) for _, _, ref in self.new.values())
-            try:  # in chunks: a 100k-file pack is not joined in memory
-                atomic_write(self.path, itertools.chain([self._head(), len(head).to_bytes(8, "little"), head], chunks),
-                             durable=False)
+            try:
+                if not self._append():
+                    self._rewrite()
             except OSError:
                 pass  # a read-only or full cache folder costs speed, never a result
-            else:  # let go of the entries' bytes: from now on they are read from the new pack
-                self._remap(index, head)
             self.dirty = False
         if self.memo_dirty and self.memo is not None:
+            from jiuzhu.writer import atomic_write
+
             try:
-                atomic_write(self.memo_path, self._head() + pickle.dumps(self.memo, protocol=5))
+                atomic_write(self.memo_path, self._head() + pickle.dumps(self.memo, protocol=5), durable=False)
             except OSError:
                 pass
             self.memo_dirty = False
 
-    def _remap(self, index: dict[str, tuple[Stat, bytes, tuple[int, int]]], pickled: bytes) -> None:
-        """Read entries from the pack just written (its index is `index`, known without reading
-        it back), unless another process has replaced it since: then keep what is in memory."""
+    def _layout(self, end: int, everything: bool) -> tuple[dict[str, tuple[Stat, bytes, tuple[int, int]]], list[Any]]:
+        """The index after writing at `end` the entries held in memory (or `everything`), and
+        what to write."""
+        index: dict[str, tuple[Stat, bytes, tuple[int, int]]] = {}
+        chunks: list[Any] = []
+        for rel, (st, dig, ref) in self.new.items():
+            if everything or isinstance(ref, bytes):
+                blob = self._blob(ref)
+                index[rel] = (st, dig, (end, len(blob)))
+                chunks.append(blob)
+                end += len(blob)
+            else:
+                index[rel] = (st, dig, ref)
+        raw = pickle.dumps(index, protocol=5)
+        chunks += [raw, end.to_bytes(8, "little") + len(raw).to_bytes(8, "little") + digest(raw) + _TAIL]
+        return index, chunks
+
+    def _append(self) -> bool:
+        """Append to the pack this run read, if it is still that file and mostly alive."""
+        if self._map is None:
+            return False
+        live = sum(len(ref) if isinstance(ref, bytes) else ref[1] for _, _, ref in self.new.values())
+        with open(self.path, "r+b") as fh:
+            _lock(fh, "exclusive")
+            try:
+                if os.fstat(fh.fileno()).st_ino != self._ino:  # rewritten by another run meanwhile
+                    return False
+                end = fh.seek(0, os.SEEK_END)
+                if end > 2 * live + COMPACT_SLACK:  # mostly outdated entries and indexes: compact
+                    return False
+                index, chunks = self._layout(end, everything=False)
+                fh.writelines(chunks)
+                fh.flush()
+                self._remap(fh, index)
+            finally:
+                _lock(fh, "off")
+        return True
+
+    def _rewrite(self) -> None:
+        from jiuzhu.writer import atomic_write
+
+        index, chunks = self._layout(len(self._head()), everything=True)
+        atomic_write(self.path, itertools.chain([self._head()], chunks), durable=False)
+        with open(self.path, "rb") as fh:
+            self._remap(fh, index)
+
+    def _remap(self, fh: Any, index: dict[str, tuple[Stat, bytes, tuple[int, int]]]) -> None:
+        """From now on read entries from the pack just written (`fh`), whose index is `index`:
+        the bytes of freshly parsed entries are let go."""
         try:
-            with open(self.path, "rb") as fh:
-                mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
-            return
-        start = len(self._head()) + 8
-        base = start + len(pickled)
-        end = max((off + length for _, _, (off, length) in index.values()), default=0)
-        if len(mm) != base + end or mm[:len(self._head())] != self._head() or mm[start:base] != pickled:
-            mm.close()
             return
         if self._map is not None:
             self._map.close()
-        self.old, self.new, self._map, self._base = index, dict(index), mm, base
+        self.old, self.new, self._map, self._ino = index, dict(index), mm, os.fstat(fh.fileno()).st_ino
 
     # --- the loader's hooks -------------------------------------------------------------------
 
@@ -305,7 +363,7 @@ class ParseCache:
             start, end = 0, len(ref)
         else:
             buf = self._map
-            start = self._base + ref[0]
+            start = ref[0]
             end = start + ref[1]
         size = int.from_bytes(buf[start:start + 4], "little")
         return buf[start + 4 + size:end] if body else buf[start + 4:start + 4 + size]  # type: ignore[no-any-return]
@@ -384,8 +442,8 @@ def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[Par
         if hit:
             return value
     cache = ParseCache(root, directory)
-    base = str(root)
-    cache.prepare(((rel, os.path.join(base, rel)) for rel in scan.paths),
+    base = os.path.join(str(root), "")  # with the separator: joined by +, 11k times
+    cache.prepare(((rel, base + rel) for rel in scan.paths),
                   dict(zip(scan.paths, scan.stats, strict=True)))
     key = cache.tree_key(*extra)
     value = cache.recall(name, key)

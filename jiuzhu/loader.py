@@ -148,9 +148,9 @@ def _load(root: Path, parser: Reader | None, only: Collection[str] | None) -> Lo
     for left_out in () if only is None else (set(_SINGLE) | set(_FOLDERS)) - set(only):
         _mark_incomplete(reg, _indexes(left_out))
     listed = getattr(read, "listed", None)  # the parse cache has just listed the folder
-    base = str(root)
+    base = os.path.join(str(root), "")  # with the separator: joined by +, 11k times
     rels = listed if listed and only is None else registry_paths(root, only)
-    files = [(rel, os.path.join(base, rel)) for rel in rels]
+    files = [(rel, base + rel) for rel in rels]
     getattr(read, "prepare", lambda files: None)(files)
     problems: list[Problem] = []
     pieces: list[Piece] = []
@@ -235,21 +235,24 @@ _LABELS = {"areas": "领域标识", "units": "成员单位标识", "proposals": 
 def _assemble(reg: Registry, pieces: Iterable[Piece], problems: list[Problem]) -> None:
     """Put every file's records in the registry's indexes; an id defined twice is an error at the
     second definition."""
-    first: dict[tuple[str, str], Pos] = {}  # (index name, id) -> where the id was first defined
+    # index name -> (the index, where each of its ids was first defined)
+    seen: dict[str, tuple[Index[Any], dict[str, Pos]]] = {name: (getattr(reg, name), {}) for name in _LABELS}
 
     def put(name: str, obj: Any, pos: Pos) -> None:
-        index = getattr(reg, name)
-        if obj.id in index:
+        index, first = seen[name]
+        ident = obj.id
+        if ident in index:
             problems.append(error(pos, "duplicate-id",
-                                  f"{_LABELS[name]}“{obj.id}”重复（已在 {first[name, obj.id]} 定义）",
+                                  f"{_LABELS[name]}“{ident}”重复（已在 {first[ident]} 定义）",
                                   "每个标识在整个登记册中只能出现一次，请改用新的标识。"))
             return
-        index[obj.id] = obj
-        first[name, obj.id] = pos
+        index[ident] = obj
+        first[ident] = pos
 
     for piece in pieces:
         kind, value, where, incomplete = piece
-        _mark_incomplete(reg, incomplete)
+        if incomplete:
+            _mark_incomplete(reg, incomplete)
         if kind == "task":
             put("tasks", value, where[0])
         elif kind == "meeting":

@@ -234,3 +234,65 @@ def test_validate_reads_only_the_documents_it_points_into(tmp_path: Path, monkey
     assert [p for p in problems if p not in clean] and all(p.pos.file == rel for p in problems if p not in clean)
     assert {r for r in read if r.startswith("tasks/")} <= {rel}
     assert run(load(root), AS_OF) == problems
+
+
+def _edit_unit(root: Path, name: str) -> None:
+    unit = root / "units" / "caizheng.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(text.replace(text.split("name: ")[1].split("\n")[0], name, 1), encoding="utf-8")
+
+
+def test_a_change_is_appended_not_rewritten(make_registry: Any) -> None:
+    """One changed file adds its entry and a new index at the end of the pack; everything before
+    stays byte for byte, and the next run reads the file's new entry from there."""
+    root = make_registry()
+    _cached_load(root)
+    pack = pack_path(root)
+    before = pack.read_bytes()
+    _edit_unit(root, "县财政局（改）")
+    _cached_load(root)
+    after = pack.read_bytes()
+    assert after.startswith(before) and len(after) > len(before)
+    loaded, parser = _cached_load(root)
+    assert parser.reused == len(parser.files or [])
+    assert loaded.registry.units["caizheng"].name == "县财政局（改）"
+    assert _snapshot(loaded) == _snapshot(load(root))
+
+
+def test_mostly_outdated_pack_is_compacted(make_registry: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_registry()
+    monkeypatch.setattr(cache, "COMPACT_SLACK", 0)
+    _cached_load(root)
+    pack = pack_path(root)
+    sizes = [pack.stat().st_size]
+    for i in range(40):  # each run appends an entry and an index: the pack outgrows twice its live size
+        _edit_unit(root, f"县财政局{i}")
+        _cached_load(root)
+        sizes.append(pack.stat().st_size)
+    grew = [b > a for a, b in zip(sizes, sizes[1:], strict=False)]
+    assert True in grew and False in grew  # appended, then compacted
+    assert max(sizes) < 3 * sizes[0]
+    loaded, _ = _cached_load(root)
+    assert loaded.registry.units["caizheng"].name == "县财政局39"
+    assert _snapshot(loaded) == _snapshot(load(root))
+
+
+def test_pack_replaced_by_another_run_is_not_appended_to(make_registry: Any) -> None:
+    """Run A reads the pack; run B rewrites it (another file changed); A then must not append
+    entries whose index points into the old file's offsets: A rewrites, and results stay right."""
+    root = make_registry()
+    _cached_load(root)
+    a = ParseCache(root)
+    _edit_unit(root, "县财政局（甲）")
+    b = ParseCache(root)
+    load(root, parser=b)
+    pack = pack_path(root)
+    copy = pack.with_suffix(".copy")
+    copy.write_bytes(pack.read_bytes())
+    os.replace(copy, pack)  # B's pack lands as a new file (another inode), as a rewrite would
+    ino = pack.stat().st_ino
+    load(root, parser=a)
+    assert pack.stat().st_ino != ino  # A rewrote it instead of appending to B's file
+    loaded, _ = _cached_load(root)
+    assert loaded.registry.units["caizheng"].name == "县财政局（甲）"
+    assert _snapshot(loaded) == _snapshot(load(root))
