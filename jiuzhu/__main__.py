@@ -1,3 +1,3 @@
-from jiuzhu.cli import main
+from jiuzhu.launch import main
 
 main()

@@ -293,3 +293,33 @@ def test_warm_replay_imports_nothing_heavy(make_registry: Any, tmp_path: Path) -
     assert "jiuzhu.loader" in first
     for heavy in ("jiuzhu.cache", "jiuzhu.loader", "jiuzhu.model", "jiuzhu.schema", "jiuzhu.yamlread"):
         assert heavy not in warm, warm
+
+
+def test_known_invocation_is_answered_before_the_cli_is_built(make_registry: Any, tmp_path: Path) -> None:
+    """jiuzhu.launch: the same words, folder, environment and day as a recorded query replay its
+    output without importing typer; anything else, or a changed registry, runs the CLI."""
+    root = make_registry()
+    _age(root)
+    newest = max(p.stat().st_mtime for p in (ROOT / "jiuzhu").rglob("*.py"))
+    time.sleep(max(0.0, newest + 2.5 - time.time()))
+    env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "launch-cache")}
+    env.pop("NO_COLOR", None)
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: sys.stderr.write('TYPER ' + str('typer' in sys.modules) + '\\n'))\n"
+            "sys.argv = ['jiuzhu', *sys.argv[1:]]\n"
+            "from jiuzhu.launch import main\n"
+            "main()\n")
+    args = [sys.executable, "-c", code, "--registry", str(root), "tasks", "overdue", "--as-of", AS_OF, "--fail"]
+
+    def run(cwd: Path = ROOT, **more: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(args, capture_output=True, text=True, env={**env, **more}, cwd=cwd, timeout=120)
+
+    first, second = run(), run()
+    assert "TYPER True" in first.stderr and "TYPER False" in second.stderr
+    assert (second.stdout, second.returncode) == (first.stdout, first.returncode)
+    assert first.stderr.replace("TYPER True", "") == second.stderr.replace("TYPER False", "")
+    assert "TYPER True" in run(cwd=tmp_path).stderr  # another folder: not the recorded invocation
+    assert "TYPER True" in run(NO_COLOR="1").stderr  # output-changing environment
+    _edit(root)
+    changed = run()
+    assert "TYPER True" in changed.stderr

@@ -124,6 +124,9 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
         return log, code
 
     log, code = _cached(name, key, run)
+    from jiuzhu.launch import note
+
+    note(STATE.root, name, key)  # the next identical invocation is answered before the CLI is built
     for which, text in log:
         stream = sys.stderr if which else sys.stdout
         stream.write(text)

@@ -1,0 +1,131 @@
+"""The `jiuzhu` command's entry point: a query asked again is answered before the CLI is built.
+
+Building the typer application costs about half of a warm query's time. A read-only query whose
+output goes to a pipe or file (`jiuzhu tasks overdue > today.txt`, CI, cron) records, beside the
+stat memo (jiuzhu.files.Scan), which memo entry answered this exact invocation: the words typed,
+the working folder, the environment variables that change what jiuzhu prints, and today's date in
+China. When the same invocation comes again, the stat memo is asked directly; it answers only
+while no registry file, template or jiuzhu source changed (see Scan), else the CLI runs as usual.
+Nothing here parses the command line: an invocation that was not recorded simply is not found.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+INDEX_MAGIC = b"JIUZHU-INVOCATIONS-1\n"
+INDEX_KEEP = 64  # invocations remembered per cache folder
+# What changes the printed output besides the arguments (rich reads the colour and width ones)
+_ENV = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES", "TERM",
+        "PYTHONIOENCODING", "PYTHONUTF8", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+
+
+# The arguments of this process when it was started as the `jiuzhu` program (not, e.g., a test
+# calling the CLI in-process): only those invocations are recorded.
+ARGV: list[str] | None = None
+
+
+def main() -> None:
+    global ARGV
+    ARGV = sys.argv[1:]
+    code = _replay_known(ARGV)
+    if code is not None:
+        sys.exit(code)
+    from jiuzhu.cli import main as cli
+
+    cli()
+
+
+def invocation_key(argv: list[str]) -> bytes | None:
+    """What identifies this invocation's output, or None when it must not be replayed (a terminal
+    is on stdout: rich sizes its tables to it)."""
+    import marshal
+    from hashlib import blake2b
+
+    if sys.stdout.isatty():
+        return None
+    env = [(k, os.environ.get(k)) for k in _ENV]
+    env += sorted((k, v) for k, v in os.environ.items() if k.startswith("JIUZHU_"))
+    china = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))  # today() without zoneinfo
+    return blake2b(marshal.dumps((argv, os.getcwd(), env, china)), digest_size=16).digest()
+
+
+def note(root: Path, name: str, extra: tuple[str, ...]) -> None:
+    """Record that this process's invocation is answered by the stat memo entry (`root`, `name`,
+    `extra`), when it was started as the `jiuzhu` program."""
+    import marshal
+
+    from jiuzhu.writer import atomic_write
+
+    if ARGV is None:
+        return
+    key = invocation_key(ARGV)
+    if key is None:
+        return
+    index = _read_index()
+    index.pop(key, None)
+    index[key] = (str(root.resolve()), name, tuple(extra))
+    kept = dict(list(index.items())[-INDEX_KEEP:])
+    try:
+        path = _index_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, INDEX_MAGIC + marshal.dumps(kept), durable=False)
+    except OSError:
+        pass  # a read-only or full cache folder costs speed, never a result
+
+
+def _index_path() -> Path:
+    from jiuzhu.files import cache_dir
+
+    return cache_dir() / "invocations"
+
+
+def _read_index() -> dict[bytes, tuple[str, str, tuple[str, ...]]]:
+    import marshal
+
+    try:
+        raw = _index_path().read_bytes()
+        if raw.startswith(INDEX_MAGIC):
+            index = marshal.loads(raw[len(INDEX_MAGIC):])
+            if isinstance(index, dict):
+                return index
+    except Exception:  # missing, foreign or corrupt: nothing known
+        pass
+    return {}
+
+
+def _replay_known(argv: list[str]) -> int | None:
+    """Print what this invocation printed last time and return its exit code, if the registry
+    and jiuzhu are as they were then; None otherwise (the CLI runs)."""
+    try:
+        key = invocation_key(argv)
+        known = _read_index().get(key) if key is not None else None
+        if known is None:
+            return None
+        root, name, extra = known
+        from jiuzhu.files import Scan
+
+        hit, value = Scan(Path(root)).recall(name, tuple(extra))
+        if not hit:
+            return None
+        log, code = value
+    except Exception:  # anything odd in the memo: let the CLI answer
+        return None
+    return _write(log, code)
+
+
+def _write(log: Any, code: int) -> int:
+    try:
+        for which, text in log:
+            stream = sys.stderr if which else sys.stdout
+            stream.write(text)
+            stream.flush()
+    except BrokenPipeError:  # `jiuzhu ... | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return code
