@@ -36,7 +36,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,8 @@ MAGIC = b"JIUZHU-PARSE-CACHE\n"
 POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms); README "性能"
 POOL_WORKERS = 2
 COMPACT_SLACK = 1 << 20  # outdated bytes always allowed before the pack is rewritten
+SPILL_THRESHOLD = 2000  # files parsed in one run from which their entries go to disk at once
+RELEASE_EVERY = 4096  # entries read between letting go of the pack's pages (see __call__)
 MEMO_KEEP = 8  # results kept per name (e.g. several dates or formats of one query)
 _RACY_NS = 2_000_000_000
 
@@ -152,6 +154,9 @@ class ParseCache:
         self.dirty = False
         self.memo_dirty = False
         self.reused = 0  # files whose entry was used (not parsed again)
+        self._served = 0
+        self._spill: tuple[Any, str] | None = None  # (open file, path) of this run's spill file
+        self._spill_map: mmap.mmap | None = None
 
     # --- the pack -----------------------------------------------------------------------------
 
@@ -193,12 +198,21 @@ class ParseCache:
             raise ValueError("truncated")
         return index
 
+    # An entry's bytes are referred to as: bytes (in memory), (offset, length) in the pack read at
+    # the start, or ("spill", offset, length) in this run's spill file (see _parse_missing).
+
+    def _where(self, ref: Any) -> tuple[Any, int, int]:
+        if isinstance(ref, bytes):
+            return ref, 0, len(ref)
+        if len(ref) == 3:
+            return self._spill_map, ref[1], ref[1] + ref[2]
+        return self._map, ref[0], ref[0] + ref[1]
+
     def _blob(self, ref: Any) -> bytes:
         if isinstance(ref, bytes):
             return ref
-        assert self._map is not None
-        off, length = ref
-        return self._map[off:off + length]
+        buf, start, end = self._where(ref)
+        return buf[start:end]  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Write what changed; keep only files still present. New entries are appended to the
@@ -208,10 +222,12 @@ class ParseCache:
             return
         if self.dirty or set(self.new) != set(self.old):
             try:
-                if not self._append():
+                if not (self._adopt_spill() or self._append()):
                     self._rewrite()
             except OSError:
                 pass  # a read-only or full cache folder costs speed, never a result
+            finally:
+                self._drop_spill()
             self.dirty = False
         if self.memo_dirty and self.memo is not None:
             from jiuzhu.writer import atomic_write
@@ -228,7 +244,7 @@ class ParseCache:
         index: dict[str, tuple[Stat, bytes, tuple[int, int]]] = {}
         chunks: list[Any] = []
         for rel, (st, dig, ref) in self.new.items():
-            if everything or isinstance(ref, bytes):
+            if everything or not (isinstance(ref, tuple) and len(ref) == 2):
                 blob = self._blob(ref)
                 index[rel] = (st, dig, (end, len(blob)))
                 chunks.append(blob)
@@ -243,7 +259,7 @@ class ParseCache:
         """Append to the pack this run read, if it is still that file and mostly alive."""
         if self._map is None:
             return False
-        live = sum(len(ref) if isinstance(ref, bytes) else ref[1] for _, _, ref in self.new.values())
+        live = sum(len(ref) if isinstance(ref, bytes) else ref[-1] for _, _, ref in self.new.values())
         with open(self.path, "r+b") as fh:
             _lock(fh, "exclusive")
             try:
@@ -259,6 +275,35 @@ class ParseCache:
             finally:
                 _lock(fh, "off")
         return True
+
+    def _adopt_spill(self) -> bool:
+        """When every entry is in this run's spill file (a cold run), it becomes the pack: its
+        index is appended and it is renamed over the old one; nothing is copied."""
+        if self._spill is None or not all(isinstance(ref, tuple) and len(ref) == 3 for _, _, ref in self.new.values()):
+            return False
+        fh, path = self._spill
+        index = {rel: (st, dig, (ref[1], ref[2])) for rel, (st, dig, ref) in self.new.items()}
+        raw = pickle.dumps(index, protocol=5)
+        end = fh.seek(0, os.SEEK_END)
+        fh.write(raw + end.to_bytes(8, "little") + len(raw).to_bytes(8, "little") + digest(raw) + _TAIL)
+        fh.flush()
+        os.replace(path, self.path)
+        self._spill = None
+        try:
+            self._remap(fh, index)
+        finally:
+            fh.close()
+        return True
+
+    def _drop_spill(self) -> None:
+        if self._spill is not None:
+            fh, path = self._spill
+            self._spill = None
+            fh.close()
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
     def _rewrite(self) -> None:
         from jiuzhu.writer import atomic_write
@@ -325,12 +370,41 @@ class ParseCache:
         items = [(rel, str(path)) for rel, path in self.missing]
         self.missing = []
         if self.pool and len(items) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            results = _in_pool(items)
+            results: Iterable[tuple[str, bytes, bytes, Stat]] = _in_pool(items)
         else:
             results = _read_many(items)
-        for rel, dig, blob, st in results:
-            self.new[rel] = (st, dig, blob)
+        spill = self._open_spill() if len(items) >= SPILL_THRESHOLD else None
+        if spill is None:
+            for rel, dig, blob, st in results:
+                self.new[rel] = (st, dig, blob)
+        else:  # many entries: onto disk as they come, not all held in memory (100k files: 350 MB)
+            end = spill.seek(0, os.SEEK_END)
+            for rel, dig, blob, st in results:
+                spill.write(blob)
+                self.new[rel] = (st, dig, ("spill", end, len(blob)))
+                end += len(blob)
+            spill.flush()
+            if self._spill_map is not None:
+                self._spill_map.close()
+            self._spill_map = mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ)
         self.dirty = True
+
+    def _open_spill(self) -> Any:
+        """This run's spill file beside the pack (a pack in the making: same head), or None when
+        the cache folder cannot be written."""
+        if self._spill is not None:
+            return self._spill[0]
+        import tempfile
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, path = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".spill", dir=self.path.parent)
+        except OSError:
+            return None
+        fh = os.fdopen(fd, "w+b")
+        fh.write(self._head())
+        self._spill = (fh, path)
+        return fh
 
     def __call__(self, path: Path, rel: str) -> Any:
         """The loader's `Read` of one file, from its entry (its document read on demand)."""
@@ -349,6 +423,11 @@ class ParseCache:
             self.dirty = True
             head = pickle.loads(self._part(rel, body=False))
         problems, scanned, piece, parsed = head
+        self._served += 1
+        if not self._served % RELEASE_EVERY and self._map is not None and hasattr(mmap, "MADV_DONTNEED"):
+            # Heads sit between documents in the pack: reading them all would count the whole
+            # pack (350 MB at 100k tasks) in this process's memory. Let the kernel keep the pages.
+            self._map.madvise(mmap.MADV_DONTNEED)
         return Read(LazyDoc(rel, self._doc, scanned) if parsed else None, problems, piece)
 
     def _doc(self, rel: str) -> Doc:
@@ -357,14 +436,7 @@ class ParseCache:
 
     def _part(self, rel: str, body: bool) -> bytes:
         """An entry's head or body (an entry: head size in 4 bytes, head, body)."""
-        ref = self.new[rel][2]
-        if isinstance(ref, bytes):
-            buf: Any = ref
-            start, end = 0, len(ref)
-        else:
-            buf = self._map
-            start = ref[0]
-            end = start + ref[1]
+        buf, start, end = self._where(self.new[rel][2])
         size = int.from_bytes(buf[start:start + 4], "little")
         return buf[start + 4 + size:end] if body else buf[start + 4:start + 4 + size]  # type: ignore[no-any-return]
 
@@ -414,17 +486,21 @@ class ParseCache:
         self.memo_dirty = True
 
 
-def _in_pool(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat]]:
-    """Parse in POOL_WORKERS processes, in order; falls back to this process if a pool fails."""
+def _in_pool(items: list[tuple[str, str]]) -> Iterator[tuple[str, bytes, bytes, Stat]]:
+    """Parse in POOL_WORKERS processes, in order, as results come; what a failing pool did not
+    deliver is parsed in this process."""
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, len(items) // (POOL_WORKERS * 8))
+    size = max(1, min(len(items) // (POOL_WORKERS * 8), 1000))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    done = 0
     try:
         with ProcessPoolExecutor(POOL_WORKERS) as pool:
-            return [r for part in pool.map(_read_many, chunks) for r in part]
+            for part in pool.map(_read_many, chunks):
+                yield from part
+                done += len(part)
     except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): do it ourselves
-        return _read_many(items)
+        yield from _read_many(items[done:])
 
 
 def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[ParseCache], Any],

@@ -296,3 +296,22 @@ def test_pack_replaced_by_another_run_is_not_appended_to(make_registry: Any) -> 
     loaded, _ = _cached_load(root)
     assert loaded.registry.units["caizheng"].name == "县财政局（甲）"
     assert _snapshot(loaded) == _snapshot(load(root))
+
+
+def test_many_new_entries_go_to_disk_as_they_come(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above SPILL_THRESHOLD parsed files, entries are written to a spill file beside the pack as
+    they arrive (a cold run's spill becomes the pack); results are the same and no spill is left."""
+    monkeypatch.setattr(cache, "SPILL_THRESHOLD", 1)
+    monkeypatch.setattr(cache, "POOL_THRESHOLD", 10)
+    root = _generated(tmp_path)
+    expected = _snapshot(load(root))
+    cold, parser = _cached_load(root)
+    assert parser.reused == 0 and _snapshot(cold) == expected
+    for task in sorted((root / "tasks").rglob("*.yaml"))[:3]:  # a few changed: spilled, then appended
+        task.write_text(task.read_text(encoding="utf-8") + "# 复核\n", encoding="utf-8")
+    expected = _snapshot(load(root))
+    changed, parser = _cached_load(root)
+    assert parser.reused == len(parser.files or []) - 3 and _snapshot(changed) == expected
+    warm, parser = _cached_load(root)
+    assert parser.reused == len(parser.files or []) and _snapshot(warm) == expected
+    assert list(pack_path(root).parent.glob("*.spill")) == []
