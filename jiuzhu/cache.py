@@ -424,10 +424,12 @@ class ParseCache:
             head = pickle.loads(self._part(rel, body=False))
         problems, scanned, piece, parsed = head
         self._served += 1
-        if not self._served % RELEASE_EVERY and self._map is not None and hasattr(mmap, "MADV_DONTNEED"):
+        if not self._served % RELEASE_EVERY and hasattr(mmap, "MADV_DONTNEED"):
             # Heads sit between documents in the pack: reading them all would count the whole
             # pack (350 MB at 100k tasks) in this process's memory. Let the kernel keep the pages.
-            self._map.madvise(mmap.MADV_DONTNEED)
+            for mapped in (self._map, self._spill_map):
+                if mapped is not None and not mapped.closed:
+                    mapped.madvise(mmap.MADV_DONTNEED)
         return Read(LazyDoc(rel, self._doc, scanned) if parsed else None, problems, piece)
 
     def _doc(self, rel: str) -> Doc:

@@ -96,7 +96,17 @@ def _gh_escape(s: str) -> str:
 def print_json(value: Any) -> None:
     """UTF-8 JSON with Chinese kept readable; key order is the one the core produced (stable)."""
     sys.stdout.flush()
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    # written in pieces, not as one string: 100k tasks are ~100 MB of JSON (same text as json.dumps)
+    out, pending, size = sys.stdout, [], 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2, default=str).iterencode(value):
+        pending.append(piece)
+        size += len(piece)
+        if size > 1 << 16:
+            out.write("".join(pending))
+            pending, size = [], 0
+    pending.append("\n")
+    out.write("".join(pending))
+    out.flush()
 
 
 Column = str | tuple[str, dict[str, Any]]
