@@ -52,3 +52,15 @@ def test_a_closed_pipe_is_not_an_internal_error(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert "内部错误" not in res.stderr
+
+
+def test_long_tables_print_in_parts_with_headers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Past TABLE_ROWS rows a table is printed in parts (rich lays out a table whole: 100k rows
+    would take over 1 GB), each part with its header; every row is printed once."""
+    from jiuzhu.cli import output
+
+    monkeypatch.setattr(output, "TABLE_ROWS", 2)
+    output.table("督办任务", ["编号", "单位"], [(f"t-{i}", "民政局") for i in range(5)])
+    out = capsys.readouterr().out
+    assert out.count("编号") == 3 and "督办任务（续2）" in out and "督办任务（续3）" in out
+    assert [f"t-{i}" in out for i in range(5)] == [True] * 5 and out.count("t-") == 5

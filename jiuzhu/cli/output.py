@@ -110,6 +110,7 @@ def print_json(value: Any) -> None:
 
 
 Column = str | tuple[str, dict[str, Any]]
+TABLE_ROWS = 1000  # rows per printed part of a long table
 
 
 def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[Any]]) -> None:
@@ -117,14 +118,28 @@ def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=title, show_lines=False, header_style="bold", expand=False)
-    for col in columns:
-        name, opts = col if isinstance(col, tuple) else (col, {})
-        kwargs: dict[str, Any] = {"overflow": "fold", **opts}
-        t.add_column(name, **kwargs)
+    console = Console(width=_width(), soft_wrap=False, highlight=False)
+    columns = list(columns)
+
+    def new_table(caption: str | None) -> Table:
+        t = Table(title=caption, show_lines=False, header_style="bold", expand=False)
+        for col in columns:
+            name, opts = col if isinstance(col, tuple) else (col, {})
+            kwargs: dict[str, Any] = {"overflow": "fold", **opts}
+            t.add_column(name, **kwargs)
+        return t
+
+    # rich lays a table out whole: a province's 100k rows would take over 1 GB. Past TABLE_ROWS
+    # rows the table is printed in parts, each with its header.
+    t, count, part = new_table(title), 0, 1
     for row in rows:
+        if count == TABLE_ROWS:
+            console.print(t)
+            part += 1
+            t, count = new_table(f"{title or ''}（续{part}）"), 0
         t.add_row(*["" if v is None else str(v) for v in row])
-    Console(width=_width(), soft_wrap=False, highlight=False).print(t)
+        count += 1
+    console.print(t)
 
 
 def _width() -> int:
