@@ -54,7 +54,8 @@ def test_a_closed_pipe_is_not_an_internal_error(tmp_path):
     assert "内部错误" not in res.stderr
 
 
-def test_long_tables_print_in_parts_with_headers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_long_tables_print_in_parts_with_headers(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """Past TABLE_ROWS rows a table is printed in parts (rich lays out a table whole: 100k rows
     would take over 1 GB), each part with its header; every row is printed once."""
     from jiuzhu.cli import output
