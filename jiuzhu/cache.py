@@ -11,7 +11,7 @@ entries and a new index; when more than half of the pack is outdated it is rewri
 Entries are read only when used.
 
 An entry is used only when the file's bytes hash the same (mtime alone is useless after a git
-checkout). Like git's index, a file whose size, mtime and inode are exactly those recorded when
+checkout). Like git's index, a file whose size, mtime, inode and ctime are exactly those recorded when
 it was last hashed is taken as unchanged without reading it, unless it was modified within two
 seconds of that hashing ("racily clean": then it is read and hashed again). The pack is keyed on
 its format, the Python version and a hash of jiuzhu's own source files, so another jiuzhu never
@@ -20,8 +20,8 @@ an error; it is replaced atomically when the run ends, without the files no long
 
 Beside the pack, a `.memo` file keeps whole results keyed on the hash of every file's hash (and
 whatever else the result depends on): `validate`'s problems, a query's printed output. Before
-it comes the stat memo (jiuzhu.files): the same results keyed on every file's size, mtime and
-inode, recorded only when no file was modified within two seconds of the walk; a hit there opens
+it comes the stat memo (jiuzhu.files): the same results keyed on every file's size, mtime, inode
+and ctime, recorded only when no file was modified within two seconds of the walk; a hit there opens
 neither the pack nor the memo. After a git checkout (new mtimes, same bytes) the memo still hits.
 
 Cold reads of many files are spread over a small process pool.
@@ -44,7 +44,7 @@ from jiuzhu.files import cache_dir, pack_path  # noqa: F401  (their home: the li
 from jiuzhu.problems import Problem
 from jiuzhu.yamlread import Doc
 
-FORMAT = 5
+FORMAT = 6
 MAGIC = b"JIUZHU-PARSE-CACHE\n"
 POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms); README "性能"
 POOL_WORKERS = 2
@@ -54,7 +54,7 @@ RELEASE_EVERY = 4096  # entries read between letting go of the pack's pages (see
 MEMO_KEEP = 8  # results kept per name (e.g. several dates or formats of one query)
 _RACY_NS = 2_000_000_000
 
-Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, when the file was hashed (ns)
+Stat = tuple[int, int, int, int, int]  # size, mtime_ns, inode, ctime_ns, when the file was hashed (ns)
 _TAIL = b"JZINDEX\n"
 _TRAILER = 8 + 8 + 16 + len(_TAIL)  # where the index starts, its size, its hash, _TAIL
 
@@ -106,7 +106,8 @@ def read_entry(path: Path | str, rel: str) -> tuple[bytes, bytes, Stat]:
     scanned = privacy.scan(doc) if doc is not None and piece.kind else []
     head = pickle.dumps((problems, scanned, piece, doc is not None), protocol=5)
     body = b"" if doc is None else pickle.dumps((doc.data, doc.values, doc.keys, doc.text), protocol=5)
-    return digest(raw), len(head).to_bytes(4, "little") + head + body, (st.st_size, st.st_mtime_ns, st.st_ino, hashed)
+    stat = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns, hashed)
+    return digest(raw), len(head).to_bytes(4, "little") + head + body, stat
 
 
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat]]:
@@ -220,11 +221,13 @@ class ParseCache:
         the whole pack); when more than half of the pack is outdated it is rewritten, atomically."""
         if self.files is None:
             return
+        from jiuzhu.errors import InputRefused  # atomic_write's refusal to replace a non-file
+
         if self.dirty or set(self.new) != set(self.old):
             try:
                 if not (self._adopt_spill() or self._append()):
                     self._rewrite()
-            except OSError:
+            except (OSError, InputRefused):
                 pass  # a read-only or full cache folder costs speed, never a result
             finally:
                 self._drop_spill()
@@ -234,7 +237,7 @@ class ParseCache:
 
             try:
                 atomic_write(self.memo_path, self._head() + pickle.dumps(self.memo, protocol=5), durable=False)
-            except OSError:
+            except (OSError, InputRefused):
                 pass
             self.memo_dirty = False
 
@@ -327,9 +330,9 @@ class ParseCache:
     # --- the loader's hooks -------------------------------------------------------------------
 
     def prepare(self, files: Iterable[tuple[str, Path | str]],
-                stats: dict[str, tuple[int, int, int]] | None = None) -> None:
+                stats: dict[str, tuple[int, int, int, int]] | None = None) -> None:
         """For every registry file, whether its entry can be used; the rest are parsed later.
-        `stats`: (size, mtime_ns, inode) by file, from a walk that has just taken them."""
+        `stats`: (size, mtime_ns, inode, ctime_ns) by file, from a walk that has just taken them."""
         from jiuzhu.loader import spec_for
 
         files = list(files)
@@ -343,15 +346,15 @@ class ParseCache:
         for rel, path in files:
             entry = self.old.get(rel)
             if entry is not None:
-                (size, mtime, ino, hashed), old_digest, ref = entry
+                (size, mtime, ino, ctime, hashed), old_digest, ref = entry
                 seen = stats.get(rel) if stats else None
                 if seen is None or seen[0] < 0:  # not walked, or gone meanwhile: ask again
                     try:
                         st = os.stat(path)
                     except OSError:
                         continue
-                    seen = (st.st_size, st.st_mtime_ns, st.st_ino)
-                if seen == (size, mtime, ino) and mtime < hashed - _RACY_NS:
+                    seen = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+                if seen == (size, mtime, ino, ctime) and mtime < hashed - _RACY_NS:
                     self.new[rel] = entry
                     self.reused += 1
                     continue
@@ -378,15 +381,23 @@ class ParseCache:
             for rel, dig, blob, st in results:
                 self.new[rel] = (st, dig, blob)
         else:  # many entries: onto disk as they come, not all held in memory (100k files: 350 MB)
-            end = spill.seek(0, os.SEEK_END)
-            for rel, dig, blob, st in results:
-                spill.write(blob)
-                self.new[rel] = (st, dig, ("spill", end, len(blob)))
-                end += len(blob)
-            spill.flush()
-            if self._spill_map is not None:
-                self._spill_map.close()
-            self._spill_map = mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ)
+            try:
+                end = spill.seek(0, os.SEEK_END)
+                for rel, dig, blob, st in results:
+                    spill.write(blob)
+                    self.new[rel] = (st, dig, ("spill", end, len(blob)))
+                    end += len(blob)
+                spill.flush()
+                spill_map = mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ)
+            except OSError:  # the cache folder filled up: this run keeps these entries in memory
+                getattr(results, "close", lambda: None)()  # a pool still running
+                self._drop_spill()  # entries spilled by an earlier call stay readable in _spill_map
+                for rel, dig, blob, st in _read_many(items):
+                    self.new[rel] = (st, dig, blob)
+            else:
+                if self._spill_map is not None:
+                    self._spill_map.close()
+                self._spill_map = spill_map
         self.dirty = True
 
     def _open_spill(self) -> Any:
@@ -444,16 +455,24 @@ class ParseCache:
 
     # --- whole results --------------------------------------------------------------------------
 
-    def tree_key(self, *extra: str) -> bytes:
-        """A hash of every file's path and content hash (after `prepare`), of the registry's
-        templates (name, size, mtime), plus `extra`."""
+    def tree_key(self, *extra: str, others: Iterable[str] = ()) -> bytes:
+        """A hash of every file's path and content hash (after `prepare`; files the loader does not
+        read too: `validate` scans them for personal data, as the `others`, relative paths of the
+        registry's other files), of the registry's templates (name, size, mtime), plus `extra`."""
         assert self.files is not None
         self._parse_missing()
         h = hashlib.blake2b(digest_size=16)
+        base = os.path.join(str(self.root), "")
         for rel in self.listed:
-            h.update(rel.encode("utf-8") + b"\0" + (self.new[rel][1] if rel in self.new else b"-"))
+            h.update(rel.encode("utf-8") + b"\0" + (self.new[rel][1] if rel in self.new else _loose(base + rel)))
+        for rel in others:
+            h.update(b"\3" + rel.encode("utf-8") + b"\0" + _loose(base + rel))
         for path in sorted((self.root / "templates").rglob("*")):
-            st = path.stat()
+            try:
+                st = path.stat()
+            except OSError:  # a dangling link, or gone meanwhile
+                h.update(f"\2{path.relative_to(self.root).as_posix()}|-".encode())
+                continue
             h.update(f"\2{path.relative_to(self.root).as_posix()}|{st.st_size}|{st.st_mtime_ns}".encode())
         for e in extra:
             h.update(b"\1" + e.encode("utf-8"))
@@ -486,6 +505,25 @@ class ParseCache:
         kept = [(k, v) for k, v in self._memo().get(name, []) if k != key]
         self._memo()[name] = [(key, pickle.dumps(value, protocol=5)), *kept][:MEMO_KEEP]
         self.memo_dirty = True
+
+
+def _loose(path: str) -> bytes:
+    """A file the loader does not read, as `validate`'s personal-data scan sees it: the hash of its
+    bytes, or only its size when that scan skips it (too large), or a mark (not a file, unreadable)."""
+    import stat
+
+    from jiuzhu.privacy import _MAX_TEXT
+
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return b"-"
+        if st.st_size > _MAX_TEXT:
+            return b"size %d" % st.st_size
+        with open(path, "rb") as fh:
+            return digest(fh.read())
+    except OSError:
+        return b"?"
 
 
 def _in_pool(items: list[tuple[str, str]]) -> Iterator[tuple[str, bytes, bytes, Stat]]:
@@ -523,14 +561,14 @@ def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[Par
     base = os.path.join(str(root), "")  # with the separator: joined by +, 11k times
     cache.prepare(((rel, base + rel) for rel in scan.paths),
                   dict(zip(scan.paths, scan.stats, strict=True)))
-    key = cache.tree_key(*extra)
+    key = cache.tree_key(*extra, others=[rel for rel, *_ in scan.others])
     value = cache.recall(name, key)
     if value is None:
         value = compute(cache)
         cache.remember(name, key, value)
     cache.close()
     # the value is what these exact files gave: record it under their stat key (with the content
-    # hash of any file modified within the racy window: a file the loader does not read counts by name)
-    if all(rel not in cache.new or cache.new[rel][0][:3] == st for rel, st in zip(scan.paths, scan.stats, strict=True)):
-        scan.remember(name, extra, value, lambda rel: cache.new[rel][1] if rel in cache.new else b"")
+    # hash of any file modified within the racy window, those the loader does not read included)
+    if all(rel not in cache.new or cache.new[rel][0][:4] == st for rel, st in zip(scan.paths, scan.stats, strict=True)):
+        scan.remember(name, extra, value, lambda rel: cache.new[rel][1] if rel in cache.new else _loose(base + rel))
     return value

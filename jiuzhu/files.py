@@ -5,7 +5,7 @@ Light on purpose: only the standard library's cheapest modules. `jiuzhu.loader.r
 is `registry_paths` here (one implementation of the listing).
 
 The stat memo (README "性能"): beside the pack, one `.fast` file per query name keeps results keyed
-on a hash of every listed file's (path, size, mtime, inode), the registry's templates/ folder and
+on a hash of every listed file's (path, size, mtime, inode, ctime), the registry's templates/ folder and
 the query's own key, under a fingerprint of jiuzhu's sources taken the same way. A result is only
 recorded there (by `jiuzhu.cache.cached`, after computing it on the content-hash path) when every
 file and every jiuzhu source was last modified more than two seconds before it was listed: like
@@ -31,13 +31,13 @@ except ImportError:  # pragma: no cover - another Python
 
 IGNORED_DIRS = frozenset({"templates", ".git", ".jiuzhu-cache"})
 RACY_NS = 2_000_000_000  # the same rule as jiuzhu.cache._RACY_NS
-FAST_FORMAT = 2
+FAST_FORMAT = 3
 FAST_MAGIC = b"JIUZHU-STAT-MEMO\n"
 FAST_KEEP = 8  # results kept per name (several dates or formats of one query)
 FAST_RACY_MAX = 64  # racy files whose content a stat-memo hit may re-hash; more: not recorded
 
-Stat = tuple[int, int, int]  # size, mtime_ns, inode
-MISSING: Stat = (-1, -1, -1)  # vanished between listing and stat: never trusted
+Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns (a chmod changes it: unreadable now?)
+MISSING: Stat = (-1, -1, -1, -1)  # vanished between listing and stat: never trusted
 _NAME = attrgetter("name")
 _BY_FD = os.scandir in os.supports_fd  # not on Windows
 
@@ -57,10 +57,13 @@ def pack_path(root: Path, directory: Path | None = None) -> Path:
     return (directory or cache_dir()) / f"{resolved.name or 'registry'}-{key}.pack"
 
 
-def _walk(root: str, only: Collection[str] | None, stats: list[Stat] | None) -> list[str]:
+def _walk(root: str, only: Collection[str] | None, stats: list[Stat] | None,
+          others: list[tuple[str, int, int, int, int]] | None = None) -> list[str]:
     """The registry's YAML files (relative POSIX paths) sorted by their parts; with `stats`, each
     file's stat is appended to it in the same order. Each folder's entries are sorted by name and
-    a folder's files listed at its place: the same order as sorting the paths' parts."""
+    a folder's files listed at its place: the same order as sorting the paths' parts. With
+    `others`, every other entry that is not a folder (notes, CSV ...; not `*.lock`) is appended to
+    it with its stat: `validate`'s personal-data scan reads them (jiuzhu.privacy.scan_other_files)."""
     paths: list[str] = []
     add = paths.append
 
@@ -85,9 +88,19 @@ def _walk(root: str, only: Collection[str] | None, stats: list[Stat] | None) -> 
                     if stats is not None:
                         try:
                             s = e.stat()
-                            stats.append((s.st_size, s.st_mtime_ns, s.st_ino))
+                            stats.append((s.st_size, s.st_mtime_ns, s.st_ino, s.st_ctime_ns))
                         except OSError:
                             stats.append(MISSING)
+                elif others is not None and not name.endswith(".lock"):
+                    try:
+                        s = e.stat()
+                    except OSError:  # a dangling link: its own stat
+                        try:
+                            s = e.stat(follow_symlinks=False)
+                        except OSError:
+                            others.append((prefix + name, *MISSING))
+                            continue
+                    others.append((prefix + name, s.st_size, s.st_mtime_ns, s.st_ino, s.st_ctime_ns))
         except OSError:
             return
         finally:
@@ -118,7 +131,7 @@ def _tree(folder: str, prefix: str, out: list[tuple[str, int, int, int]]) -> Non
                 s = e.stat()
                 out.append((rel, s.st_size, s.st_mtime_ns, s.st_ino))
             except OSError:
-                out.append((rel, *MISSING))
+                out.append((rel, -1, -1, -1))
             if e.is_dir(follow_symlinks=False):
                 _tree(e.path, rel + "/", out)
 
@@ -140,7 +153,8 @@ class Scan:
         self.directory = directory
         self.started = time.time_ns()
         self.stats: list[Stat] = []
-        self.paths = _walk(str(root), None, self.stats)
+        self.others: list[tuple[str, int, int, int, int]] = []  # the files besides YAML (see _walk)
+        self.paths = _walk(str(root), None, self.stats, self.others)
         self.templates: list[tuple[str, int, int, int]] = []
         _tree(os.path.join(str(root), "templates"), "", self.templates)
         self.sources, package = _source_stats()
@@ -153,6 +167,7 @@ class Scan:
         h.update(marshal.dumps(self.paths, 0))
         h.update(marshal.dumps(self.stats, 0))
         h.update(marshal.dumps(self.templates, 0))
+        h.update(marshal.dumps(self.others, 0))
         self._base = h
 
     def key(self, extra: tuple[str, ...]) -> bytes:
@@ -161,16 +176,17 @@ class Scan:
         return h.digest()
 
     def settled(self) -> bool:
-        """Whether every template and jiuzhu source was last modified more than two seconds before
-        this walk began: only then may a result be recorded under the stat key."""
+        """Whether every template, other file (see _walk) and jiuzhu source was last modified more
+        than two seconds before this walk began: only then may a result be recorded under the stat key."""
         limit = self.started - RACY_NS
-        return all(0 <= t[2] < limit for t in self.templates) and all(0 <= t[2] < limit for t in self.sources)
+        return all(0 <= t[2] < limit for t in self.templates) and all(0 <= t[2] < limit for t in self.others) \
+            and all(0 <= t[2] < limit for t in self.sources)
 
     def racy(self) -> list[str]:
         """The registry files modified within two seconds of this walk (or gone): a later edit of
         the same size could keep their mtime, so a result keeps their content hash too."""
         limit = self.started - RACY_NS
-        return [rel for rel, (_, mtime, _) in zip(self.paths, self.stats, strict=True) if not 0 <= mtime < limit]
+        return [rel for rel, (_, mtime, _, _) in zip(self.paths, self.stats, strict=True) if not 0 <= mtime < limit]
 
     def memo_path(self, name: str) -> Path:
         tag = blake2b(name.encode("utf-8"), digest_size=6).hexdigest()
@@ -224,6 +240,7 @@ class Scan:
         racy = self.racy()
         if MISSING in self.stats or len(racy) > FAST_RACY_MAX:
             return
+        from jiuzhu.errors import InputRefused
         from jiuzhu.writer import atomic_write
 
         key = self.key(extra)
@@ -234,7 +251,7 @@ class Scan:
             path = self.memo_path(name)
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, FAST_MAGIC + self.fingerprint + marshal.dumps(entries), durable=False)
-        except OSError:
+        except (OSError, InputRefused):  # InputRefused: the memo's name is taken by a folder, a link
             pass  # a read-only or full cache folder costs speed, never a result
 
 

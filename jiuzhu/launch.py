@@ -48,10 +48,18 @@ def invocation_key(argv: list[str]) -> bytes | None:
 
     if sys.stdout.isatty():
         return None
-    env = [(k, os.environ.get(k)) for k in _ENV]
+    env = output_env()
     env += sorted((k, v) for k, v in os.environ.items() if k.startswith("JIUZHU_"))
     china = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))  # today() without zoneinfo
-    return blake2b(marshal.dumps((argv, os.getcwd(), env, china)), digest_size=16).digest()
+    # version 0: no back-references, whose presence depends on what else refers to an object, so
+    # the same invocation always gives the same bytes
+    return blake2b(marshal.dumps((argv, os.getcwd(), env, china), 0), digest_size=16).digest()
+
+
+def output_env() -> list[tuple[str, str | None]]:
+    """What changes the printed output besides the command and the registry: the variables above
+    and stdout's encoding (rich draws tables in ASCII when it is not UTF, e.g. GBK on Windows)."""
+    return [*((k, os.environ.get(k)) for k in _ENV), ("stdout", getattr(sys.stdout, "encoding", None))]
 
 
 def note(root: Path, name: str, extra: tuple[str, ...]) -> None:
@@ -59,6 +67,7 @@ def note(root: Path, name: str, extra: tuple[str, ...]) -> None:
     `extra`), when it was started as the `jiuzhu` program."""
     import marshal
 
+    from jiuzhu.errors import InputRefused
     from jiuzhu.writer import atomic_write
 
     if ARGV is None:
@@ -68,13 +77,15 @@ def note(root: Path, name: str, extra: tuple[str, ...]) -> None:
         return
     index = _read_index()
     index.pop(key, None)
-    index[key] = (str(root.resolve()), name, tuple(extra))
+    # as given (joined to the working folder, part of the key), not resolved: a registry reached
+    # through a link that now points elsewhere is that other registry
+    index[key] = (os.path.join(os.getcwd(), root), name, tuple(extra))
     kept = dict(list(index.items())[-INDEX_KEEP:])
     try:
         path = _index_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, INDEX_MAGIC + marshal.dumps(kept), durable=False)
-    except OSError:
+    except (OSError, InputRefused):  # InputRefused: its name is taken by a folder, a link ...
         pass  # a read-only or full cache folder costs speed, never a result
 
 

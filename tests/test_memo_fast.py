@@ -268,7 +268,7 @@ def test_listing_is_the_loaders(tmp_path: Path) -> None:
     paths = files._walk(str(tmp_path), None, stats)
     assert paths == files.registry_paths(tmp_path) and len(stats) == len(paths)
     st = os.stat(tmp_path / "a.yaml")
-    assert stats[paths.index("a.yaml")] == (0, st.st_mtime_ns, st.st_ino)
+    assert stats[paths.index("a.yaml")] == (0, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 def test_warm_replay_imports_nothing_heavy(make_registry: Any, tmp_path: Path) -> None:

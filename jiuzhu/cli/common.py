@@ -99,6 +99,10 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
 
     if STATE.no_cache or sys.stdout.isatty() or not STATE.root.is_dir():
         return produce()
+    from jiuzhu.launch import output_env
+
+    # what else changes the printed output (FORCE_COLOR makes rich colour a pipe, ...)
+    key = (*key, repr(output_env()))
 
     class Recorder(io.StringIO):
         """Keeps what was written to stdout (0) and stderr (1) in order, to replay it the same way."""
@@ -106,6 +110,11 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
         def __init__(self, log: list[tuple[int, str]], which: int) -> None:
             super().__init__()
             self.log, self.which = log, which
+            self._encoding = getattr(sys.stderr if which else sys.stdout, "encoding", None)
+
+        @property
+        def encoding(self) -> str | None:  # type: ignore[override]
+            return self._encoding  # the real stream's: rich draws tables for it (ASCII when not UTF)
 
         def write(self, text: str) -> int:
             if not isinstance(text, str):  # like StringIO: click probes with b"" for a binary writer
