@@ -315,3 +315,82 @@ def test_many_new_entries_go_to_disk_as_they_come(tmp_path: Path, monkeypatch: p
     warm, parser = _cached_load(root)
     assert parser.reused == len(parser.files or []) and _snapshot(warm) == expected
     assert list(pack_path(root).parent.glob("*.spill")) == []
+
+
+def _head_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose head a ParseCache reads from its own entry (not from the heads block)."""
+    reads: list[str] = []
+    real = ParseCache._part
+
+    def counting(self: ParseCache, rel: str, body: bool) -> Any:
+        if not body:
+            reads.append(rel)
+        return real(self, rel, body)
+
+    monkeypatch.setattr(ParseCache, "_part", counting)
+    return reads
+
+
+def test_heads_come_from_the_block_and_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold run writes every file's head in one block; a warm run reads heads only from there,
+    with equal strings shared between files, and loads exactly what a plain load gives."""
+    root = _generated(tmp_path)
+    expected = _snapshot(load(root))
+    _, cold = _cached_load(root)
+    assert cold._block is not None
+    reads = _head_reads(monkeypatch)
+    warm, _ = _cached_load(root)
+    assert reads == [] and _snapshot(warm) == expected
+    by = [entry.by for task in warm.registry.tasks.values() for entry in task.log]
+    assert len({id(b) for b in by}) == len(set(by)) < len(by)
+
+
+def test_changed_file_head_comes_from_its_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a few edits the block stays (the pack is only appended to); the edited files' heads
+    come from their new entries, the rest from the block, and the result is a plain load's."""
+    root = _generated(tmp_path)
+    _age(root)
+    _cached_load(root)
+    pack = pack_path(root)
+    before = pack.read_bytes()
+    tasks = sorted((root / "tasks").rglob("*.yaml"))[:2]
+    for task in tasks:
+        task.write_text(task.read_text(encoding="utf-8").replace("已完成", "已办结", 1) + "# 复核\n", encoding="utf-8")
+    expected = _snapshot(load(root))
+    reads = _head_reads(monkeypatch)
+    changed, parser = _cached_load(root)
+    assert sorted(reads) == sorted(t.relative_to(root).as_posix() for t in tasks)
+    assert _snapshot(changed) == expected
+    assert pack.read_bytes().startswith(before)
+    reads.clear()
+    again, _ = _cached_load(root)
+    assert sorted(reads) == sorted(t.relative_to(root).as_posix() for t in tasks) and _snapshot(again) == expected
+
+
+def test_block_is_written_again_after_many_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "BLOCK_SLACK", 0)  # the rule alone: more than an eighth of the files
+    root = _generated(tmp_path)
+    _cached_load(root)
+    tasks = sorted((root / "tasks").rglob("*.yaml"))
+    for task in tasks[: len(tasks) // 4]:  # more than an eighth of the files
+        task.write_text(task.read_text(encoding="utf-8") + "# 复核\n", encoding="utf-8")
+    expected = _snapshot(load(root))
+    _cached_load(root)  # gathers every head again
+    reads = _head_reads(monkeypatch)
+    warm, _ = _cached_load(root)
+    assert reads == [] and _snapshot(warm) == expected
+
+
+def test_damaged_block_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _generated(tmp_path)
+    expected = _snapshot(load(root))
+    _, cold = _cached_load(root)
+    assert cold._block is not None
+    off, size = cold._block
+    pack = pack_path(root)
+    raw = bytearray(pack.read_bytes())
+    raw[off + size // 2: off + size // 2 + 64] = b"\x8b" * 64  # inside the block; the index is intact
+    pack.write_bytes(bytes(raw))
+    reads = _head_reads(monkeypatch)
+    loaded, _ = _cached_load(root)
+    assert len(reads) > 0 and _snapshot(loaded) == expected
