@@ -20,7 +20,7 @@ from typing import Any
 INDEX_MAGIC = b"JIUZHU-INVOCATIONS-1\n"
 INDEX_KEEP = 64  # invocations remembered per cache folder
 # What changes the printed output besides the arguments (rich reads the colour and width ones)
-_ENV = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES", "TERM",
+_ENV = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES", "TERM", "COLORTERM",
         "PYTHONIOENCODING", "PYTHONUTF8", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
 
 
@@ -41,13 +41,10 @@ def main() -> None:
 
 
 def invocation_key(argv: list[str]) -> bytes | None:
-    """What identifies this invocation's output, or None when it must not be replayed (a terminal
-    is on stdout: rich sizes its tables to it)."""
+    """What identifies this invocation's output."""
     import marshal
     from hashlib import blake2b
 
-    if sys.stdout.isatty():
-        return None
     env = output_env()
     env += sorted((k, v) for k, v in os.environ.items() if k.startswith("JIUZHU_"))
     china = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))  # today() without zoneinfo
@@ -57,9 +54,14 @@ def invocation_key(argv: list[str]) -> bytes | None:
 
 
 def output_env() -> list[tuple[str, str | None]]:
-    """What changes the printed output besides the command and the registry: the variables above
-    and stdout's encoding (rich draws tables in ASCII when it is not UTF, e.g. GBK on Windows)."""
-    return [*((k, os.environ.get(k)) for k in _ENV), ("stdout", getattr(sys.stdout, "encoding", None))]
+    """What changes the printed output besides the command and the registry: the variables above,
+    stdout's encoding (rich draws tables in ASCII when it is not UTF, e.g. GBK on Windows), and
+    whether stdout and stderr are terminals and how wide (rich colours for a terminal and fits
+    tables to it)."""
+    tty = sys.stdout.isatty()
+    size = str(tuple(os.get_terminal_size(sys.stdout.fileno()))) if tty else None
+    return [*((k, os.environ.get(k)) for k in _ENV), ("stdout", getattr(sys.stdout, "encoding", None)),
+            ("tty", f"{tty}|{sys.stderr.isatty()}|{size}")]
 
 
 def note(root: Path, name: str, extra: tuple[str, ...]) -> None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian tools the tests need (git, headless Chromium, poppler's pdftotext, CJK fonts).
+# Debian tools the tests need (git, headless Chromium, poppler's pdftotext, LibreOffice, CJK fonts, Taskwarrior).
 # Installs only what is missing; needs root (as on CI). Elsewhere it says what to install and,
 # unless CI is set, lets the suite run (the browser tests then skip locally, never on CI).
 set -euo pipefail
@@ -10,6 +10,8 @@ command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 # the .docx layout is checked the way WPS/Word users see it: converted by LibreOffice
 command -v libreoffice >/dev/null || command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+# the benchmark's side-by-side report (issue 8; tests/test_bench.py runs bench/run.py on a small registry)
+command -v task >/dev/null || need+=(taskwarrior)
 { command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qi "Noto Serif CJK"; } || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -323,3 +323,69 @@ def test_known_invocation_is_answered_before_the_cli_is_built(make_registry: Any
     _edit(root)
     changed = run()
     assert "TYPER True" in changed.stderr
+
+
+def _in_terminal(args: list[str], env: dict[str, str], columns: int) -> tuple[bytes, str]:
+    """Run `args` with stdout on a pseudo-terminal `columns` wide: (what it printed there, stderr)."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    proc = subprocess.Popen(args, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    os.close(slave)
+    out = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal's other end closed: the program ended
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    _, err = proc.communicate(timeout=120)
+    return out, err.decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_terminal_output_is_replayed_as_printed(tmp_path: Path) -> None:
+    """In a terminal a query is recorded coloured and as wide as the terminal, replayed byte for
+    byte before the CLI is built, and computed again for another terminal width."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_gen", gen)
+    spec.loader.exec_module(gen)
+    root = tmp_path / "generated"
+    gen.generate(root, 60, seed=5)  # some of its tasks are overdue
+    _age(root)
+    newest = max(p.stat().st_mtime for p in (ROOT / "jiuzhu").rglob("*.py"))
+    time.sleep(max(0.0, newest + 2.5 - time.time()))
+    env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "tty-cache"), "TERM": "xterm-256color"}
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TTY_COMPATIBLE"):
+        env.pop(name, None)
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: sys.stderr.write('TYPER ' + str('typer' in sys.modules) + '\\n'))\n"
+            "sys.argv = ['jiuzhu', *sys.argv[1:]]\n"
+            "from jiuzhu.launch import main\n"
+            "main()\n")
+    query = ["--registry", str(root), "tasks", "overdue", "--as-of", AS_OF]
+    args = [sys.executable, "-c", code, *query]
+    live, _ = _in_terminal([sys.executable, "-c", code, "--no-cache", *query], env, 100)
+    first, first_err = _in_terminal(args, env, 100)
+    second, second_err = _in_terminal(args, env, 100)
+    assert b"\x1b[" in live and "逾期" in live.decode("utf-8")  # coloured, for a terminal
+    assert first == live and second == live
+    assert "TYPER True" in first_err and "TYPER False" in second_err
+    narrow, narrow_err = _in_terminal(args, env, 64)
+    assert "TYPER True" in narrow_err
+    assert narrow == _in_terminal([sys.executable, "-c", code, "--no-cache", *query], env, 64)[0] != live

@@ -91,13 +91,13 @@ def _cached(name: str, key: tuple[str, ...], compute: Callable[[Any], Any]) -> A
 def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
     """Run a read-only query command's `produce()` (it prints, returns the exit code), or print
     what it printed last time for the same registry content, `key` and date: a warm query then
-    costs a stat of each file. Only output to a pipe or file (CI, scripts, reports) is kept; in a
-    terminal, and with --no-cache, the query always runs."""
+    costs a stat of each file. Recorded as it would be printed: coloured and as wide as the
+    terminal when stdout is one (the key holds its size). With --no-cache the query always runs."""
     import io
     import sys
     from contextlib import redirect_stderr, redirect_stdout
 
-    if STATE.no_cache or sys.stdout.isatty() or not STATE.root.is_dir():
+    if STATE.no_cache or not STATE.root.is_dir():
         return produce()
     from jiuzhu.launch import output_env
 
@@ -110,11 +110,16 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
         def __init__(self, log: list[tuple[int, str]], which: int) -> None:
             super().__init__()
             self.log, self.which = log, which
-            self._encoding = getattr(sys.stderr if which else sys.stdout, "encoding", None)
+            real = sys.stderr if which else sys.stdout
+            self._encoding = getattr(real, "encoding", None)
+            self._tty = real.isatty()
 
         @property
         def encoding(self) -> str | None:  # type: ignore[override]
             return self._encoding  # the real stream's: rich draws tables for it (ASCII when not UTF)
+
+        def isatty(self) -> bool:  # the real stream's: rich colours and sizes for a terminal
+            return self._tty
 
         def write(self, text: str) -> int:
             if not isinstance(text, str):  # like StringIO: click probes with b"" for a binary writer

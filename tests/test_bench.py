@@ -1,0 +1,68 @@
+"""bench/: the synthetic registry is deterministic and valid, and bench/run.py reports every figure
+the README's table shows (run here on a small registry; the real figures are in the README)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from conftest import ROOT
+
+from jiuzhu import tasks
+from jiuzhu.loader import load
+from jiuzhu.validate import run
+
+
+def _gen() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_gen", gen)
+    spec.loader.exec_module(gen)
+    return gen
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_generated_registry_is_deterministic_and_valid(tmp_path: Path) -> None:
+    gen = _gen()
+    gen.generate(tmp_path / "a", 120, seed=7)
+    gen.generate(tmp_path / "b", 120, seed=7)
+    gen.generate(tmp_path / "c", 120, seed=8)
+    a = _tree(tmp_path / "a")
+    assert a == _tree(tmp_path / "b") and a != _tree(tmp_path / "c")
+    loaded = load(tmp_path / "a")
+    assert len(loaded.registry.decisions) == 120
+    problems = run(loaded, gen.AS_OF)
+    assert [p for p in problems if p.is_error] == []
+    overdue = tasks.overdue_tasks(loaded.registry, gen.AS_OF)
+    assert 0 < len(overdue.views) < 120 / 2  # a share of them
+
+
+def test_run_reports_every_figure(tmp_path: Path) -> None:
+    env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--tasks", "40", "--runs", "1",
+                           "--no-install", "--format", "json", "--keep", str(tmp_path / "reg")],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    figures = {f["name"]: f for f in result["figures"]}
+    for name in ("jiuzhu --help", "validate（冷：缓存为空）", "validate（热：无改动）", "validate（改动一个文件后）",
+                 "tasks overdue（热，表格）", "tasks overdue（热，JSON）", "minutes render（一次会议，md）", "assign"):
+        assert figures[name]["seconds"] > 0 and figures[name]["rss_mb"] > 0, name
+        assert figures[name]["note"] == "", name
+    assert figures["validate（冷：缓存为空）"]["target"] == 6.0 and figures["assign"]["target"] == 0.3
+    assert result["tasks"] == 40 and result["files"] > 40 and result["machine"]["nproc"]
+    if shutil.which("task"):
+        assert result["taskwarrior_overdue_tasks"] > 0
+        assert isinstance(result["ratio_jiuzhu_to_taskwarrior"], float)
+    else:
+        assert figures["Taskwarrior: task overdue"]["note"] == "缺少 taskwarrior"
