@@ -102,7 +102,12 @@ def digest(raw: bytes) -> bytes:
 def read_entry(path: Path | str, rel: str) -> tuple[bytes, bytes, Stat]:
     """Read, parse, check and build one file: (hash of its bytes, its entry, its stat). The entry
     is a head (problems, personal-data scan, model piece: what every run needs) and a body (the
-    document, read only when a check points into it). Runs in pool workers too: plain values."""
+    document, read only when a check points into it)."""
+    return _entry(path, rel)[:3]
+
+
+def _entry(path: Path | str, rel: str) -> tuple[bytes, bytes, Stat, Any]:
+    """read_entry, and the head itself. Runs in pool workers too: plain values."""
     from jiuzhu import privacy
     from jiuzhu.loader import read_doc
     from jiuzhu.yamlread import decode, parse_text
@@ -120,7 +125,7 @@ def read_entry(path: Path | str, rel: str) -> tuple[bytes, bytes, Stat]:
     head = pickle.dumps((problems, scanned, piece, doc is not None), protocol=5)
     body = b"" if doc is None else pickle.dumps((doc.data, doc.values, doc.keys, doc.text), protocol=5)
     stat = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns, hashed)
-    return digest(raw), len(head).to_bytes(4, "little") + head + body, stat
+    return digest(raw), len(head).to_bytes(4, "little") + head + body, stat, (problems, scanned, piece, doc is not None)
 
 
 _PLAIN = frozenset({int, bool, float, type(None)})
@@ -150,8 +155,21 @@ def _before(ref: Any, offset: int) -> bool:
     return isinstance(ref, tuple) and len(ref) == 2 and ref[0] < offset
 
 
-def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, Stat]]:
-    return [(rel, *read_entry(path, rel)) for rel, path in items]
+Batch = tuple[list[tuple[str, bytes, bytes, Stat]], "bytes | None"]
+
+
+def _read_many(items: list[tuple[str, str]], gather: bool = False) -> Batch:
+    """Entries of these files: (path, hash, entry, stat) each; with `gather`, also their heads,
+    shared (see _share) and pickled together: a part of the heads block (ParseCache._parts)."""
+    entries: list[tuple[str, bytes, bytes, Stat]] = []
+    heads: dict[str, tuple[bytes, Any]] = {}
+    pool: dict[Any, Any] = {}
+    for rel, path in items:
+        dig, blob, st, head = _entry(path, rel)
+        entries.append((rel, dig, blob, st))
+        if gather:
+            heads[rel] = (dig, _share(head, pool))
+    return entries, pickle.dumps(heads, protocol=5) if gather else None
 
 
 class LazyDoc:
@@ -189,6 +207,8 @@ class ParseCache:
         self._heads: dict[str, Any] | None = None  # the block, once read: path -> (hash, head)
         self._pool: dict[Any, Any] | None = None  # while heads are gathered for a new block
         self._fresh: dict[str, tuple[bytes, Any]] = {}  # those heads: path -> (hash, head)
+        self._parts: list[bytes] = []  # the block's parts pickled so far (see _keep)
+        self._unpacked: list[str] = []  # gathered heads not in a part yet
         self._ino = 0
         self._load_pack()
         self.memo: dict[str, list[tuple[bytes, bytes]]] | None = None
@@ -294,11 +314,26 @@ class ParseCache:
         """The heads block, when this run gathered the head of every file (see prepare)."""
         if self._pool is None or len(self._fresh) != len(self.new) or not self._fresh.keys() >= self.new.keys():
             return None
-        fresh, self._pool, self._fresh = list(self._fresh.items()), None, {}
-        # in parts, each pickled on its own: a pickler remembers every object it wrote (100k heads:
-        # 400 MB), and within a part of BLOCK_PART files almost every string repeats already
-        parts = (dict(fresh[i:i + BLOCK_PART]) for i in range(0, len(fresh), BLOCK_PART))
-        return b"".join(pickle.dumps(part, protocol=5) for part in parts)
+        self._pack_part()
+        block, self._pool, self._fresh, self._parts = b"".join(self._parts), None, {}, []
+        return block
+
+    def _keep(self, rel: str, dig: bytes, head: Any) -> Any:
+        """Gather one shared head for the new block; every BLOCK_PART heads are pickled at once
+        (while the workers parse on), each part on its own: a pickler remembers every object it
+        wrote (100k heads: 400 MB), and within a part almost every string repeats already."""
+        assert self._pool is not None
+        head = _share(head, self._pool)
+        self._fresh[rel] = (dig, head)
+        self._unpacked.append(rel)
+        if len(self._unpacked) >= BLOCK_PART:
+            self._pack_part()
+        return head
+
+    def _pack_part(self) -> None:
+        if self._unpacked:  # a later part wins for a file gathered twice (read again when damaged)
+            self._parts.append(pickle.dumps({rel: self._fresh[rel] for rel in self._unpacked}, protocol=5))
+            self._unpacked = []
 
     def _layout(self, end: int, everything: bool, block: bytes | None,
                 ) -> tuple[Index, tuple[int, int] | None, list[Any]]:
@@ -446,49 +481,67 @@ class ParseCache:
         after = self._block[0] if self._block else 0
         outside = len(files) - sum(1 for rel, _ in files if rel in self.new and _before(self.new[rel][2], after))
         if outside > max(BLOCK_SLACK, len(files) // 8):
-            self._pool, self._fresh = {}, {}
+            self._pool, self._fresh, self._parts, self._unpacked = {}, {}, [], []
 
     def _parse_missing(self) -> None:
         if not self.missing:
             return
+        import gc
+
+        # Called before the load too (tree_key needs every file's hash). Unpickling the block's
+        # parts allocates millions of small objects: the cyclic collector would walk them again
+        # and again (100k files: 11 s instead of 1 s). See jiuzhu.loader.load.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._parse_all_missing()
+        finally:
+            if paused:
+                gc.enable()
+
+    def _parse_all_missing(self) -> None:
         items = [(rel, str(path)) for rel, path in self.missing]
         self.missing = []
+        gather = self._pool is not None  # the workers share and pickle the heads of the block
         if self.pool and len(items) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            results: Iterable[tuple[str, bytes, bytes, Stat]] = _in_pool(items)
+            batches: Iterable[Batch] = _in_pool(items, gather)
         else:
-            results = _read_many(items)
+            batches = [_read_many(items, gather)]
         spill = self._open_spill() if len(items) >= SPILL_THRESHOLD else None
         if spill is None:
-            for rel, dig, blob, st in results:
-                self.new[rel] = (st, dig, blob)
-                self._gather(rel, dig, blob)
+            for entries, part in batches:
+                for rel, dig, blob, st in entries:
+                    self.new[rel] = (st, dig, blob)
+                self._take(part)
         else:  # many entries: onto disk as they come, not all held in memory (100k files: 350 MB)
             try:
                 end = spill.seek(0, os.SEEK_END)
-                for rel, dig, blob, st in results:
-                    spill.write(blob)
-                    self.new[rel] = (st, dig, ("spill", end, len(blob)))
-                    end += len(blob)
-                    self._gather(rel, dig, blob)
+                for entries, part in batches:
+                    for rel, dig, blob, st in entries:
+                        spill.write(blob)
+                        self.new[rel] = (st, dig, ("spill", end, len(blob)))
+                        end += len(blob)
+                    self._take(part)
                 spill.flush()
                 spill_map = mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ)
             except OSError:  # the cache folder filled up: this run keeps these entries in memory
-                getattr(results, "close", lambda: None)()  # a pool still running
+                getattr(batches, "close", lambda: None)()  # a pool still running
                 self._drop_spill()  # entries spilled by an earlier call stay readable in _spill_map
-                for rel, dig, blob, st in _read_many(items):
+                entries, part = _read_many(items, gather)
+                for rel, dig, blob, st in entries:
                     self.new[rel] = (st, dig, blob)
+                self._take(part)
             else:
                 if self._spill_map is not None:
                     self._spill_map.close()
                 self._spill_map = spill_map
         self.dirty = True
 
-    def _gather(self, rel: str, dig: bytes, blob: bytes) -> None:
-        """While a new heads block is gathered, the head of an entry just parsed, shared at once:
-        the workers are still parsing the next files meanwhile."""
-        if self._pool is not None:
-            size = int.from_bytes(blob[:4], "little")
-            self._fresh[rel] = (dig, _share(pickle.loads(blob[4:4 + size]), self._pool))
+    def _take(self, part: bytes | None) -> None:
+        """A part of the new heads block from the files just parsed: its heads serve this run."""
+        if part is not None and self._pool is not None:
+            self._fresh.update(pickle.loads(part))
+            self._parts.append(part)
 
     def _open_spill(self) -> Any:
         """This run's spill file beside the pack (a pack in the making: same head), or None when
@@ -537,8 +590,7 @@ class ParseCache:
             head = pickle.loads(self._part(rel, body=False))
             problems, scanned, piece, parsed = head
         if self._pool is not None and not gathered:  # gathering a new heads block
-            head = _share(head, self._pool)
-            self._fresh[rel] = (self.new[rel][1], head)
+            head = self._keep(rel, self.new[rel][1], head)
             problems, scanned, piece, parsed = head
         self._served += 1
         if not self._served % RELEASE_EVERY and hasattr(mmap, "MADV_DONTNEED"):
@@ -649,21 +701,25 @@ def _loose(path: str) -> bytes:
         return b"?"
 
 
-def _in_pool(items: list[tuple[str, str]]) -> Iterator[tuple[str, bytes, bytes, Stat]]:
+def _in_pool(items: list[tuple[str, str]], gather: bool) -> Iterator[Batch]:
     """Parse in POOL_WORKERS processes, in order, as results come; what a failing pool did not
     deliver is parsed in this process."""
+    import gc
     from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
     size = max(1, min(len(items) // (POOL_WORKERS * 8), 1000))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     done = 0
     try:
-        with ProcessPoolExecutor(POOL_WORKERS) as pool:
-            for part in pool.map(_read_many, chunks):
-                yield from part
-                done += len(part)
+        # a worker forked while the loader paused the collector must not inherit the pause: parsing
+        # leaves cyclic garbage (the YAML composer's nodes) that only the collector frees
+        with ProcessPoolExecutor(POOL_WORKERS, initializer=gc.enable) as pool:
+            for batch in pool.map(partial(_read_many, gather=gather), chunks):
+                yield batch
+                done += len(batch[0])
     except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): do it ourselves
-        yield from _read_many(items[done:])
+        yield _read_many(items[done:], gather)
 
 
 def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[ParseCache], Any],
