@@ -389,3 +389,37 @@ def test_terminal_output_is_replayed_as_printed(tmp_path: Path) -> None:
     narrow, narrow_err = _in_terminal(args, env, 64)
     assert "TYPER True" in narrow_err
     assert narrow == _in_terminal([sys.executable, "-c", code, "--no-cache", *query], env, 64)[0] != live
+
+
+def test_help_is_replayed_while_jiuzhu_is_unchanged(tmp_path: Path) -> None:
+    """`jiuzhu --help` and a command's help are recorded on first use and then printed without
+    building the CLI; other words, another width or a usage error are their own entries."""
+    newest = max(p.stat().st_mtime for p in (ROOT / "jiuzhu").rglob("*.py"))
+    time.sleep(max(0.0, newest + 2.5 - time.time()))
+    env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "help-cache")}
+    env.pop("COLUMNS", None)
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: sys.stderr.write('TYPER ' + str('typer' in sys.modules) + '\\n'))\n"
+            "sys.argv = ['jiuzhu', *sys.argv[1:]]\n"
+            "from jiuzhu.launch import main\n"
+            "main()\n")
+
+    def run(*words: str, **more: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *words], capture_output=True, text=True,
+                              env={**env, **more}, cwd=tmp_path, timeout=120)
+
+    def plain(*words: str, **more: str) -> subprocess.CompletedProcess[str]:  # the CLI itself, no memo
+        return subprocess.run([sys.executable, "-c", "from jiuzhu.cli import main; main()", *words],
+                              capture_output=True, text=True, env={**env, **more}, cwd=tmp_path, timeout=120)
+
+    for words in (["--help"], ["tasks", "overdue", "--help"], ["nosuch", "--help"]):
+        first, second = run(*words), run(*words)
+        expected = plain(*words)
+        assert "TYPER True" in first.stderr and "TYPER False" in second.stderr, words
+        for got in (first, second):
+            assert (got.stdout, got.returncode) == (expected.stdout, expected.returncode), words
+            assert got.stderr.replace("TYPER True\n", "").replace("TYPER False\n", "") == expected.stderr
+    assert "用法" in first.stderr and first.returncode == 2  # the usage error, recorded as such
+    wide = run("--help", COLUMNS="200")
+    assert "TYPER True" in wide.stderr and wide.stdout == plain("--help", COLUMNS="200").stdout
+    assert "TYPER True" in run("-r", "x", "--help").stderr  # an option before: not taken as help

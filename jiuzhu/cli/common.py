@@ -93,39 +93,15 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
     what it printed last time for the same registry content, `key` and date: a warm query then
     costs a stat of each file. Recorded as it would be printed: coloured and as wide as the
     terminal when stdout is one (the key holds its size). With --no-cache the query always runs."""
-    import io
     import sys
     from contextlib import redirect_stderr, redirect_stdout
 
     if STATE.no_cache or not STATE.root.is_dir():
         return produce()
-    from jiuzhu.launch import output_env
+    from jiuzhu.launch import Recorder, output_env
 
     # what else changes the printed output (FORCE_COLOR makes rich colour a pipe, ...)
     key = (*key, repr(output_env()))
-
-    class Recorder(io.StringIO):
-        """Keeps what was written to stdout (0) and stderr (1) in order, to replay it the same way."""
-
-        def __init__(self, log: list[tuple[int, str]], which: int) -> None:
-            super().__init__()
-            self.log, self.which = log, which
-            real = sys.stderr if which else sys.stdout
-            self._encoding = getattr(real, "encoding", None)
-            self._tty = real.isatty()
-
-        @property
-        def encoding(self) -> str | None:  # type: ignore[override]
-            return self._encoding  # the real stream's: rich draws tables for it (ASCII when not UTF)
-
-        def isatty(self) -> bool:  # the real stream's: rich colours and sizes for a terminal
-            return self._tty
-
-        def write(self, text: str) -> int:
-            if not isinstance(text, str):  # like StringIO: click probes with b"" for a binary writer
-                raise TypeError("write() argument must be str")
-            self.log.append((self.which, text))
-            return len(text)
 
     def run(cache: Any) -> tuple[list[tuple[int, str]], int]:
         log: list[tuple[int, str]] = []
