@@ -45,6 +45,7 @@ import pickle
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date as _date
 from pathlib import Path
 from typing import Any
@@ -164,12 +165,26 @@ def _read_many(items: list[tuple[str, str]], gather: bool = False) -> Batch:
     entries: list[tuple[str, bytes, bytes, Stat]] = []
     heads: dict[str, tuple[bytes, Any]] = {}
     pool: dict[Any, Any] = {}
-    for rel, path in items:
-        dig, blob, st, head = _entry(path, rel)
-        entries.append((rel, dig, blob, st))
-        if gather:
-            heads[rel] = (dig, _share(head, pool))
+    with _collector(True):  # even inside the loader's pause: the YAML composer's nodes are cyclic garbage
+        for rel, path in items:
+            dig, blob, st, head = _entry(path, rel)
+            entries.append((rel, dig, blob, st))
+            if gather:
+                heads[rel] = (dig, _share(head, pool))
     return entries, pickle.dumps(heads, protocol=5) if gather else None
+
+
+@contextmanager
+def _collector(on: bool) -> Iterator[None]:
+    """The cyclic garbage collector on or off for a while, then as it was."""
+    import gc
+
+    was = gc.isenabled()
+    gc.enable() if on else gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable() if was else gc.disable()
 
 
 class LazyDoc:
@@ -484,20 +499,15 @@ class ParseCache:
             self._pool, self._fresh, self._parts, self._unpacked = {}, {}, [], []
 
     def _parse_missing(self) -> None:
+        """Parse the files whose entry cannot be used. Also called before the load (tree_key needs
+        every file's hash): the cyclic collector is paused as in jiuzhu.loader.load, here for the
+        parts of the heads block taken from the workers (thousands of small objects, no cycle: 100k
+        files took 11 s instead of 1 s while it walked them again and again), and runs only where
+        YAML is parsed (_read_many: the composer's nodes are cyclic garbage)."""
         if not self.missing:
             return
-        import gc
-
-        # Called before the load too (tree_key needs every file's hash). Unpickling the block's
-        # parts allocates millions of small objects: the cyclic collector would walk them again
-        # and again (100k files: 11 s instead of 1 s). See jiuzhu.loader.load.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector(False):
             self._parse_all_missing()
-        finally:
-            if paused:
-                gc.enable()
 
     def _parse_all_missing(self) -> None:
         items = [(rel, str(path)) for rel, path in self.missing]
@@ -704,7 +714,6 @@ def _loose(path: str) -> bytes:
 def _in_pool(items: list[tuple[str, str]], gather: bool) -> Iterator[Batch]:
     """Parse in POOL_WORKERS processes, in order, as results come; what a failing pool did not
     deliver is parsed in this process."""
-    import gc
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
@@ -712,9 +721,7 @@ def _in_pool(items: list[tuple[str, str]], gather: bool) -> Iterator[Batch]:
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     done = 0
     try:
-        # a worker forked while the loader paused the collector must not inherit the pause: parsing
-        # leaves cyclic garbage (the YAML composer's nodes) that only the collector frees
-        with ProcessPoolExecutor(POOL_WORKERS, initializer=gc.enable) as pool:
+        with ProcessPoolExecutor(POOL_WORKERS) as pool:  # _read_many runs the collector there too
             for batch in pool.map(partial(_read_many, gather=gather), chunks):
                 yield batch
                 done += len(batch[0])
