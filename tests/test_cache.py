@@ -394,3 +394,30 @@ def test_damaged_block_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     reads = _head_reads(monkeypatch)
     loaded, _ = _cached_load(root)
     assert len(reads) > 0 and _snapshot(loaded) == expected
+
+
+def test_collector_runs_while_parsing_and_is_restored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing leaves cyclic garbage (YAML nodes): the collector runs there even inside the loader's
+    pause, and is back as it was afterwards (paused for the load, running outside it)."""
+    import gc
+
+    root = _generated(tmp_path, tasks=20)
+    seen: list[bool] = []
+    real = cache._entry
+
+    def watching(path: Any, rel: str) -> Any:
+        seen.append(gc.isenabled())
+        return real(path, rel)
+
+    monkeypatch.setattr(cache, "_entry", watching)
+    assert gc.isenabled()
+    loaded, parser = _cached_load(root, pool=False)
+    assert seen and all(seen) and gc.isenabled()
+    assert _snapshot(loaded) == _snapshot(load(root))
+    gc.disable()
+    try:
+        seen.clear()
+        cache._read_many([("units/caizheng.yaml", str(root / "units" / "caizheng.yaml"))])
+        assert seen == [True] and not gc.isenabled()
+    finally:
+        gc.enable()
