@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -111,35 +111,58 @@ def print_json(value: Any) -> None:
 
 Column = str | tuple[str, dict[str, Any]]
 TABLE_ROWS = 1000  # rows per printed part of a long table
+FAST_FROM = 50  # rows from which a part is drawn by jiuzhu.cli.longtable (same look, faster)
+_FAST_OPTIONS = frozenset({"overflow", "no_wrap", "min_width"})  # what longtable knows of a column
 
 
 def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[Any]]) -> None:
-    """A rich table sized for an 80-column terminal (wraps long cells instead of cutting)."""
+    """A rich table sized for an 80-column terminal (wraps long cells instead of cutting). Cells
+    are plain text: brackets in a duty or a note are printed, not read as rich markup."""
     from rich.console import Console
-    from rich.table import Table
 
-    console = Console(width=_width(), soft_wrap=False, highlight=False)
-    columns = list(columns)
-
-    def new_table(caption: str | None) -> Table:
-        t = Table(title=caption, show_lines=False, header_style="bold", expand=False)
-        for col in columns:
-            name, opts = col if isinstance(col, tuple) else (col, {})
-            kwargs: dict[str, Any] = {"overflow": "fold", **opts}
-            t.add_column(name, **kwargs)
-        return t
+    console = Console(width=_width(), soft_wrap=False, highlight=False, markup=False)
+    specs = [col if isinstance(col, tuple) else (col, {}) for col in columns]
+    specs = [(name, {"overflow": "fold", **opts}) for name, opts in specs]
 
     # rich lays a table out whole: a province's 100k rows would take over 1 GB. Past TABLE_ROWS
     # rows the table is printed in parts, each with its header.
-    t, count, part = new_table(title), 0, 1
+    part: list[list[str]] = []
+    number = 1
     for row in rows:
-        if count == TABLE_ROWS:
-            console.print(t)
-            part += 1
-            t, count = new_table(f"{title or ''}（续{part}）"), 0
-        t.add_row(*["" if v is None else str(v) for v in row])
-        count += 1
+        if len(part) == TABLE_ROWS:
+            _print_part(console, title if number == 1 else f"{title or ''}（续{number}）", specs, part)
+            part, number = [], number + 1
+        part.append(["" if v is None else str(v) for v in row])
+    _print_part(console, title if number == 1 else f"{title or ''}（续{number}）", specs, part)
+
+
+def _print_part(console: Any, caption: str | None, specs: list[tuple[str, dict[str, Any]]],
+                rows: list[list[str]]) -> None:
+    draw = None
+    if (len(rows) >= FAST_FROM and all(opts.keys() <= _FAST_OPTIONS for _, opts in specs)
+            and not any("\t" in cell for row in rows for cell in row)):
+        draw = _long_table_drawer()
+    if draw is not None:
+        sys.stdout.write(draw(caption, specs, rows, console.width, styled=console.color_system is not None))
+        sys.stdout.flush()
+        return
+    from rich.table import Table
+
+    t = Table(title=caption, show_lines=False, header_style="bold", expand=False)
+    for name, opts in specs:
+        t.add_column(name, **opts)
+    for row in rows:
+        t.add_row(*row)
     console.print(t)
+
+
+def _long_table_drawer() -> Callable[..., str] | None:
+    """jiuzhu.cli.longtable.draw, or None with a rich whose layout helpers (not public API) moved."""
+    try:
+        from jiuzhu.cli.longtable import draw
+    except ImportError:
+        return None
+    return draw
 
 
 def _width() -> int:
