@@ -85,3 +85,18 @@ def test_output_table_is_the_same_either_way(capsys: pytest.CaptureFixture[str],
     assert capsys.readouterr().out == with_tab
     output.table(None, ["说明"], [["见[附件1]和[bold]说明"]])
     assert "见[附件1]和[bold]说明" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("rows_count", [3, 60])  # drawn by rich, by longtable
+def test_a_table_that_cannot_keep_min_width_wraps_instead_of_being_cut(
+        rows_count: int, capsys: pytest.CaptureFixture[str]) -> None:
+    """At 80 columns an overdue table's 25-wide id column left no room for the last columns: rich
+    cut them at the edge. The min_width is dropped then, and every line keeps its right border."""
+    rows = [["m-20160808-regular-2265-10\n组织开展统计政策宣传进村入户活动。", "县农业局 县法制办 县财政局",
+             "2016-09-05", "3472天 2368工作日 通报", "63% 推进中"]] * rows_count
+    columns: list[output.Column] = [("任务编号 / 议定事项", {"min_width": 25}), "责任单位",
+                                    ("完成时限", {"no_wrap": True}), "逾期/等级", "进度"]
+    output.table("牵头单位：县统计局", columns, rows)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line[:1] in "┏┃┡│└"]
+    assert lines and all(line[-1] in "┓┃┩│┘" for line in lines)
+    assert any("推进中" in line for line in lines)

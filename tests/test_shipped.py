@@ -23,6 +23,9 @@ def run(jz, root, *args: str):
 def assert_fits_80(output: str) -> None:
     too_wide = [line for line in output.splitlines() if cell_len(line) > 80]
     assert too_wide == []
+    # a table wider than the terminal is cut at its edge: its lines then lose their right border
+    cut = [line for line in output.splitlines() if line[:1] in "┏┃┡│└" and line.rstrip()[-1:] not in "┓┃┩│┘"]
+    assert cut == []
 
 
 def seed_unit_items() -> dict[str, int]:

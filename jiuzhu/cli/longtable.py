@@ -62,6 +62,12 @@ def _line(segments: list[tuple[str, str]], width: int, styled: bool) -> str:
     return "".join(text)
 
 
+def fits(columns: Sequence[tuple[str, dict[str, Any]]], rows: Sequence[Sequence[str]], width: int) -> bool:
+    """Whether rich would draw the table within `width` (else it cuts it at the edge)."""
+    widths = _widths([name for name, _ in columns], [o for _, o in columns], rows, width)
+    return sum(widths) + len(widths) + 1 <= width
+
+
 def _measure(text: str) -> tuple[int, int]:
     """rich's Text measurement: (longest word, longest line), plus padding."""
     lines = text.splitlines()

@@ -138,6 +138,13 @@ def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[
 
 def _print_part(console: Any, caption: str | None, specs: list[tuple[str, dict[str, Any]]],
                 rows: list[list[str]]) -> None:
+    # A column's min_width is a wish: where the table could not fit the terminal with it, rich
+    # would cut the last columns at the edge. Then the columns wrap instead (a long id folds).
+    if any("min_width" in opts for _, opts in specs) and not any("\t" in c for row in rows for c in row):
+        from jiuzhu.cli import longtable
+
+        if not longtable.fits(specs, rows, console.width):
+            specs = [(name, {k: v for k, v in opts.items() if k != "min_width"}) for name, opts in specs]
     draw = None
     if (len(rows) >= FAST_FROM and all(opts.keys() <= _FAST_OPTIONS for _, opts in specs)
             and not any("\t" in cell for row in rows for cell in row)):
