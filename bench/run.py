@@ -55,8 +55,13 @@ class Figure:
 
 
 def jiuzhu_command() -> list[str]:
-    script = Path(sys.executable).with_name("jiuzhu")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "jiuzhu"]
+    """The installed `jiuzhu` beside this Python, else the project's .venv one (`python3
+    bench/run.py` after `make test`), else `python -m jiuzhu`."""
+    project_venv = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "jiuzhu"
+    for script in (Path(sys.executable).with_name("jiuzhu"), project_venv):
+        if script.exists():
+            return [str(script)]
+    return [sys.executable, "-m", "jiuzhu"]
 
 
 def timed(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
@@ -313,6 +318,16 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - cols)
 
 
+def _in_project_venv() -> None:
+    """`python bench/run.py` with a Python that lacks jiuzhu's packages (the system's, after
+    `make test` installed them in .venv): start again with the project's .venv Python."""
+    import importlib.util
+
+    venv = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python"
+    if importlib.util.find_spec("ruamel") is None and venv.exists() and Path(sys.executable) != venv:
+        os.execv(venv, [str(venv), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="jiuzhu 性能测试（与 Taskwarrior 对照）")
     ap.add_argument("--tasks", type=int, default=10_000)
@@ -332,4 +347,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    _in_project_venv()
     sys.exit(main())
