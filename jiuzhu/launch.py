@@ -162,7 +162,10 @@ def output_env() -> list[tuple[str, str | None]]:
     whether stdout and stderr are terminals and how wide (rich colours for a terminal and fits
     tables to it)."""
     tty = sys.stdout.isatty()
-    size = str(tuple(os.get_terminal_size(sys.stdout.fileno()))) if tty else None
+    try:
+        size = str(tuple(os.get_terminal_size(sys.stdout.fileno()))) if tty else None
+    except (OSError, ValueError):  # a terminal that will not say its size: rich assumes 80 columns
+        size = "?"
     return [*((k, os.environ.get(k)) for k in _ENV), ("stdout", getattr(sys.stdout, "encoding", None)),
             ("tty", f"{tty}|{sys.stderr.isatty()}|{size}")]
 

@@ -251,3 +251,18 @@ def test_a_full_cache_folder_while_spilling_is_not_an_error(pool: bool, tmp_path
     monkeypatch.setattr(cache.ParseCache, "_open_spill", real)
     assert _snapshot(load(root, parser=cache.ParseCache(root))) == expected
     assert list(cache.pack_path(root).parent.glob("*.spill")) == []
+
+
+def test_a_terminal_that_hides_its_size_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output environment (part of every replay key) asks the terminal its size; one that will
+    not say costs the replay, never the command."""
+    from jiuzhu import launch
+
+    def refuse(*_: Any) -> os.terminal_size:
+        raise OSError("not a terminal after all")
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(os, "get_terminal_size", refuse)
+    env = dict(launch.output_env())
+    assert env["tty"].startswith("True|") and env["tty"].endswith("|?")
+    assert launch.invocation_key(["tasks", "overdue"]) is not None
