@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
+import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +18,33 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "registry"
 SEED = ROOT.parent / "shared" / "seed" / "000_508a030090c25321.txt"
+
+
+def bench_gen() -> ModuleType:
+    """bench/gen.py, the benchmarks' synthetic registry (`bench_gen().generate(out, tasks, seed)`)."""
+    if "bench_gen" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["bench_gen"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["bench_gen"]
+
+
+@pytest.fixture
+def settled_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jiuzhu's sources may be under edit while the tests run: count them as last modified well
+    before (fixed for the test, so the fingerprint stays the same). For the stat memo's tests."""
+    from jiuzhu import files
+
+    real = files._source_stats
+    old = time.time_ns() - 10 * files.RACY_NS
+
+    def aged() -> tuple[list[tuple[str, int, int, int]], str]:
+        stats, package = real()
+        return [(rel, size, min(mtime, old), ino) for rel, size, mtime, ino in stats], package
+
+    monkeypatch.setattr(files, "_source_stats", aged)
 
 
 def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:

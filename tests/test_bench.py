@@ -3,29 +3,18 @@ the README's table shows (run here on a small registry; the real figures are in 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-from conftest import ROOT
+from conftest import ROOT, bench_gen
 
 from jiuzhu import tasks
 from jiuzhu.loader import load
 from jiuzhu.validate import run
-
-
-def _gen() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_gen", gen)
-    spec.loader.exec_module(gen)
-    return gen
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -33,7 +22,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_generated_registry_is_deterministic_and_valid(tmp_path: Path) -> None:
-    gen = _gen()
+    gen = bench_gen()
     gen.generate(tmp_path / "a", 120, seed=7)
     gen.generate(tmp_path / "b", 120, seed=7)
     gen.generate(tmp_path / "c", 120, seed=8)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import bench_gen
 
 from jiuzhu import cache
 from jiuzhu.cache import MAGIC, ParseCache, pack_path
@@ -30,13 +28,8 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _generated(tmp_path: Path, tasks: int = 200) -> Path:
-    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_gen", gen)
-    spec.loader.exec_module(gen)
     out = tmp_path / "generated"
-    gen.generate(out, tasks, seed=3)
+    bench_gen().generate(out, tasks, seed=3)
     return out
 
 

@@ -14,7 +14,6 @@ import pytest
 from conftest import ROOT
 from test_cache import _generated
 
-from jiuzhu import files
 from jiuzhu.loader import load
 
 AS_OF = "2026-11-26"
@@ -22,17 +21,7 @@ PHONE = "联系人 张三 电话 13912345678\n"
 MASKED = "联系人 张三 电话 XXXXXXXXXXX\n"  # same size, no personal data
 
 
-@pytest.fixture(autouse=True)
-def _settled_sources(monkeypatch: pytest.MonkeyPatch) -> None:
-    """jiuzhu's sources may be under edit while the tests run: count them as settled (in-process)."""
-    real = files._source_stats
-    old = time.time_ns() - 10 * files.RACY_NS
-
-    def aged() -> tuple[list[tuple[str, int, int, int]], str]:
-        stats, package = real()
-        return [(rel, size, min(mtime, old), ino) for rel, size, mtime, ino in stats], package
-
-    monkeypatch.setattr(files, "_source_stats", aged)
+pytestmark = pytest.mark.usefixtures("settled_sources")
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, bench_gen
 
 from jiuzhu import cache, files
 from jiuzhu.files import Scan
@@ -20,18 +20,7 @@ AS_OF = "2026-11-26"
 UNIT = "units/caizheng.yaml"
 
 
-@pytest.fixture(autouse=True)
-def _settled_sources(monkeypatch: pytest.MonkeyPatch) -> None:
-    """jiuzhu's sources may be under edit while the tests run: count them as settled here (one test
-    checks the rule for sources on its own)."""
-    real = files._source_stats
-    old = time.time_ns() - 10 * files.RACY_NS  # fixed for the test: the fingerprint stays the same
-
-    def aged() -> tuple[list[tuple[str, int, int, int]], str]:
-        stats, package = real()
-        return [(rel, size, min(mtime, old), ino) for rel, size, mtime, ino in stats], package
-
-    monkeypatch.setattr(files, "_source_stats", aged)
+pytestmark = pytest.mark.usefixtures("settled_sources")  # one test checks the rule for sources on its own
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +53,14 @@ def _age(root: Path, seconds: int = 60) -> None:
 
 def _fast_files(cache_dir: Path) -> list[Path]:
     return sorted(cache_dir.glob("*.fast"))
+
+
+# `jiuzhu` as its console script starts it (jiuzhu.launch), telling on stderr whether typer was imported
+LAUNCH = ("import atexit, sys\n"
+          "atexit.register(lambda: sys.stderr.write('TYPER ' + str('typer' in sys.modules) + '\\n'))\n"
+          "sys.argv = ['jiuzhu', *sys.argv[1:]]\n"
+          "from jiuzhu.launch import main\n"
+          "main()\n")
 
 
 def _validate(jz: Any, root: Path, *extra: str) -> Any:
@@ -304,12 +301,7 @@ def test_known_invocation_is_answered_before_the_cli_is_built(make_registry: Any
     time.sleep(max(0.0, newest + 2.5 - time.time()))
     env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "launch-cache")}
     env.pop("NO_COLOR", None)
-    code = ("import atexit, sys\n"
-            "atexit.register(lambda: sys.stderr.write('TYPER ' + str('typer' in sys.modules) + '\\n'))\n"
-            "sys.argv = ['jiuzhu', *sys.argv[1:]]\n"
-            "from jiuzhu.launch import main\n"
-            "main()\n")
-    args = [sys.executable, "-c", code, "--registry", str(root), "tasks", "overdue", "--as-of", AS_OF, "--fail"]
+    args = [sys.executable, "-c", LAUNCH, "--registry", str(root), "tasks", "overdue", "--as-of", AS_OF, "--fail"]
 
     def run(cwd: Path = ROOT, **more: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(args, capture_output=True, text=True, env={**env, **more}, cwd=cwd, timeout=120)
@@ -358,29 +350,17 @@ def _in_terminal(args: list[str], env: dict[str, str], columns: int) -> tuple[by
 def test_terminal_output_is_replayed_as_printed(tmp_path: Path) -> None:
     """In a terminal a query is recorded coloured and as wide as the terminal, replayed byte for
     byte before the CLI is built, and computed again for another terminal width."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_gen", gen)
-    spec.loader.exec_module(gen)
     root = tmp_path / "generated"
-    gen.generate(root, 60, seed=5)  # some of its tasks are overdue
+    bench_gen().generate(root, 60, seed=5)  # some of its tasks are overdue
     _age(root)
     newest = max(p.stat().st_mtime for p in (ROOT / "jiuzhu").rglob("*.py"))
     time.sleep(max(0.0, newest + 2.5 - time.time()))
     env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "tty-cache"), "TERM": "xterm-256color"}
     for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TTY_COMPATIBLE"):
         env.pop(name, None)
-    code = ("import atexit, sys\n"
-            "atexit.register(lambda: sys.stderr.write('TYPER ' + str('typer' in sys.modules) + '\\n'))\n"
-            "sys.argv = ['jiuzhu', *sys.argv[1:]]\n"
-            "from jiuzhu.launch import main\n"
-            "main()\n")
     query = ["--registry", str(root), "tasks", "overdue", "--as-of", AS_OF]
-    args = [sys.executable, "-c", code, *query]
-    live, _ = _in_terminal([sys.executable, "-c", code, "--no-cache", *query], env, 100)
+    args = [sys.executable, "-c", LAUNCH, *query]
+    live, _ = _in_terminal([sys.executable, "-c", LAUNCH, "--no-cache", *query], env, 100)
     first, first_err = _in_terminal(args, env, 100)
     second, second_err = _in_terminal(args, env, 100)
     assert b"\x1b[" in live and "逾期" in live.decode("utf-8")  # coloured, for a terminal
@@ -388,7 +368,7 @@ def test_terminal_output_is_replayed_as_printed(tmp_path: Path) -> None:
     assert "TYPER True" in first_err and "TYPER False" in second_err
     narrow, narrow_err = _in_terminal(args, env, 64)
     assert "TYPER True" in narrow_err
-    assert narrow == _in_terminal([sys.executable, "-c", code, "--no-cache", *query], env, 64)[0] != live
+    assert narrow == _in_terminal([sys.executable, "-c", LAUNCH, "--no-cache", *query], env, 64)[0] != live
 
 
 def test_help_is_replayed_while_jiuzhu_is_unchanged(tmp_path: Path) -> None:
@@ -398,14 +378,9 @@ def test_help_is_replayed_while_jiuzhu_is_unchanged(tmp_path: Path) -> None:
     time.sleep(max(0.0, newest + 2.5 - time.time()))
     env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "help-cache")}
     env.pop("COLUMNS", None)
-    code = ("import atexit, sys\n"
-            "atexit.register(lambda: sys.stderr.write('TYPER ' + str('typer' in sys.modules) + '\\n'))\n"
-            "sys.argv = ['jiuzhu', *sys.argv[1:]]\n"
-            "from jiuzhu.launch import main\n"
-            "main()\n")
 
     def run(*words: str, **more: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-c", code, *words], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-c", LAUNCH, *words], capture_output=True, text=True,
                               env={**env, **more}, cwd=tmp_path, timeout=120)
 
     def plain(*words: str, **more: str) -> subprocess.CompletedProcess[str]:  # the CLI itself, no memo
