@@ -32,6 +32,14 @@ def bench_gen() -> ModuleType:
 
 
 @pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own (the cache's tests look into it)."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(d))
+    return d
+
+
+@pytest.fixture
 def settled_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     """jiuzhu's sources may be under edit while the tests run: count them as last modified well
     before (fixed for the test, so the fingerprint stays the same). For the stat memo's tests."""

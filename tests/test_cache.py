@@ -20,11 +20,7 @@ from jiuzhu.validate import run
 AS_OF = dt.date(2026, 11, 26)
 
 
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "cache"
-    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(d))
-    return d
+pytestmark = pytest.mark.usefixtures("cache_dir")
 
 
 def _generated(tmp_path: Path, tasks: int = 200) -> Path:

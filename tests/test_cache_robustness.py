@@ -21,14 +21,7 @@ PHONE = "联系人 张三 电话 13912345678\n"
 MASKED = "联系人 张三 电话 XXXXXXXXXXX\n"  # same size, no personal data
 
 
-pytestmark = pytest.mark.usefixtures("settled_sources")
-
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "cache"
-    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(d))
-    return d
+pytestmark = pytest.mark.usefixtures("settled_sources", "cache_dir")
 
 
 def _age(path: Path, seconds: int = 60) -> None:

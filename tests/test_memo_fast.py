@@ -20,14 +20,7 @@ AS_OF = "2026-11-26"
 UNIT = "units/caizheng.yaml"
 
 
-pytestmark = pytest.mark.usefixtures("settled_sources")  # one test checks the rule for sources on its own
-
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "cache"
-    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(d))
-    return d
+pytestmark = pytest.mark.usefixtures("settled_sources", "cache_dir")  # one test checks the rule for sources on its own
 
 
 @pytest.fixture
