@@ -11,12 +11,13 @@ entries and a new index; when more than half of the pack is outdated it is rewri
 Entries are read only when used.
 
 Every run needs every file's head (its problems and model records), 11k small pickles at 10k
-tasks, each with its own copy of the same unit ids, states and dates. So a run that read every
-head also writes them all as one pickle, the heads block, with equal strings and dates shared
-(half the memory, a third of the time to read back); the index says where it is. Later runs take
-a file's head from the block when its hash there is the entry's, else from the entry. The block
-is written again only once more than an eighth of the files changed since (a cold run, or many
-edits): one edited file costs an appended entry, not a new block.
+tasks, each with its own copy of the same unit ids, states and dates. So a run that reads every
+head also writes them all together, the heads block: pickles of up to BLOCK_PART heads, with equal
+strings and dates shared (half the memory, a third of the time to read back; in a cold run the
+pool workers build the parts as they parse); the index says where it is. Later runs take a file's
+head from the block when its hash there is the entry's, else from the entry. The block is written
+again only once more than an eighth of the files (and more than BLOCK_SLACK) are outside it (a
+cold run, or many edits): one edited file costs an appended entry, not a new block.
 
 An entry is used only when the file's bytes hash the same (mtime alone is useless after a git
 checkout). Like git's index, a file whose size, mtime, inode and ctime are exactly those recorded when
