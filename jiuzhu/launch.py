@@ -112,8 +112,9 @@ def _help(argv: list[str]) -> int | None:
             known = {}
     except Exception:  # missing, foreign or corrupt: nothing known
         known = {}
-    if key in known:
-        return _write(*known[key])
+    recorded = known.get(key)
+    if isinstance(recorded, tuple) and len(recorded) == 2 and isinstance(recorded[1], int):
+        return _write(*recorded)
     from jiuzhu.cli import main as cli
 
     log: list[tuple[int, str]] = []
@@ -123,6 +124,9 @@ def _help(argv: list[str]) -> int | None:
         code: Any = 0
     except SystemExit as done:
         code = 0 if done.code is None else done.code
+    except BaseException:  # Ctrl-C ...: show what was printed, record nothing
+        _write(log, 1)
+        raise
     if not isinstance(code, int):  # not what click exits with: say it as Python would
         _write(log, 1)
         raise SystemExit(code)

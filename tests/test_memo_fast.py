@@ -391,3 +391,16 @@ def test_help_is_replayed_while_jiuzhu_is_unchanged(tmp_path: Path) -> None:
     wide = run("--help", COLUMNS="200")
     assert "TYPER True" in wide.stderr and wide.stdout == plain("--help", COLUMNS="200").stdout
     assert "TYPER True" in run("-r", "x", "--help").stderr  # an option before: not taken as help
+    import marshal
+
+    for damage in (b"garbage", b"JIUZHU-HELP-1\n" + b"\x00" * 9, b"JIUZHU-HELP-1\n" + marshal.dumps({"k": 1}),
+                   b"JIUZHU-HELP-1\n" + marshal.dumps([1, 2])):
+        (tmp_path / "help-cache" / "help").write_bytes(damage)
+        again = run("--help")
+        assert "TYPER True" in again.stderr and again.stdout == plain("--help").stdout and again.returncode == 0
+    # a recorded entry of the wrong shape under the very key: asked again, not replayed
+    raw = (tmp_path / "help-cache" / "help").read_bytes()
+    known = marshal.loads(raw[len(b"JIUZHU-HELP-1\n"):])
+    (tmp_path / "help-cache" / "help").write_bytes(b"JIUZHU-HELP-1\n" + marshal.dumps({k: "bad" for k in known}))
+    again = run("--help")
+    assert "TYPER True" in again.stderr and again.stdout == plain("--help").stdout
