@@ -731,18 +731,19 @@ def _in_pool(items: list[tuple[str, str]], gather: bool) -> Iterator[Batch]:
 
 
 def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[ParseCache], Any],
-           directory: Path | None = None, scan: Any = None) -> Any:
+           directory: Path | None = None, scan: Any = None, valid: Callable[[Any], bool] = lambda value: True) -> Any:
     """`compute(cache)` for this registry's current content and `extra`, or what it gave last
     time. `compute` loads the registry through `cache` (so its misses land in the pack too).
 
     First by stat (jiuzhu.files.Scan: one stat of each file, nothing opened), then by content
-    (the pack: every file's hash). `scan`: the caller's walk, whose stat memo it already asked."""
+    (the pack: every file's hash). `scan`: the caller's walk, whose stat memo it already asked.
+    A remembered value that is not `valid` (a damaged memo that still decodes) is computed again."""
     from jiuzhu.files import Scan
 
     if scan is None:
         scan = Scan(root, directory)
         hit, value = scan.recall(name, extra)
-        if hit:
+        if hit and valid(value):
             return value
     cache = ParseCache(root, directory)
     base = os.path.join(str(root), "")  # with the separator: joined by +, 11k times
@@ -750,7 +751,7 @@ def cached(root: Path, name: str, extra: tuple[str, ...], compute: Callable[[Par
                   dict(zip(scan.paths, scan.stats, strict=True)))
     key = cache.tree_key(*extra, others=[rel for rel, *_ in scan.others])
     value = cache.recall(name, key)
-    if value is None:
+    if value is None or not valid(value):
         value = compute(cache)
         cache.remember(name, key, value)
     cache.close()

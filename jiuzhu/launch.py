@@ -113,7 +113,7 @@ def _help(argv: list[str]) -> int | None:
     except Exception:  # missing, foreign or corrupt: nothing known
         known = {}
     recorded = known.get(key)
-    if isinstance(recorded, tuple) and len(recorded) == 2 and isinstance(recorded[1], int):
+    if isinstance(recorded, tuple) and len(recorded) == 2 and printable(*recorded):
         return _write(*recorded)
     from jiuzhu.cli import main as cli
 
@@ -228,9 +228,17 @@ def _replay_known(argv: list[str]) -> int | None:
         if not hit:
             return None
         log, code = value
+        if not printable(log, code):
+            return None
     except Exception:  # anything odd in the memo: let the CLI answer
         return None
     return _write(log, code)
+
+
+def printable(log: Any, code: Any) -> bool:
+    """Whether a recorded output has the shape _write needs (a damaged memo may say anything)."""
+    return isinstance(code, int) and isinstance(log, (list, tuple)) and all(
+        isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[1], str) for item in log)
 
 
 def _write(log: Any, code: int) -> int:

@@ -404,3 +404,45 @@ def test_help_is_replayed_while_jiuzhu_is_unchanged(tmp_path: Path) -> None:
     (tmp_path / "help-cache" / "help").write_bytes(b"JIUZHU-HELP-1\n" + marshal.dumps({k: "bad" for k in known}))
     again = run("--help")
     assert "TYPER True" in again.stderr and again.stdout == plain("--help").stdout
+
+
+@pytest.mark.parametrize("bad", [("not a log", "x"), ([(0, 1)], 0), ([(0, "ok")], "1"), 7])
+def test_recorded_output_of_the_wrong_shape_is_asked_again(bad: Any, make_registry: Any, tmp_path: Path) -> None:
+    """A damaged stat memo whose entry still decodes, but not to printable output: the launcher
+    lets the CLI answer instead of failing half-way through printing."""
+    import marshal
+
+    root = make_registry()
+    _age(root)
+    newest = max(p.stat().st_mtime for p in (ROOT / "jiuzhu").rglob("*.py"))
+    time.sleep(max(0.0, newest + 2.5 - time.time()))
+    cache = tmp_path / "shape-cache"
+    env = {**os.environ, "JIUZHU_CACHE_DIR": str(cache)}
+    args = [sys.executable, "-c", LAUNCH, "--registry", str(root), "tasks", "overdue", "--as-of", AS_OF]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert _fast_files(cache)
+    for memo in _fast_files(cache):
+        raw = memo.read_bytes()
+        head = len(files.FAST_MAGIC) + 16
+        entries = marshal.loads(raw[head:])
+        memo.write_bytes(raw[:head] + marshal.dumps([(k, h, b"m" + marshal.dumps(bad)) for k, h, _ in entries]))
+    again = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert "TYPER True" in again.stderr
+    assert (again.stdout, again.returncode) == (first.stdout, first.returncode)
+
+
+def test_validate_result_of_the_wrong_shape_is_computed_again(jz: Any, make_registry: Any, cache_dir: Path) -> None:
+    import marshal
+
+    root = make_registry()
+    _age(root)
+    first = _validate(jz, root)
+    assert _fast_files(cache_dir)
+    for memo in _fast_files(cache_dir):
+        raw = memo.read_bytes()
+        head = len(files.FAST_MAGIC) + 16
+        entries = marshal.loads(raw[head:])
+        damaged = [(k, h, b"m" + marshal.dumps(["不是问题"])) for k, h, _ in entries]
+        memo.write_bytes(raw[:head] + marshal.dumps(damaged))
+    again = _validate(jz, root)
+    assert (again.exit_code, again.output) == (first.exit_code, first.output)

@@ -71,21 +71,28 @@ def check_registry(as_of: dt.date) -> list[Any]:
 
     if STATE.no_cache or not STATE.root.is_dir():
         return compute(_parser())
-    return _cached("validate", (as_of.isoformat(),), compute)  # type: ignore[no-any-return]
+
+    def problems(value: Any) -> bool:
+        from jiuzhu.problems import Problem
+
+        return isinstance(value, list) and all(isinstance(p, Problem) for p in value)
+
+    return _cached("validate", (as_of.isoformat(),), compute, problems)  # type: ignore[no-any-return]
 
 
-def _cached(name: str, key: tuple[str, ...], compute: Callable[[Any], Any]) -> Any:
+def _cached(name: str, key: tuple[str, ...], compute: Callable[[Any], Any], valid: Callable[[Any], bool]) -> Any:
     """jiuzhu.cache.cached, after asking the stat memo (jiuzhu.files) without importing the
-    cache, the loader or the model: a warm, unchanged registry costs one stat of each file."""
+    cache, the loader or the model: a warm, unchanged registry costs one stat of each file.
+    `valid`: whether a remembered value has the shape the caller needs (else computed again)."""
     from jiuzhu.files import Scan
 
     scan = Scan(STATE.root)
     hit, value = scan.recall(name, key)
-    if hit:
+    if hit and valid(value):
         return value
     from jiuzhu.cache import cached
 
-    return cached(STATE.root, name, key, compute, scan=scan)
+    return cached(STATE.root, name, key, compute, scan=scan, valid=valid)
 
 
 def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
@@ -113,7 +120,10 @@ def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
             STATE.parser = None
         return log, code
 
-    log, code = _cached(name, key, run)
+    from jiuzhu.launch import printable
+
+    log, code = _cached(name, key, run, lambda value: isinstance(value, (list, tuple)) and len(value) == 2
+                        and printable(*value))
     from jiuzhu.launch import note
 
     note(STATE.root, name, key)  # the next identical invocation is answered before the CLI is built
