@@ -2,7 +2,7 @@
 
     python bench/assign_eval.py [FILE] [--registry DIR] [--min-lead 1.0] [--min-recall 1.0] [-v]
 
-FILE (default ../shared/eval/assign-dev.yaml, relative to the repository root) is a YAML list of
+FILE (default tests/data/assign-dev.yaml) is a YAML list of
 {text, lead: [accepted names], involved: [names]}; names are compared without a leading 县.
 A suggested lead is correct when it is in the accepted list; when the suggestion is a tie, every
 tied unit must be accepted. Involved recall: the share of `involved` names found among the lead,
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT.parent / "shared" / "eval" / "assign-dev.yaml"
+DEFAULT = ROOT / "tests" / "data" / "assign-dev.yaml"
 
 
 @dataclass

@@ -1,3 +1,3 @@
-from jiuzhu.launch import main
+from jiuzhu.cli import main
 
 main()

@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING, Any
 from jiuzhu.problems import Problem, warning
 
 if TYPE_CHECKING:
+    from jiuzhu.checking import Context
     from jiuzhu.model import Duty, Registry
-    from jiuzhu.validate import Context
 
 # How much each role counts when choosing the lead (an information provider's weight rises with
 # how closely the text matches its duty).

@@ -19,7 +19,7 @@ from jiuzhu.problems import Problem, error
 from jiuzhu.proposals import active_unit, find_proposal, flow, require_text
 
 if TYPE_CHECKING:
-    from jiuzhu.validate import Context
+    from jiuzhu.checking import Context
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def check_decisions(reg: Registry, ctx: Context) -> Iterable[Problem]:
 
 
 def _check_decision(reg: Registry, m: Meeting, d: Decision, doc: Any) -> Iterator[Problem]:
-    from jiuzhu.validate import unresolved
+    from jiuzhu.checking import unresolved
 
     units, areas = reg.units, reg.areas
     path = doc.path_of(d.pos)

@@ -21,7 +21,7 @@ from jiuzhu.problems import Problem, error, nearest
 from jiuzhu.queries import find_unit, lookup
 
 if TYPE_CHECKING:
-    from jiuzhu.validate import Context
+    from jiuzhu.checking import Context
     from jiuzhu.writer import Transaction
 
 # What each action is called, and the command that performs it (for "next steps" hints).
@@ -268,7 +268,7 @@ def _who(reg: Registry, by: str) -> str:
 
 def check_proposals(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Each proposal's unit exists, its id matches its file, and its history follows the workflow."""
-    from jiuzhu.validate import id_matches_file, unresolved
+    from jiuzhu.checking import id_matches_file, unresolved
 
     if reg.system is None:
         return
@@ -316,7 +316,7 @@ def _check_history(reg: Registry, p: Proposal,
         if last is not None and a.date < last:
             yield error(pos, "date-order", f"这一步的日期 {a.date} 早于上一步的 {last}", "流转记录应按时间先后排列。")
         if a.meeting and a.meeting not in reg.meetings and not reg.meetings.incomplete:
-            from jiuzhu.validate import unresolved
+            from jiuzhu.checking import unresolved
 
             yield unresolved(pos, "会议", a.meeting, reg.meetings)
         state, last = a.to, a.date

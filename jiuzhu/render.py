@@ -22,7 +22,8 @@ from jiuzhu.model import Meeting, Registry, System
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# jiuzhu/templates links to the top-level templates/ (their source); the wheel holds copies.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("md", "html", "docx")
 KINDS = {"minutes": "会议纪要", "notice": "会议通知", "briefing": "工作简报", "progress": "进展情况通报"}
 TEXT_WIDTH_MM = 156  # GB/T 9704 text block: 156 x 225 mm

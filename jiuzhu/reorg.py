@@ -22,7 +22,7 @@ from jiuzhu.queries import find_unit
 from jiuzhu.writer import Transaction, to_commented
 
 if TYPE_CHECKING:
-    from jiuzhu.validate import Context
+    from jiuzhu.checking import Context
 
 _DUTY_NO = re.compile(r"-(\d+)$")
 
@@ -581,7 +581,7 @@ def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
 def check_unit_history(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Reorganisation records hang together: references resolve, retired units are inactive with
     an end date, the office stays in an active unit."""
-    from jiuzhu.validate import unresolved
+    from jiuzhu.checking import unresolved
 
     for unit in reg.units.values():
         doc = reg.files[unit.file]

@@ -17,7 +17,7 @@ from jiuzhu.problems import Problem, error, warning
 from jiuzhu.proposals import last_act_date
 
 if TYPE_CHECKING:
-    from jiuzhu.validate import Context
+    from jiuzhu.checking import Context
     from jiuzhu.yamlread import Doc
 
 
@@ -40,7 +40,7 @@ def _check_chair(reg: Registry, m: Meeting, doc: Doc) -> Iterable[Problem]:
 
 def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Per meeting: id matches file, chair, member units, agenda references and approvals, minutes."""
-    from jiuzhu.validate import id_matches_file, unresolved
+    from jiuzhu.checking import id_matches_file, unresolved
 
     numbers: dict[tuple[int, int], str] = {}
     for m in reg.meetings.values():

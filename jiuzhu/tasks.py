@@ -22,7 +22,7 @@ from jiuzhu.queries import find_unit, lookup, unit_names
 from jiuzhu.workdays import Calendar
 
 if TYPE_CHECKING:
-    from jiuzhu.validate import Context
+    from jiuzhu.checking import Context
 
 NOT_STARTED, IN_PROGRESS, DONE, ONGOING = "未开始", "推进中", "已完成", "长期坚持"
 STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, ONGOING)
@@ -365,8 +365,8 @@ def _reread(reg: Registry, path: Path, rel: str, task_id: str) -> Registry:
 
     from jiuzhu import schema
     from jiuzhu.errors import RegistryInvalid
-    from jiuzhu.loader import build_task
     from jiuzhu.model import Index
+    from jiuzhu.pieces import build_task
     from jiuzhu.yamlread import parse_file
 
     fresh = copy.copy(reg)
@@ -423,7 +423,7 @@ def _bad_status(value: str, option: str) -> InputRefused:
 # --- validate checks -----------------------------------------------------------------------------
 
 def check_task_files(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    from jiuzhu.validate import id_matches_file, unresolved
+    from jiuzhu.checking import id_matches_file, unresolved
 
     # The task files are many: positions inside one (which load its document) are looked up only
     # for an entry that has a problem.
@@ -501,7 +501,7 @@ def _entry_wrong(reg: Registry, d: Decision | None, task: Task, e: LogEntry, off
 
 def _check_entry(reg: Registry, d: Decision | None, task: Task, e: LogEntry, office: str,
                  pos: Pos) -> Iterator[Problem]:
-    from jiuzhu.validate import unresolved
+    from jiuzhu.checking import unresolved
 
     if e.by not in reg.units:
         yield unresolved(pos, "成员单位", e.by, reg.units)

@@ -7,44 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from jiuzhu import privacy
+from jiuzhu import assign, decisions, privacy, proposals, reorg, rules, tasks
+from jiuzhu.checking import Check, Context, id_matches_file, unresolved
 from jiuzhu.loader import Loaded
 from jiuzhu.model import Registry
-from jiuzhu.problems import Pos, Problem, error, nearest, warning
-
-Check = Callable[[Registry, "Context"], Iterable[Problem]]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What checks may need beyond the registry itself."""
-
-    as_of: dt.date
-
-
-def unresolved(pos: Pos, label: str, value: str, candidates: Iterable[str]) -> Problem:
-    """A reference that does not resolve, with the nearest valid id as a hint. When `candidates` is
-    an `Index` some of whose files failed to load, the problem is marked secondary (`run` drops it):
-    the id may be defined in the broken file, whose own error is the one to fix. A secondary
-    problem is never shown, so it is not given the nearest id (a search over all the candidates)."""
-    secondary = bool(getattr(candidates, "incomplete", False))
-    near = None if secondary else nearest(value, list(candidates))
-    hint = f"你是不是想写“{near}”？" if near else "检查拼写，或先在登记册中添加它。"
-    return Problem(pos, "unresolved-ref", f"{label}“{value}”不存在", hint, secondary=secondary)
-
-
-def id_matches_file(doc: Any, ident: str, label: str, key: str = "id") -> Iterator[Problem]:
-    """The id of a one-record file is its file name: git shows the id, the file is found by it.
-    `label` names the id in Chinese (单位标识, 会议编号 …); `key` is the field holding it."""
-    stem = doc.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if stem != ident:
-        yield error(doc.at(key), "id-file-mismatch", f"{label}“{ident}”与文件名“{stem}.yaml”不一致",
-                    f"把文件改名为 {ident}.yaml，或把 {key} 改为 {stem}。")
+from jiuzhu.problems import Pos, Problem, error, warning
 
 
 def check_personal_data(reg: Registry, ctx: Context) -> Iterable[Problem]:
@@ -167,16 +137,14 @@ def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:
     """All problems: those found while loading plus those of every check, sorted by place."""
     ctx = Context(as_of)
     problems = list(loaded.problems)
-    for check in _all_checks():
+    for check in all_checks():
         problems.extend(p for p in check(loaded.registry, ctx) if not p.secondary)
     seen: set[Problem] = set()
     unique = [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
     return sorted(unique, key=Problem.sort_key)
 
 
-def _all_checks() -> list[Check]:
-    """Checks owned by feature modules are imported here so start-up stays light."""
-    from jiuzhu import assign, decisions, proposals, reorg, rules, tasks
-
+def all_checks() -> list[Check]:
+    """The base checks here, then those each feature module lists in its CHECKS."""
     return (list(CHECKS) + list(tasks.CHECKS) + list(proposals.CHECKS) + list(rules.CHECKS)
             + list(decisions.CHECKS) + list(reorg.CHECKS) + list(assign.CHECKS))

@@ -7,7 +7,6 @@ import importlib.util
 import shutil
 import sys
 import textwrap
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -17,7 +16,7 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "registry"
-SEED = ROOT.parent / "shared" / "seed" / "000_508a030090c25321.txt"
+SEED = ROOT / "tests" / "data" / "seed.txt"  # the founding document, copied from the first user
 
 
 def bench_gen() -> ModuleType:
@@ -37,22 +36,6 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "cache"
     monkeypatch.setenv("JIUZHU_CACHE_DIR", str(d))
     return d
-
-
-@pytest.fixture
-def settled_sources(monkeypatch: pytest.MonkeyPatch) -> None:
-    """jiuzhu's sources may be under edit while the tests run: count them as last modified well
-    before (fixed for the test, so the fingerprint stays the same). For the stat memo's tests."""
-    from jiuzhu import files
-
-    real = files._source_stats
-    old = time.time_ns() - 10 * files.RACY_NS
-
-    def aged() -> tuple[list[tuple[str, int, int, int]], str]:
-        stats, package = real()
-        return [(rel, size, min(mtime, old), ino) for rel, size, mtime, ino in stats], package
-
-    monkeypatch.setattr(files, "_source_stats", aged)
 
 
 def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:

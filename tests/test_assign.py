@@ -18,7 +18,7 @@ from jiuzhu.errors import InputRefused
 from jiuzhu.loader import load
 from jiuzhu.model import Decision
 
-DEV = Path(__file__).parents[2] / "shared" / "eval" / "assign-dev.yaml"
+DEV = Path(__file__).parent / "data" / "assign-dev.yaml"
 HOLDOUT = Path(__file__).parent / "data" / "assign-holdout.yaml"
 
 AREAS = MINI_AREAS + """
@@ -240,9 +240,9 @@ def test_validate_warns_lead_without_duty_in_areas(reg):
 
 
 def test_validate_runs_the_check():
-    from jiuzhu.validate import _all_checks
+    from jiuzhu.validate import all_checks
 
-    assert check_decision_leads in _all_checks()
+    assert check_decision_leads in all_checks()
 
 
 def _evaluate(path: Path):
@@ -327,14 +327,14 @@ def test_clause_introduced_by_xietong_supports(make_registry):
 
 
 def test_duty_roles_checked(make_registry):
-    from jiuzhu.validate import _all_checks
+    from jiuzhu.validate import all_checks
 
     reg = _tongji_registry(make_registry, "{zijin: support, dibao: boss, biaozhun: support}")
     assert reg.units["tongji"].duties[0].roles == (("biaozhun", "support"),)  # bad entries left out
     problems = list(check_duty_roles(reg, None))
     assert [(p.code, p.severity) for p in problems] == [("role-area-unknown", "error"), ("bad-enum", "error")]
     assert "“zijin”" in problems[0].message and "“boss”" in problems[1].message
-    assert check_duty_roles in _all_checks()
+    assert check_duty_roles in all_checks()
 
 
 WEAK_AREAS = AREAS + """

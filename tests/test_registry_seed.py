@@ -1,7 +1,8 @@
 """The Dachang registry is a faithful transcription of its founding document.
 
 Loads registry/*.yaml directly with ruamel.yaml (no jiuzhu code) and compares it with the
-seed text in shared/seed. The seed file must exist: a missing seed is a failure, not a skip.
+seed text (tests/data/seed.txt, copied from the first user). The seed file must exist: a missing
+seed is a failure, not a skip.
 """
 
 import re
@@ -12,7 +13,7 @@ from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "registry"
-SEED = Path(__file__).parents[2] / "shared" / "seed" / "000_508a030090c25321.txt"
+SEED = Path(__file__).parent / "data" / "seed.txt"
 PREAMBLE_START = "为加强社会救助工作的领导"
 ROLES = {"lead", "support", "info"}
 

@@ -54,14 +54,25 @@ def test_a_closed_pipe_is_not_an_internal_error(tmp_path):
     assert "内部错误" not in res.stderr
 
 
-def test_long_tables_print_in_parts_with_headers(monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    """Past TABLE_ROWS rows a table is printed in parts (rich lays out a table whole: 100k rows
-    would take over 1 GB), each part with its header; every row is printed once."""
+def test_long_tables_stream_as_aligned_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """From LONG_FROM rows a table is one plain line per row (no cell-by-cell layout): columns
+    aligned by display width (CJK counts two), the free-text column last, every row once."""
     from jiuzhu.cli import output
 
-    monkeypatch.setattr(output, "TABLE_ROWS", 2)
-    output.table("督办任务", ["编号", "单位"], [(f"t-{i}", "民政局") for i in range(5)])
+    rows = [(f"t-{i}\n任务{i}的文字 [不是标记]", "民政局" if i % 2 else "县医疗保障局", "2026-10-09")
+            for i in range(output.LONG_FROM)]
+    output.table("督办任务", [("任务", {"text": True}), "单位", "时限"], rows)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "督办任务" and lines[1].split() == ["单位", "时限", "任务"]
+    body = lines[3:]
+    assert len(body) == output.LONG_FROM
+    assert body[0] == "县医疗保障局  2026-10-09  t-0 任务0的文字 [不是标记]"
+    assert body[1] == "民政局        2026-10-09  t-1 任务1的文字 [不是标记]"
+
+
+def test_short_tables_are_rich_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    from jiuzhu.cli import output
+
+    output.table("督办任务", ["编号", "单位"], [("t-1", "[bold]民政局")])
     out = capsys.readouterr().out
-    assert out.count("编号") == 3 and "督办任务（续2）" in out and "督办任务（续3）" in out
-    assert [f"t-{i}" in out for i in range(5)] == [True] * 5 and out.count("t-") == 5
+    assert "┏" in out and "[bold]民政局" in out

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import typer
 
+from jiuzhu.errors import InputRefused, RegistryInvalid
+
 if TYPE_CHECKING:
+    from jiuzhu.loader import Loaded
     from jiuzhu.model import Registry
 
 
@@ -19,7 +22,6 @@ if TYPE_CHECKING:
 class State:
     registry: str = "registry"
     no_cache: bool = False
-    parser: Any = None  # the parse cache `replay` opened, while its query runs
 
     @property
     def root(self) -> Path:
@@ -36,102 +38,24 @@ STATE = State()
 def load(allow_errors: bool = False, founding: bool = False) -> Registry:
     """Load the registry for a command; refuse when it has errors (validate shows them all).
     `founding`: only system.yaml, areas.yaml, calendar.yaml and units/ (questions about units and
-    duties; jiuzhu.loader.FOUNDING) — a few dozen files, so parsed without opening the cache."""
-    from jiuzhu.errors import RegistryInvalid
-    from jiuzhu.loader import FOUNDING
-    from jiuzhu.loader import load as _load
-
+    duties; jiuzhu.loader.FOUNDING)."""
     if founding:
-        loaded = _load(STATE.root, only=FOUNDING)
+        from jiuzhu import loader  # see load_all
+
+        loaded = loader.load(STATE.root, only=loader.FOUNDING)
     else:
-        loaded = _load(STATE.root, parser=_parser())
+        loaded = load_all()
     if loaded.errors and not allow_errors:
         raise RegistryInvalid(loaded.errors)
     return loaded.registry
 
 
-def _parser() -> Any:
-    """The parse function for the read path: the parse cache (jiuzhu.cache), unless --no-cache."""
-    if STATE.no_cache:
-        return None
-    if STATE.parser is not None:  # inside `replay`: the cache it already opened
-        return STATE.parser
-    from jiuzhu.cache import ParseCache
+def load_all() -> Loaded:
+    # Imported here, not at the top: the loader brings ruamel.yaml and the model, 60 ms that
+    # `jiuzhu --help` and every command's --help would otherwise pay (python -X importtime).
+    from jiuzhu import loader
 
-    return ParseCache(STATE.root)
-
-
-def check_registry(as_of: dt.date) -> list[Any]:
-    """`validate`'s problems on `as_of`; with the cache, the last ones while no file changed."""
-    def compute(parser: Any) -> list[Any]:
-        from jiuzhu.loader import load as _load
-        from jiuzhu.validate import run
-
-        return run(_load(STATE.root, parser=parser), as_of)
-
-    if STATE.no_cache or not STATE.root.is_dir():
-        return compute(_parser())
-
-    def problems(value: Any) -> bool:
-        from jiuzhu.problems import Problem
-
-        return isinstance(value, list) and all(isinstance(p, Problem) for p in value)
-
-    return _cached("validate", (as_of.isoformat(),), compute, problems)  # type: ignore[no-any-return]
-
-
-def _cached(name: str, key: tuple[str, ...], compute: Callable[[Any], Any], valid: Callable[[Any], bool]) -> Any:
-    """jiuzhu.cache.cached, after asking the stat memo (jiuzhu.files) without importing the
-    cache, the loader or the model: a warm, unchanged registry costs one stat of each file.
-    `valid`: whether a remembered value has the shape the caller needs (else computed again)."""
-    from jiuzhu.files import Scan
-
-    scan = Scan(STATE.root)
-    hit, value = scan.recall(name, key)
-    if hit and valid(value):
-        return value
-    from jiuzhu.cache import cached
-
-    return cached(STATE.root, name, key, compute, scan=scan, valid=valid)
-
-
-def replay(name: str, key: tuple[str, ...], produce: Callable[[], int]) -> int:
-    """Run a read-only query command's `produce()` (it prints, returns the exit code), or print
-    what it printed last time for the same registry content, `key` and date: a warm query then
-    costs a stat of each file. Recorded as it would be printed: coloured and as wide as the
-    terminal when stdout is one (the key holds its size). With --no-cache the query always runs."""
-    import sys
-    from contextlib import redirect_stderr, redirect_stdout
-
-    if STATE.no_cache or not STATE.root.is_dir():
-        return produce()
-    from jiuzhu.launch import Recorder, output_env
-
-    # what else changes the printed output (FORCE_COLOR makes rich colour a pipe, ...)
-    key = (*key, repr(output_env()))
-
-    def run(cache: Any) -> tuple[list[tuple[int, str]], int]:
-        log: list[tuple[int, str]] = []
-        STATE.parser = cache
-        try:
-            with redirect_stdout(Recorder(log, 0)), redirect_stderr(Recorder(log, 1)):
-                code = produce()
-        finally:
-            STATE.parser = None
-        return log, code
-
-    from jiuzhu.launch import printable
-
-    log, code = _cached(name, key, run, lambda value: isinstance(value, (list, tuple)) and len(value) == 2
-                        and printable(*value))
-    from jiuzhu.launch import note
-
-    note(STATE.root, name, key)  # the next identical invocation is answered before the CLI is built
-    for which, text in log:
-        stream = sys.stderr if which else sys.stdout
-        stream.write(text)
-        stream.flush()
-    return code  # type: ignore[no-any-return]
+    return loader.load(STATE.root, use_cache=not STATE.no_cache)
 
 
 def today() -> dt.date:
@@ -142,8 +66,6 @@ def today() -> dt.date:
         day = parse_date(fixed, "环境变量 JIUZHU_TODAY")
         assert day is not None
         return day
-    from zoneinfo import ZoneInfo
-
     return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
@@ -151,8 +73,6 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     """A date given on the command line, refused clearly when it does not exist."""
     if value is None:
         return None
-    from jiuzhu.errors import InputRefused
-
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:

@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 import typer
-from typer._click import Context, HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 DEBUG = {"on": False}
@@ -26,7 +25,7 @@ def _zh(text: str) -> str:
     return text
 
 
-class _Formatter(HelpFormatter):
+class _Formatter(typer.Context.formatter_class):  # type: ignore[name-defined,misc]
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
 
@@ -37,33 +36,8 @@ class _Formatter(HelpFormatter):
         super().write_dl([(term, _zh(text)) for term, text in rows], col_max, col_spacing)
 
 
-class _Context(Context):
+class _Context(typer.Context):
     formatter_class = _Formatter
-
-
-def _light(params: list[Any]) -> None:
-    """Plain `str` options and arguments, and flags, pass through unchanged, which is all typer's
-    pydantic adapter does with a command-line string or a flag's bool: building those adapters,
-    and importing pydantic for them, costs about 0.1 s of every command (typer 0.29)."""
-    try:
-        from typer._coercion import PassThroughRuntimeParam
-    except ImportError:
-        return
-
-    class StrList(PassThroughRuntimeParam):  # type: ignore[misc]
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            items = list(value) if isinstance(value, (list, tuple)) else [value]
-            return items if all(isinstance(v, str) for v in items) else super()._coerce_value(value, param, ctx)
-
-    for p in params:
-        d = getattr(p, "type_descriptor", None)
-        if (d is None or d.file_annotation is not None or d.parameter_info.parser is not None
-                or getattr(p, "_runtime_param", 0) is not None or p.nargs != 1):
-            continue
-        if d.annotation in (str, bool) and not p.multiple:
-            p._runtime_param = PassThroughRuntimeParam(parameter_info=d.parameter_info, annotation=d.annotation)
-        elif d.annotation == list[str] and p.multiple:
-            p._runtime_param = StrList(parameter_info=d.parameter_info, annotation=d.annotation)
 
 
 class Group(TyperGroup):
@@ -72,19 +46,12 @@ class Group(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["rich_markup_mode"] = None
         super().__init__(*args, **kwargs)
-        _light(self.params)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        _light([option])
-        return option
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None and not isinstance(cmd, Group):  # leaf commands: plain Chinese help too
             cmd.rich_markup_mode = None  # type: ignore[attr-defined]
             cmd.context_class = _Context
-            _light([*cmd.params, cmd.get_help_option(ctx)])
         return cmd
 
     def invoke(self, ctx: Any) -> Any:

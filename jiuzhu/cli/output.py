@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
 
 from jiuzhu.cli.common import STATE
 
@@ -110,66 +113,46 @@ def print_json(value: Any) -> None:
 
 
 Column = str | tuple[str, dict[str, Any]]
-TABLE_ROWS = 1000  # rows per printed part of a long table
-FAST_FROM = 50  # rows from which a part is drawn by jiuzhu.cli.longtable (same look, faster)
-_FAST_OPTIONS = frozenset({"overflow", "no_wrap", "min_width"})  # what longtable knows of a column
+LONG_FROM = 50  # rows from which a table is printed as plain aligned lines, streamed
+_CHUNK = 1000  # lines written at once
 
 
 def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[Any]]) -> None:
-    """A rich table sized for an 80-column terminal (wraps long cells instead of cutting). Cells
-    are plain text: brackets in a duty or a note are printed, not read as rich markup."""
-    from rich.console import Console
-
-    console = Console(width=_width(), soft_wrap=False, highlight=False, markup=False)
+    """A table. Up to LONG_FROM rows: a rich table sized for the terminal (long cells wrap,
+    never cut). Longer: one plain line per row, columns aligned, the free-text column (option
+    "text": True, else the last one) at the end where it may run on; streamed as it goes.
+    Cells are plain text: brackets in a duty or a note are printed, not read as rich markup."""
     specs = [col if isinstance(col, tuple) else (col, {}) for col in columns]
-    specs = [(name, {"overflow": "fold", **opts}) for name, opts in specs]
-
-    # rich lays a table out whole: a province's 100k rows would take over 1 GB. Past TABLE_ROWS
-    # rows the table is printed in parts, each with its header.
-    part: list[list[str]] = []
-    number = 1
-    for row in rows:
-        if len(part) == TABLE_ROWS:
-            _print_part(console, title if number == 1 else f"{title or ''}（续{number}）", specs, part)
-            part, number = [], number + 1
-        part.append(["" if v is None else str(v) for v in row])
-    _print_part(console, title if number == 1 else f"{title or ''}（续{number}）", specs, part)
-
-
-def _print_part(console: Any, caption: str | None, specs: list[tuple[str, dict[str, Any]]],
-                rows: list[list[str]]) -> None:
-    # A column's min_width is a wish: where the table could not fit the terminal with it, rich
-    # would cut the last columns at the edge. Then the columns wrap instead (a long id folds).
-    if any("min_width" in opts for _, opts in specs) and not any("\t" in c for row in rows for c in row):
-        from jiuzhu.cli import longtable
-
-        if not longtable.fits(specs, rows, console.width):
-            specs = [(name, {k: v for k, v in opts.items() if k != "min_width"}) for name, opts in specs]
-    draw = None
-    if (len(rows) >= FAST_FROM and all(opts.keys() <= _FAST_OPTIONS for _, opts in specs)
-            and not any("\t" in cell for row in rows for cell in row)):
-        draw = _long_table_drawer()
-    if draw is not None:
-        sys.stdout.write(draw(caption, specs, rows, console.width, styled=console.color_system is not None))
-        sys.stdout.flush()
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    if len(cells) >= LONG_FROM:
+        _plain(title, specs, cells)
         return
-    from rich.table import Table
-
-    t = Table(title=caption, show_lines=False, header_style="bold", expand=False)
+    console = Console(width=_width(), soft_wrap=False, highlight=False, markup=False)
+    t = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for name, opts in specs:
-        t.add_column(name, **opts)
-    for row in rows:
+        t.add_column(name, overflow="fold", **{k: v for k, v in opts.items() if k != "text"})
+    for row in cells:
         t.add_row(*row)
     console.print(t)
 
 
-def _long_table_drawer() -> Callable[..., str] | None:
-    """jiuzhu.cli.longtable.draw, or None with a rich whose layout helpers (not public API) moved."""
-    try:
-        from jiuzhu.cli.longtable import draw
-    except ImportError:
-        return None
-    return draw
+def _plain(title: str | None, specs: list[tuple[str, dict[str, Any]]], rows: list[list[str]]) -> None:
+    free = next((i for i, (_, opts) in enumerate(specs) if opts.get("text")), len(specs) - 1)
+    order = [i for i in range(len(specs)) if i != free] + [free]
+    names = [specs[i][0] for i in order]
+    flat = [[row[i].replace("\n", " ").replace("\t", " ") for i in order] for row in rows]
+    widths = [max(cell_len(names[c]), *(cell_len(r[c]) for r in flat)) for c in range(len(order) - 1)]
+
+    def line(cells: list[str]) -> str:
+        fixed = "  ".join(cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=False))
+        return f"{fixed}  {cells[-1]}".rstrip() + "\n"
+
+    out = sys.stdout
+    head = line(names)
+    out.write((f"{title}\n" if title else "") + head + "─" * min(cell_len(head) - 1, _width()) + "\n")
+    for start in range(0, len(flat), _CHUNK):
+        out.write("".join(line(r) for r in flat[start:start + _CHUNK]))
+    out.flush()
 
 
 def _width() -> int:

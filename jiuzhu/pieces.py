@@ -1,0 +1,288 @@
+"""One registry file on its own: parse it, check its shape, build its model records (a `Piece`).
+
+A pure function of the file's bytes, which is what lets the parse cache (jiuzhu.cache) keep it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from jiuzhu import schema
+from jiuzhu.model import (
+    Act,
+    Area,
+    Attendee,
+    BriefingIssue,
+    Decision,
+    Duty,
+    FoundingDocument,
+    Level,
+    Liaison,
+    LogEntry,
+    Meeting,
+    Minutes,
+    Office,
+    Parameters,
+    Person,
+    Proposal,
+    Reassignment,
+    System,
+    Task,
+    TextItem,
+    Transition,
+    Unit,
+    UnitEvent,
+    Workflow,
+)
+from jiuzhu.problems import Pos, Problem, error
+from jiuzhu.yamlread import Doc, decode, parse_text
+
+SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR}
+FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK}
+
+
+def spec_for(rel: str) -> schema.Field | None:
+    if rel in SINGLE:
+        return SINGLE[rel]
+    top = rel.split("/")[0]
+    return FOLDERS.get(top) if "/" in rel else None
+
+
+class Piece(NamedTuple):
+    """The model records one file gives, before they meet the other files' (duplicate ids, order).
+    A pure function of the file's content: the parse cache keeps it with the file's hash."""
+
+    kind: str  # system, areas, calendar, unit, proposal, meeting, task; "" when nothing was built
+    value: Any = None  # System, tuple[Area, ...], calendar years, Unit, Proposal, Meeting or Task
+    where: tuple[Pos, ...] = ()  # where each id is defined (a meeting's own, then its decisions')
+    incomplete: tuple[str, ...] = ()  # indexes (Registry attribute names) missing an entry of this file
+
+
+class Read(NamedTuple):
+    """What reading one file gave: its document (None when it could not be parsed), the problems
+    found in it alone (syntax, shape, calendar entries) and its piece of the model."""
+
+    doc: Any  # a Doc, or the parse cache's stand-in that reads the Doc only when asked
+    problems: list[Problem]
+    piece: Piece
+
+
+Reader = Callable[[str, str], Read]
+
+
+def read_file(path: Path | str, rel: str) -> Read:
+    """Parse, check and build one registry file."""
+    with open(path, "rb") as fh:
+        return read_bytes(fh.read(), rel)
+
+
+def read_bytes(raw: bytes, rel: str) -> Read:
+    """Parse, check and build one registry file from its bytes (what the parse cache keeps)."""
+    text, problems = decode(raw, rel)
+    doc = None
+    if text is not None:
+        doc, problems = parse_text(text, rel)
+    return read_doc(doc, problems, rel)
+
+
+def read_doc(doc: Doc | None, problems: list[Problem], rel: str) -> Read:
+    spec = spec_for(rel)
+    if doc is None or spec is None:
+        return Read(doc, problems, Piece("", incomplete=indexes(rel)))
+    data, found = schema.check(doc, spec)
+    problems = [*problems, *found]
+    if not isinstance(data, dict):
+        return Read(doc, problems, Piece("", incomplete=indexes(rel)))
+    return Read(doc, problems, build_piece(rel, doc, data, problems))
+
+
+def indexes(rel: str) -> tuple[str, ...]:
+    """The indexes a file of this kind adds to (a meeting file also holds its decisions)."""
+    by_top = {"areas.yaml": ("areas",), "units": ("units",), "proposals": ("proposals",),
+              "meetings": ("meetings", "decisions"), "tasks": ("tasks",)}
+    return by_top.get(rel.split("/")[0], ())
+
+
+def _count(data: Any, key: str) -> int:
+    value = data.get(key) if isinstance(data, dict) else None
+    return len(value) if isinstance(value, list) else 0
+
+
+def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem]) -> Piece:
+    """Model records from one file's checked data. An entity (or list item) the schema check left
+    without its required fields is skipped and its index marked incomplete: the error is already
+    reported. Problems only the building finds (calendar entries) are added to `problems`."""
+    top = rel.split("/")[0]
+    if rel == "system.yaml":
+        # built only when every required field survived the check: a made-up default (a founding
+        # date, an office) would send later checks after problems that are not there
+        return Piece("system", _system(doc, data)) if schema.complete(data, schema.SYSTEM) else Piece("")
+    if rel == "areas.yaml":
+        areas, ids = [], []
+        for i, a in enumerate(data.get("areas", [])):
+            if {"id", "name", "kind"} <= a.keys():
+                areas.append(Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
+                                  doc.at("areas", i)))
+                ids.append(doc.at("areas", i, "id"))
+        whole = len(areas) == _count(doc.data, "areas")
+        return Piece("areas", tuple(areas), tuple(ids), () if whole else ("areas",))
+    if rel == "calendar.yaml":
+        return Piece("calendar", _calendar(doc, data, problems))
+    if top == "units" and {"id", "name", "kind", "order"} <= data.keys():
+        unit = _unit(doc, data)
+        whole = len(unit.duties) == _count(doc.data, "duties")
+        return Piece("unit", unit, (doc.at("id"),), () if whole else ("units",))
+    if top == "proposals" and {"id", "unit", "title"} <= data.keys():
+        return Piece("proposal", _proposal(doc, data), (doc.at("id"),))
+    if top == "meetings" and {"id", "kind", "date"} <= data.keys():
+        meeting = _meeting(doc, data)
+        whole = len(meeting.decisions) == _count(doc.data, "decisions")
+        where = (doc.at("id"), *(doc.at("decisions", d.seq - 1, "id") for d in meeting.decisions))
+        return Piece("meeting", meeting, where, () if whole else ("decisions",))
+    if top == "tasks" and "task" in data:
+        return Piece("task", build_task(doc, data), (doc.at("task"),))
+    return Piece("", incomplete=indexes(rel))
+
+
+def _texts(doc: Doc, items: list[dict[str, Any]], *path: Any) -> tuple[TextItem, ...]:
+    return tuple(TextItem(t["id"], t["text"], tuple(t.get("areas", [])), doc.at(*path, i))
+                 for i, t in enumerate(items) if "id" in t and "text" in t)
+
+
+def _system(doc: Doc, d: dict[str, Any]) -> System:
+    fd = d.get("founding_document", {})
+    conv = d.get("conveners", {})
+    office = d.get("office", {})
+    par = d.get("parameters", {})
+    wf = par.get("proposal_workflow", {})
+    workflow = Workflow(
+        wf.get("initial", ""), tuple(wf.get("states", [])),
+        tuple(Transition(t["action"], tuple(t["from"]), t["to"], t.get("by", ""))
+              for t in wf.get("transitions", []) if {"action", "from", "to"} <= t.keys()),
+    )
+    params = Parameters(
+        regular_meetings_per_year=par.get("regular_meetings_per_year", 1),
+        liaison_meeting_before_joint=par.get("liaison_meeting_before_joint", True),
+        minutes_report_to=par.get("minutes_report_to", d.get("government", "")),
+        minutes_send_to=par.get("minutes_send_to", "联席会议各成员单位"),
+        due_soon_workdays=par.get("due_soon_workdays", 5),
+        workflow=workflow,
+        escalation=tuple(Level(x["level"], x["from_workdays"]) for x in par.get("escalation", [])
+                         if {"level", "from_workdays"} <= x.keys()),
+        documents=dict(par.get("documents") or {}),
+    )
+    chief = conv.get("chief") or {}
+    return System(
+        name=d.get("name", ""), jurisdiction=d.get("jurisdiction", ""), government=d.get("government", ""),
+        founding=FoundingDocument(fd.get("title", ""), fd.get("issuer", ""), fd.get("date", dt.date(1970, 1, 1)),
+                                  fd.get("index_number"), fd.get("number"), fd.get("preamble")),
+        chief=Person(chief.get("name"), chief.get("post")),
+        conveners=tuple(Person(c.get("name"), c.get("post")) for c in conv.get("conveners", [])),
+        office=Office(office.get("unit", ""), office.get("director"), office.get("text"),
+                      _texts(doc, office.get("duties", []), "office", "duties")),
+        duties=_texts(doc, d.get("duties", []), "duties"),
+        rules=_texts(doc, d.get("rules", []), "rules"),
+        parameters=params,
+        briefings=tuple(BriefingIssue(b["year"], b["number"], b["date"], b.get("from"), b.get("to"))
+                        for b in (d.get("briefings") or {}).get("issued", [])),
+        pos=doc.at(),
+    )
+
+
+def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
+    duties = tuple(
+        Duty(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["role"], tuple(x.get("info", [])),
+             tuple(x.get("shared_with", [])), x.get("moved_from"), x.get("since"), doc.at("duties", i),
+             tuple((a, r) for a, r in (x.get("roles") or {}).items()
+                   if a in x.get("areas", []) and r in schema.DUTY_ROLES))
+        for i, x in enumerate(d.get("duties", [])) if {"id", "text", "role"} <= x.keys()
+    )
+    li = d.get("liaison") or {}
+    history = tuple(
+        UnitEvent(h["date"], h["act"], h.get("name"), h.get("old_name"), tuple(h.get("units", [])), h.get("into"),
+                  h.get("duties_to"), h.get("note"), doc.at("history", i))
+        for i, h in enumerate(d.get("history", [])) if {"date", "act"} <= h.keys()
+    )
+    return Unit(d["id"], d["name"], d["kind"], d["order"], d.get("item"), d.get("active", True), d.get("since"),
+                d.get("until"), Liaison(li.get("name"), li.get("phone"), li.get("post")),
+                tuple(d.get("reviewers", [])), history, duties, doc.file, doc.at())
+
+
+def _proposal(doc: Doc, d: dict[str, Any]) -> Proposal:
+    acts = tuple(Act(a["action"], a["to"], a["date"], a["by"], a.get("opinion"), a.get("meeting"), doc.at("history", i))
+                 for i, a in enumerate(d.get("history", [])) if {"action", "to", "date", "by"} <= a.keys())
+    return Proposal(d["id"], d["unit"], d["title"], d.get("summary"), acts, doc.file, doc.at())
+
+
+def _attendees(items: list[dict[str, Any]]) -> tuple[Attendee, ...]:
+    return tuple(Attendee(a.get("unit"), tuple(a.get("names", [])), a.get("org")) for a in items)
+
+
+def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
+    decisions = tuple(
+        Decision(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["lead"], tuple(x.get("responsible", [])),
+                 x.get("due"), x.get("ongoing", False), x.get("due_rule"), x.get("proposal"),
+                 x.get("assigned", "manual"), x.get("why"), i + 1, doc.at("decisions", i))
+        for i, x in enumerate(d.get("decisions", [])) if {"id", "text", "lead"} <= x.keys()
+    )
+    chair = d.get("chair") or {}
+    att = d.get("attendance") or {}
+    m = d.get("minutes")
+    return Meeting(
+        d["id"], d["kind"], d.get("title"), d["date"], d.get("time"), d.get("place"), chair.get("role"),
+        chair.get("name"), tuple(d.get("expected", [])), _attendees(att.get("attended", [])),
+        _attendees(att.get("excused", [])), _attendees(att.get("observers", [])), tuple(d.get("agenda", [])),
+        tuple(d.get("heard", [])), decisions,
+        Minutes(m["year"], m["number"], m["issued"], m["reported_to"])
+        if m and {"year", "number", "issued", "reported_to"} <= m.keys() else None,
+        doc.file, doc.at(),
+    )
+
+
+def build_task(doc: Doc, d: dict[str, Any]) -> Task:
+    """The task of a checked progress file. An entry the schema check left without a required
+    field (a bad date, a missing note or decided_by: already reported) is skipped; positions stay
+    those of the file, since the check keeps a bad entry as `{}` in its place."""
+    log = tuple(LogEntry(e["date"], e["by"], e["note"], e.get("percent"), e.get("status"), e.get("reason"),
+                         doc.at("log", i)) for i, e in enumerate(d.get("log", []))
+                if isinstance(e, dict) and {"date", "by", "note"} <= e.keys())
+    re_ = tuple(Reassignment(r["date"], r["lead"], tuple(r.get("responsible", [])), r["reason"], r["decided_by"],
+                             doc.at("reassignments", i)) for i, r in enumerate(d.get("reassignments", []))
+                if isinstance(r, dict) and {"date", "lead", "reason", "decided_by"} <= r.keys())
+    return Task(d["task"], log, re_, doc.file, doc.at())
+
+
+def _calendar(doc: Doc, data: dict[str, Any], problems: list[Problem]) -> dict[int, dict[str, tuple[dt.date, ...]]]:
+    years: dict[int, dict[str, tuple[dt.date, ...]]] = {}
+    for year, spec in (data.get("years") or {}).items():
+        if not isinstance(year, int) or not 1949 <= year <= 2199 or not isinstance(spec, dict):
+            problems.append(error(doc.at("years", year), "wrong-type", f"calendar.yaml 中“{year}”应为年份及其假日设置",
+                                  "写成 2027: {holidays: [...], workdays: [...]}。"))
+            continue
+        entry: dict[str, tuple[dt.date, ...]] = {}
+        for key in ("holidays", "workdays"):
+            days = []
+            listed = spec.get(key) or []
+            if not isinstance(listed, list):
+                problems.append(error(doc.at("years", year, key), "wrong-type",
+                                      f"calendar.yaml 中 {year} 年的 {key} 应为日期列表",
+                                      f"写成 {key}: [{year}-01-01, …]。"))
+                listed = []
+            for i, raw in enumerate(listed):
+                try:
+                    day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+                except ValueError:
+                    problems.append(error(doc.at("years", year, key, i), "bad-date", f"日期 {raw} 不存在",
+                                          "日期写成 YYYY-MM-DD，并检查月份和日期（例如 2 月没有 30 日）。"))
+                    continue
+                days.append(day)
+            entry[key] = tuple(days)
+        for key in spec:
+            if key not in ("holidays", "workdays"):
+                problems.append(error(doc.key_at("years", year, key), "unknown-key", f"未知的键“{key}”",
+                                      "每年只有 holidays（放假日）和 workdays（调休上班日）两项。"))
+        years[year] = entry
+    return years
