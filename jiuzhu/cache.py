@@ -30,7 +30,6 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -156,11 +155,10 @@ class ParseCache:
             if entry is None or not self._still(rel, path, entry):
                 missing.append((rel, path))
         self.dirty.update(_shard(rel) for rel in old.keys() - listed)  # pruned
-        with _collector(True):  # the YAML composer's nodes are cyclic garbage
-            for rel, entry in _read_all(missing, self.pool):
-                self.entries[rel] = entry
-                self.dirty.add(_shard(rel))
-                self.parsed += 1
+        for rel, entry in _read_all(missing, self.pool):
+            self.entries[rel] = entry
+            self.dirty.add(_shard(rel))
+            self.parsed += 1
 
     def _still(self, rel: str, path: str, entry: Entry) -> bool:
         """Whether the file has the bytes of `entry` (then its entry serves this run)."""
@@ -271,8 +269,19 @@ def _share(obj: Any, pool: dict[Any, Any]) -> Any:
 
 
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, Entry]]:
-    with _collector(True):
-        return [(rel, read_entry(path, rel)) for rel, path in items]
+    out = []
+    for i, (rel, path) in enumerate(items, 1):
+        out.append((rel, read_entry(path, rel)))
+        if not i % 256 and not gc.isenabled():  # the loader pauses the collector; YAML nodes are cyclic
+            gc.collect(0)
+    return out
+
+
+def _read_in_worker(items: list[tuple[str, str]]) -> list[tuple[str, Entry]]:
+    """_read_many with the cyclic collector on (a forked worker inherits the loader's pause):
+    the YAML composer's nodes are cyclic garbage, thousands of files' worth in a worker."""
+    gc.enable()
+    return _read_many(items)
 
 
 def _read_all(items: list[tuple[str, str]], pool: bool) -> Iterator[tuple[str, Entry]]:
@@ -285,21 +294,11 @@ def _read_all(items: list[tuple[str, str]], pool: bool) -> Iterator[tuple[str, E
     done = 0
     try:
         with ProcessPoolExecutor(POOL_WORKERS) as workers:
-            for batch in workers.map(_read_many, chunks):
+            for batch in workers.map(_read_in_worker, chunks):
                 yield from batch
                 done += len(batch)
     except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): do it ourselves
         yield from _read_many(items[done:])
-
-
-@contextmanager
-def _collector(on: bool) -> Iterator[None]:
-    was = gc.isenabled()
-    gc.enable() if on else gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable() if was else gc.disable()
 
 
 def shard_files(root: Path, directory: Path | None = None) -> Iterable[Path]:

@@ -96,19 +96,25 @@ def level_for(ladder: Iterable[Level], signed_workdays: int) -> str | None:
     return max(reached, key=lambda lv: lv.from_workdays).level if reached else None
 
 
-def task_views(reg: Registry, as_of: dt.date, calendar: Calendar | None = None) -> list[TaskView]:
-    """Every decision as a task on `as_of`, in meeting order (the progress report uses this)."""
+def task_views(reg: Registry, as_of: dt.date, calendar: Calendar | None = None,
+               overdue_only: bool = False) -> list[TaskView]:
+    """Every decision as a task on `as_of`, in meeting order (the progress report uses this);
+    `overdue_only`: only those past their deadline and not done."""
     cal = calendar or Calendar.of(reg)
     ladder = reg.system.parameters.escalation if reg.system else ()
     soon = reg.system.parameters.due_soon_workdays if reg.system else 5
     views = []
     for m in reg.meetings.values():
         for d in m.decisions:
+            if overdue_only and (d.ongoing or d.due is None or d.due >= as_of):
+                continue
             task = reg.tasks.get(d.id)
-            lead, responsible = assignment(d, task)
             status, percent = state(d, task)
-            last = task.log[-1] if task and task.log else None
             open_ = status not in (DONE, ONGOING) and not d.ongoing and d.due is not None
+            if overdue_only and not open_:
+                continue
+            lead, responsible = assignment(d, task)
+            last = task.log[-1] if task and task.log else None
             days = max(0, (as_of - d.due).days) if open_ and d.due else 0
             left = cal.workdays_between(as_of, d.due) if open_ and d.due else None
             level = level_for(ladder, -left) if left is not None else None
@@ -150,7 +156,7 @@ def overdue_tasks(reg: Registry, as_of: dt.date, unit: str | None = None) -> Lis
     """Overdue tasks grouped by lead unit (the group with the most overdue task first), most
     overdue first inside each group."""
     cal = Calendar.of(reg)
-    views = [v for v in _for_unit(reg, task_views(reg, as_of, cal), unit) if v.days_overdue > 0]
+    views = [v for v in _for_unit(reg, task_views(reg, as_of, cal, overdue_only=True), unit) if v.days_overdue > 0]
     order = {u: i for i, u in enumerate(reg.units)}
     worst: dict[str, int] = {}
     for v in views:

@@ -22,6 +22,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import chinese_calendar
+
 if TYPE_CHECKING:
     from jiuzhu.model import Registry
 
@@ -103,7 +105,12 @@ class Calendar:
             src = self.source(year)
             if src == WEEKENDS:
                 self._seen[year] = None
-            flags = [self._decide(day, src) for day in _days(dt.date(year, 1, 1), dt.date(year, 12, 31))]
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            if src == LIBRARY:  # one call a year: the library checks its range at every call
+                official = set(chinese_calendar.get_workdays(first, last))
+                flags = [day in official for day in _days(first, last)]
+            else:
+                flags = [self._decide(day, src) for day in _days(first, last)]
             cum = [0]
             for f in flags:
                 cum.append(cum[-1] + f)
@@ -115,8 +122,6 @@ class Calendar:
             holidays, workdays = self._overrides[day.year]
             return day in workdays or (day.weekday() < 5 and day not in holidays)
         if src == LIBRARY:
-            import chinese_calendar
-
             return bool(chinese_calendar.is_workday(day))
         return day.weekday() < 5
 
@@ -170,8 +175,6 @@ def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 
 def _library_knows(year: int) -> bool:
-    import chinese_calendar
-
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 1))
     except NotImplementedError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 
@@ -25,7 +26,7 @@ def _zh(text: str) -> str:
     return text
 
 
-class _Formatter(typer.Context.formatter_class):  # type: ignore[name-defined,misc]
+class _Formatter(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
 
@@ -36,7 +37,7 @@ class _Formatter(typer.Context.formatter_class):  # type: ignore[name-defined,mi
         super().write_dl([(term, _zh(text)) for term, text in rows], col_max, col_spacing)
 
 
-class _Context(typer.Context):
+class _Context(click.Context):
     formatter_class = _Formatter
 
 
@@ -59,7 +60,7 @@ class Group(TyperGroup):
 
         try:
             return super().invoke(ctx)
-        except (typer.TyperException, typer.Exit, typer.Abort):  # usage errors, --help, exits
+        except (click.ClickException, click.exceptions.Exit, click.Abort):  # usage errors, --help, exits
             raise
         except JiuzhuError as exc:
             from jiuzhu.cli.output import report_error

@@ -117,14 +117,16 @@ LONG_FROM = 50  # rows from which a table is printed as plain aligned lines, str
 _CHUNK = 1000  # lines written at once
 
 
-def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[Any]]) -> None:
+def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[Any]],
+          long: bool | None = None) -> None:
     """A table. Up to LONG_FROM rows: a rich table sized for the terminal (long cells wrap,
     never cut). Longer: one plain line per row, columns aligned, the free-text column (option
     "text": True, else the last one) at the end where it may run on; streamed as it goes.
-    Cells are plain text: brackets in a duty or a note are printed, not read as rich markup."""
+    Cells are plain text: brackets in a duty or a note are printed, not read as rich markup.
+    `long`: the layout chosen by the caller (several tables of one listing look alike)."""
     specs = [col if isinstance(col, tuple) else (col, {}) for col in columns]
     cells = [["" if v is None else str(v) for v in row] for row in rows]
-    if len(cells) >= LONG_FROM:
+    if len(cells) >= LONG_FROM if long is None else long:
         _plain(title, specs, cells)
         return
     console = Console(width=_width(), soft_wrap=False, highlight=False, markup=False)

@@ -22,7 +22,7 @@ UnitOpt = typer.Option("--unit", "-u", help="只看该单位牵头或负责的�
 
 
 def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, overdue: bool = False) -> None:
-    from jiuzhu.cli.output import echo, print_json, table
+    from jiuzhu.cli.output import LONG_FROM, echo, print_json, table
     from jiuzhu.queries import unit_names
     from jiuzhu.tasks import view_row
 
@@ -41,8 +41,10 @@ def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, ov
                 (_task_cell(v), unit_names(reg, v.responsible).replace("、", "\n") or "无", v.due,
                  f"{v.days_overdue}天\n{v.workdays_overdue}工作日\n{v.level or ''}", f"{v.percent}%\n{v.status}"))
         echo(title)
+        long = len(listing.views) >= LONG_FROM
         for lead, rows in groups.items():
-            table(f"牵头单位：{lead}（{len(rows)} 项）", [TASK_COL, "责任单位", DATE_COL, "逾期/等级", "进度"], rows)
+            table(f"牵头单位：{lead}（{len(rows)} 项）", [TASK_COL, "责任单位", DATE_COL, "逾期/等级", "进度"], rows,
+                  long=long)
         return
     table(title, [TASK_COL, "牵头单位", DATE_COL, "进度", "通报状态"],
           [(_task_cell(v), v.lead_name, v.due or "长期", f"{v.percent}%\n{v.status}",
