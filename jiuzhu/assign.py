@@ -22,21 +22,27 @@ Everything comes from the registry, so another county's registry works unchanged
    the recognised areas (providers only when the lead is not itself a provider speaking of its
    own information); units whose other duties cover two of the areas or are worded closely; the
    designated leads of the recognised areas. Strongest first up to a cap, then in
-   founding-document order.
-
-The index is built once per Registry object, so repeated calls (decision add, evaluation) are fast.
+   founding-document order. (The text side, steps 1-3: jiuzhu.assign_text.)
 """
 
 from __future__ import annotations
 
-import math
-import re
-import weakref
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jiuzhu.assign_text import (
+    DISTINCT_DF,
+    DutyIndex,
+    Mention,
+    duty_index,
+    find_mentions,
+    mask_mentions,
+    ngrams,
+    recognise_areas,
+    resolve_area,
+    text_similarity,
+)
 from jiuzhu.problems import Problem, warning
 
 if TYPE_CHECKING:
@@ -48,12 +54,6 @@ if TYPE_CHECKING:
 ROLE_WEIGHT = {"lead": 1.0, "support": 0.6, "info": 0.5}
 AREA_WEIGHT = 0.5
 TEXT_WEIGHT = 0.5
-# BM25 parameters (the usual ones).
-K1 = 1.2
-B = 0.75
-# Text evidence of a query whose grams weigh less than this (sum of IDF) counts proportionally
-# less: "做好低保工作" says little beyond its area.
-TEXT_EVIDENCE = 20.0
 # A duty whose text matches at least this well makes its unit responsible whatever its role.
 STRONG_TEXT = 0.5
 # A lead duty whose text matches the decision mostly in a 协同/配合 clause, at least this well, makes
@@ -64,8 +64,6 @@ MIN_SCORE = 0.12
 # A duty that shares none of the decision's areas counts only from this text similarity on: weak
 # wording overlap ("困难群众", "救助对象") is no reason to lead, and then the office leads.
 TEXT_ONLY = 0.35
-# ... and the text must share with it a gram that few duties use (at most this many).
-DISTINCT_DF = 2
 # Scores within this distance of the best are a tie.
 TIE = 0.01
 # A unit named in the text without a role word gets this much extra when choosing the lead.
@@ -75,28 +73,6 @@ MENTION_BONUS = 0.3
 # always count; other duties count from this score on.
 MIN_RESPONSIBLE = 0.3
 MAX_RESPONSIBLE = 10
-
-# Words around a unit's name that give its part in the decision (ordinary Chinese minute wording).
-_LEAD_AFTER: tuple[str, ...] = ("牵头", "负责", "主责", "主抓", "会同", "联合", "为牵头单位", "作为牵头单位",
-                               "要", "应当", "应", "需")
-_HELP_AFTER: tuple[str, ...] = ("配合", "参与", "协助", "协同", "为责任单位", "作为责任单位")
-_HELP_BEFORE: tuple[str, ...] = ("会同", "配合", "协同", "联合", "协助", "商请", "支持", "督促", "与")
-_LEAD_BEFORE: tuple[str, ...] = ("由", "交由", "请")
-_JOINERS = "、和及与同跟,，"
-_GROUP_TAIL: tuple[str, ...] = ("等部门", "等单位", "等")
-# Administrative verbs and fillers every duty and minute uses: they say nothing about who does what.
-_FILLERS = re.compile("进一步|做好|加强|加大|落实|推进|推动|建立|健全|完善|开展|组织|提高|切实|积极|认真|有关|相关|"
-                      "工作|全县|全区|全市|依法|及时|不断|着力|大力|强化|深入|扎实|抓好|确保|努力|各项|方面|社会救助")
-_CLAUSE = re.compile(r"[，。；;,!！?？\n：:]")
-# A clause of a duty introduced by one of these words (after 负责/同时/并…) only helps: 统计局's
-# "做好…统计工作,协同有关部门完善…标准" leads 统计 and supports 标准.
-_HELP_CLAUSE = re.compile(r"^(?:负责|同时|并且|并|积极|主动|要|及时)*(?:协同|配合|会同|参与|协助)")
-# Words joining the parts of an `info` item ("耕地与农业收入" names 耕地 and 农业收入).
-_INFO_SPLIT = re.compile(r"[与和及、/]")
-# "A配合B" / "A协同B": B is the unit helped, so B leads (unlike "A会同B", where A leads).
-_HELPED_BEFORE: tuple[str, ...] = ("配合", "协同", "协助", "支持")
-_RUN = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
-_UNIT_SUFFIXES = ("公司", "局", "委", "办", "部", "会")
 
 
 @dataclass(frozen=True)
@@ -121,257 +97,6 @@ class Suggestion:
     tied: list[Candidate] = field(default_factory=list)
     responsible: list[Candidate] = field(default_factory=list)
     no_match: bool = False
-
-
-@dataclass
-class _Index:
-    """Everything `suggest` needs that depends only on the registry."""
-
-    terms: list[tuple[str, str]]          # (area name or synonym, area id), longest first
-    aliases: list[tuple[str, str]]        # (unit name or short form, unit id), longest first
-    duties: list[Duty]                    # duties of active units, founding-document order
-    grams: list[Counter[str]]
-    lengths: list[int]
-    df: Counter[str]
-    avgdl: float
-    designated: dict[str, str]            # area id -> designated lead unit
-    clauses: list[list[tuple[set[str], str]]]  # per duty: (grams, role) of each clause
-    area_roles: list[dict[str, str]]      # per duty: the unit's role in each of its areas
-    info_terms: list[tuple[str, ...]]     # per duty: words that name the information it provides
-
-    def idf(self, gram: str) -> float:
-        n = self.df.get(gram, 0)
-        return math.log(1 + (len(self.duties) - n + 0.5) / (n + 0.5))
-
-
-_CACHE: dict[int, tuple[weakref.ref[Registry], _Index]] = {}
-
-
-def _index(reg: Registry) -> _Index:
-    hit = _CACHE.get(id(reg))
-    if hit is not None and hit[0]() is reg:
-        return hit[1]
-    idx = _build(reg)
-    _CACHE[id(reg)] = (weakref.ref(reg), idx)
-    weakref.finalize(reg, _CACHE.pop, id(reg), None)
-    return idx
-
-
-def _grams(text: str) -> Counter[str]:
-    """Character bigrams and trigrams inside runs of letters (punctuation and fillers break a run)."""
-    out: Counter[str] = Counter()
-    for run in _RUN.findall(_FILLERS.sub(" ", text)):
-        for n in (2, 3):
-            out.update(run[i:i + n] for i in range(len(run) - n + 1))
-    return out
-
-
-def _short_names(reg: Registry, name: str) -> list[str]:
-    """A unit's name as minutes write it: full, without the jurisdiction or 县/区/市 prefix, and
-    the 'X部门' form (民政局 -> 民政部门)."""
-    forms = [name]
-    prefixes = [p for p in ((reg.system.jurisdiction if reg.system else ""), "县", "区", "市", "旗") if p]
-    for p in prefixes:
-        if name.startswith(p) and len(name) - len(p) >= 2:
-            forms.append(name[len(p):])
-    for form in list(forms[1:] or forms):
-        for suffix in _UNIT_SUFFIXES:
-            if form.endswith(suffix) and len(form) - len(suffix) >= 2:
-                forms.append(form[: -len(suffix)] + "部门")
-                break
-    return list(dict.fromkeys(forms))
-
-
-def _build(reg: Registry) -> _Index:
-    terms = [(a.name, a.id) for a in reg.areas.values()]
-    terms += [(s, a.id) for a in reg.areas.values() for s in a.synonyms]
-    aliases = [(form, u.id) for u in reg.active_units() for form in _short_names(reg, u.name)]
-    duties = [d for u in reg.active_units() for d in u.duties]
-    grams = [_grams(d.text) for d in duties]
-    # who says a trigram: a unit with the units sharing its duty (国税局/地税局 count as one)
-    owners: dict[str, set[frozenset[str]]] = {}
-    for d, g in zip(duties, grams, strict=True):
-        for gram in g:
-            owners.setdefault(gram, set()).add(frozenset({d.unit, *d.shared_with}))
-    lengths = [sum(g.values()) for g in grams]
-    df: Counter[str] = Counter()
-    for g in grams:
-        df.update(g.keys())
-    return _Index(
-        terms=sorted(set(terms), key=lambda t: (-len(t[0]), t[0])),
-        aliases=sorted(set(aliases), key=lambda t: (-len(t[0]), t[0])),
-        duties=duties, grams=grams, lengths=lengths, df=df,
-        avgdl=(sum(lengths) / len(lengths)) if lengths else 1.0,
-        designated={a.id: a.lead for a in reg.areas.values() if a.lead},
-        clauses=[[(set(_grams(c)), r) for c, r in _clauses(d)] for d in duties],
-        area_roles=[_area_roles(reg, d) for d in duties],
-        info_terms=[_info_terms(d, owners) for d in duties],
-    )
-
-
-def _clauses(duty: Duty) -> list[tuple[str, str]]:
-    """Each clause of a lead duty with its own role: a clause introduced by 协同/配合/会同/参与
-    supports. Support and information duties keep their role throughout."""
-    parts = [c.strip() for c in _CLAUSE.split(duty.text) if c.strip()]
-    return [(c, "support" if duty.role == "lead" and _HELP_CLAUSE.match(c) else duty.role) for c in parts]
-
-
-def _area_roles(reg: Registry, duty: Duty) -> dict[str, str]:
-    """The unit's role in each area of the duty: `roles` when the registry says it; otherwise
-    support for an area of a lead duty whose words appear only in its 协同/配合 clauses
-    ("…统计工作,协同做好低保标准的调整工作": 低保 supports), else the duty's role."""
-    explicit = dict(duty.roles)
-    clauses = _clauses(duty)
-    out = {}
-    for a in duty.areas:
-        role = explicit.get(a, duty.role)
-        area = reg.areas.get(a)
-        if a not in explicit and area is not None and len({r for _c, r in clauses}) > 1:
-            where = {r for c, r in clauses if any(t in c for t in (area.name, *area.synonyms))}
-            if where == {"support"}:
-                role = "support"
-        out[a] = role
-    return out
-
-
-def _provides(duty: Duty) -> bool:
-    return duty.role == "info" or any(r == "info" for _a, r in duty.roles)
-
-
-def _info_terms(duty: Duty, owners: dict[str, set[frozenset[str]]]) -> tuple[str, ...]:
-    """The words that name what a provider provides: its `info` items (and their parts) and the
-    trigrams of its information clause that no other unit's duty uses, nor either of their bigrams
-    (商品房 for 房管局, 行政事业 for 人社局; not 对象的, whose 对象 everyone uses)."""
-    if not _provides(duty):
-        return ()
-    items = [w for item in duty.info for w in (item, *_INFO_SPLIT.split(item)) if len(w) >= 2]
-    mine = frozenset({duty.unit, *duty.shared_with})
-    said = [c for c in _CLAUSE.split(duty.text) if "提供" in c or "信息" in c]
-    items += [g for c in said for g in _grams(c)
-              if len(g) == 3 and all(owners.get(x) == {mine} for x in (g, g[:2], g[1:]))]
-    return tuple(dict.fromkeys(items))
-
-
-def resolve_area(reg: Registry, ref: str) -> str:
-    """An area by id, name or synonym; refused with the nearest area when unknown."""
-    from jiuzhu.errors import InputRefused
-    from jiuzhu.problems import nearest
-
-    if ref in reg.areas:
-        return ref
-    for area in reg.areas.values():
-        if ref == area.name or ref in area.synonyms:
-            return area.id
-    words = {w: a.id for a in reg.areas.values() for w in (*a.synonyms, a.name, a.id)}
-    near = nearest(ref, list(words))
-    hint = (f"你是不是想写“{words[near]}”（{reg.areas[words[near]].name}）？" if near
-            else "领域写标识、名称或同义词，见 areas.yaml 或 jiuzhu duties matrix。")
-    raise InputRefused(f"没有领域“{ref}”", hint)
-
-
-def _take(text: str, taken: list[bool], start: int, end: int) -> bool:
-    if any(taken[start:end]):
-        return False
-    taken[start:end] = [True] * (end - start)
-    return True
-
-
-def _find(text: str, words: list[tuple[str, str]], taken: list[bool]) -> list[tuple[int, int, str]]:
-    """Occurrences of `words` (longest first), never overlapping one already taken."""
-    found = []
-    for word, ident in words:
-        start = text.find(word)
-        while start != -1:
-            if _take(text, taken, start, start + len(word)):
-                found.append((start, start + len(word), ident))
-            start = text.find(word, start + 1)
-    return sorted(found)
-
-
-@dataclass(frozen=True)
-class _Mention:
-    unit: str
-    part: str        # lead | help | named
-    quote: str       # the words of the text that say so
-
-
-def _mentions(text: str, idx: _Index, taken: list[bool]) -> list[_Mention]:
-    """Units named in the text and their part, read from the words around the name."""
-    found = _find(text, idx.aliases, taken)
-    out: list[_Mention] = []
-    i = 0
-    prev_end = -1
-    while i < len(found):
-        group = [found[i]]
-        while i + 1 < len(found) and _joined(text, group[-1][1], found[i + 1][0]):
-            i += 1
-            group.append(found[i])
-        i += 1
-        start, end = group[0][0], group[-1][1]
-        part, q_start, q_end = _part(text, start, end, taken)
-        if part == "help" and q_end == end and prev_end == start and text[q_start:start] in _HELPED_BEFORE:
-            part = "lead"  # "统计局协同民政局…": the unit helped leads
-        prev_end = q_end
-        for _s, _e, unit in group:
-            if all(m.unit != unit for m in out):
-                out.append(_Mention(unit, part, text[q_start:q_end]))
-    return out
-
-
-def _part(text: str, start: int, end: int, taken: list[bool]) -> tuple[str, int, int]:
-    """lead / help / named for the names at text[start:end], and the span of words that says so."""
-    clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
-    clause = _CLAUSE.search(text, end)
-    after = text[end: clause.start() if clause else len(text)]
-    tail = next((t for t in _GROUP_TAIL if after.startswith(t)), "")
-    after = after[len(tail):]
-    before = text[clause_start:start]
-    for words, kind in ((_LEAD_AFTER, "lead"), (_HELP_AFTER, "help")):
-        hit = next((w for w in words if after.startswith(w)), None)
-        if hit:
-            pos = end + len(tail)
-            _take(text, taken, pos, pos + len(hit))
-            return kind, start, pos + len(hit)
-    for words, kind in ((_HELP_BEFORE, "help"), (_LEAD_BEFORE, "lead")):
-        hit = next((w for w in words if before.endswith(w)), None)
-        if hit:
-            _take(text, taken, start - len(hit), start)
-            return kind, start - len(hit), end
-    return "named", start, end
-
-
-def _joined(text: str, end: int, next_start: int) -> bool:
-    gap = text[end:next_start]
-    return len(gap) <= 1 and all(c in _JOINERS for c in gap)
-
-
-def _recognise(text: str, idx: _Index, taken: list[bool]) -> list[str]:
-    """Area ids named in the text, in order of first appearance."""
-    return list(dict.fromkeys(area for _s, _e, area in _find(text, idx.terms, taken)))
-
-
-def _masked(text: str, taken: list[bool]) -> str:
-    """The text with unit names and role words blanked out, for matching against duties."""
-    return "".join(" " if t else c for c, t in zip(text, taken, strict=True))
-
-
-def _similarity(idx: _Index, text: str) -> list[float]:
-    """BM25 of the text against every duty, divided by the most a duty could score (0..1), and
-    scaled down for texts too short to say much."""
-    query = [g for g in _grams(text) if g in idx.df]
-    norm = sum(idx.idf(g) for g in query)
-    if not norm:
-        return [0.0] * len(idx.duties)
-    evidence = min(1.0, norm / TEXT_EVIDENCE)
-    out = []
-    for grams, dl in zip(idx.grams, idx.lengths, strict=True):
-        score = 0.0
-        for g in query:
-            tf = grams.get(g, 0)
-            if tf:
-                score += idx.idf(g) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / idx.avgdl))
-        out.append(evidence * min(1.0, score / norm))
-    return out
 
 
 @dataclass
@@ -423,7 +148,7 @@ class _Scored:
         return self.overlap >= 2 or self.text >= STRONG_TEXT
 
 
-def _text_role(idx: _Index, i: int, query: set[str]) -> float:
+def _text_role(idx: DutyIndex, i: int, query: set[str]) -> float:
     """Role weight of the clauses of duty i that hold the text's grams, weighed by their IDF: 1.0
     when they all lie in leading clauses, the support weight when all lie in 协同/配合 clauses."""
     clauses = idx.clauses[i]
@@ -439,10 +164,10 @@ def _text_role(idx: _Index, i: int, query: set[str]) -> float:
     return mass / total if total else 1.0
 
 
-def _score(idx: _Index, areas: list[str], text: str) -> list[_Scored]:
+def _score(idx: DutyIndex, areas: list[str], text: str) -> list[_Scored]:
     wanted = set(areas)
-    sims = _similarity(idx, text)
-    query = set(_grams(text))
+    sims = text_similarity(idx, text)
+    query = set(ngrams(text))
     # providers whose information (duty `info`, e.g. 房产, or a word only their duty uses) the text names
     providers = {d.unit for d, terms in zip(idx.duties, idx.info_terms, strict=True) if any(t in text for t in terms)}
     out = []
@@ -471,12 +196,12 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
         from jiuzhu.errors import InputRefused
 
         raise InputRefused("议定事项的文字为空", "写出议定事项的内容，例如：完善低保标准动态调整机制。")
-    idx = _index(reg)
+    idx = duty_index(reg)
     given = [resolve_area(reg, a) for a in areas]
     taken = [False] * len(text)
-    mentions = _mentions(text, idx, taken)
-    masked = _masked(text, taken)
-    found = list(dict.fromkeys([*given, *_recognise(text, idx, list(taken))]))
+    mentions = find_mentions(text, idx, taken)
+    masked = mask_mentions(text, taken)
+    found = list(dict.fromkeys([*given, *recognise_areas(text, idx, list(taken))]))
     scored = _score(idx, found, masked)
     by_unit: dict[str, list[_Scored]] = {}
     for s in scored:
@@ -499,7 +224,7 @@ def _best(items: Iterable[_Scored], key: str) -> _Scored | None:
     return max(items, key=lambda s: (getattr(s, key), s.text), default=None)
 
 
-def _lead_score(idx: _Index, areas: list[str], unit: str, items: list[_Scored]) -> float:
+def _lead_score(idx: DutyIndex, areas: list[str], unit: str, items: list[_Scored]) -> float:
     best = max((s.lead for s in items), default=0.0)
     mine = [a for a in areas if idx.designated.get(a) == unit]
     if mine and any(set(s.duty.areas).intersection(mine) for s in items):
@@ -512,8 +237,8 @@ def _lead_score(idx: _Index, areas: list[str], unit: str, items: list[_Scored]) 
     return best
 
 
-def _choose_lead(idx: _Index, areas: list[str], by_unit: dict[str, list[_Scored]],
-                 mentions: list[_Mention]) -> tuple[list[str], list[str]]:
+def _choose_lead(idx: DutyIndex, areas: list[str], by_unit: dict[str, list[_Scored]],
+                 mentions: list[Mention]) -> tuple[list[str], list[str]]:
     """The lead unit first, then the units tied with it."""
     leads = [m.unit for m in mentions if m.part == "lead"]
     if leads:
@@ -535,8 +260,8 @@ def _choose_lead(idx: _Index, areas: list[str], by_unit: dict[str, list[_Scored]
     return near, near[1:]
 
 
-def _choose_responsible(reg: Registry, idx: _Index, areas: list[str], by_unit: dict[str, list[_Scored]],
-                        mentions: list[_Mention], chosen: set[str], informs: bool) -> list[str]:
+def _choose_responsible(reg: Registry, idx: DutyIndex, areas: list[str], by_unit: dict[str, list[_Scored]],
+                        mentions: list[Mention], chosen: set[str], informs: bool) -> list[str]:
     named = [m.unit for m in mentions if m.unit not in chosen]
     scores = {}
     for unit, items in by_unit.items():
@@ -556,8 +281,8 @@ def _choose_responsible(reg: Registry, idx: _Index, areas: list[str], by_unit: d
     return named + sorted(set(picked), key=lambda u: order.get(u, len(order)))
 
 
-def _candidate(reg: Registry, idx: _Index, areas: list[str], unit: str, by_unit: dict[str, list[_Scored]],
-               mentions: list[_Mention], lead: bool) -> Candidate:
+def _candidate(reg: Registry, idx: DutyIndex, areas: list[str], unit: str, by_unit: dict[str, list[_Scored]],
+               mentions: list[Mention], lead: bool) -> Candidate:
     """The unit with its best duty and the reason, in Chinese."""
     from jiuzhu.queries import ROLE_NAMES
 
