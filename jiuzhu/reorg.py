@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Decision, Registry, Task, Unit
-from jiuzhu.problems import Problem, error, nearest, warning
+from jiuzhu.model import Registry, Unit
+from jiuzhu.problems import nearest
 from jiuzhu.queries import find_unit
 from jiuzhu.writer import Transaction, to_commented
 
 if TYPE_CHECKING:
-    from jiuzhu.checking import Context
+    pass
+from jiuzhu.reorg_checks import open_decisions
 
 _DUTY_NO = re.compile(r"-(\d+)$")
 
@@ -40,28 +41,28 @@ class Outcome:
 
 def rename(root: Path, reg: Registry, ref: str, name: str, day: dt.date) -> Outcome:
     """Give a unit a new name from `day` on; the old name stays in its history."""
-    unit = _active(reg, ref, "更名")
+    unit = active(reg, ref, "更名")
     name = name.strip()
     if not name:
         raise InputRefused("新名称不能为空", "用 --name 给出新名称，如 --name 县卫生健康局。")
     if name == unit.name:
         raise InputRefused(f"{unit.name}已经叫这个名字", "给出一个不同的新名称。")
-    _name_free(reg, name, exempt=())
-    _check_day(reg, unit, day)
+    name_free(reg, name, exempt=())
+    check_day(reg, unit, day)
     tx = Transaction(root)
 
     def change(data: Any) -> None:
         data["name"] = name
-        _append(data, "history", {"date": _fresh(day), "act": "renamed", "name": name, "old_name": unit.name})
+        _append(data, "history", {"date": fresh(day), "act": "renamed", "name": name, "old_name": unit.name})
 
     tx.edit(unit.file, change)
-    return _commit(tx, root, f"已将 {unit.name}（{unit.id}）更名为 {name}，{day} 起。")
+    return commit(tx, root, f"已将 {unit.name}（{unit.id}）更名为 {name}，{day} 起。")
 
 
 def merge(root: Path, reg: Registry, refs: list[str], into: str, name: str | None, day: dt.date) -> Outcome:
     """Merge units into another (existing, or new when `name` is given): the sources become inactive
     and their duties move to the target."""
-    sources = [_active(reg, r, "合并") for r in refs]
+    sources = [active(reg, r, "合并") for r in refs]
     ids = [u.id for u in sources]
     if len(set(ids)) != len(ids):
         raise InputRefused("同一个单位在要合并的单位中出现了两次", "每个单位只写一次。")
@@ -70,223 +71,67 @@ def merge(root: Path, reg: Registry, refs: list[str], into: str, name: str | Non
         raise InputRefused(f"不能把{target.name}（{target.id}）合并到它自己",
                            "--into 写合并后的单位；它不能同时是被合并的单位。")
     for u in sources:
-        _check_day(reg, u, day)
+        check_day(reg, u, day)
     tx = Transaction(root)
     if target is None:
         assert name is not None
         tid = into
-        _name_free(reg, name, exempt=ids)
+        name_free(reg, name, exempt=ids)
         header = f"{name}：由 {'、'.join(u.name for u in sources)} 合并而成（{day}）"
         kinds = {u.kind for u in sources}
         reviewers = list(dict.fromkeys(r for u in sources for r in u.reviewers))
-        tx.create(f"units/{tid}.yaml", _new_unit(reg, tid, name, sources[0].kind if len(kinds) == 1 else "government",
+        tx.create(f"units/{tid}.yaml", new_unit(reg, tid, name, sources[0].kind if len(kinds) == 1 else "government",
                                                  day, reviewers, header))
         existing: list[dict[str, Any]] = []
         label = f"新单位 {name}（{tid}）"
     else:
-        _check_day(reg, target, day)
-        tid, existing, label = target.id, _duty_dicts(target), f"{target.name}（{target.id}）"
-    moved = _move_duties(reg, [(u, _duty_dicts(u)) for u in sources], tid, existing, day, retired=set(ids))
+        check_day(reg, target, day)
+        tid, existing, label = target.id, duty_dicts(target), f"{target.name}（{target.id}）"
+    moved = hand_over_duties(reg, [(u, duty_dicts(u)) for u in sources], tid, existing, day, retired=set(ids))
 
     def take_over(data: Any) -> None:
         _append(data, "duties", *moved.added)
-        _append(data, "history", {"date": _fresh(day), "act": "merged", "units": ids})
+        _append(data, "history", {"date": fresh(day), "act": "merged", "units": ids})
 
     tx.edit(f"units/{tid}.yaml", take_over)
     for u in sources:
-        _retire(tx, u, day, {"act": "merged_into", "into": tid}, moved)
+        retire(tx, u, day, {"act": "merged_into", "into": tid}, moved)
     office_moves = bool(reg.system and reg.system.office.unit in ids)
     _redirect(tx, reg, set(ids), tid, move_office=office_moves)
     names = "、".join(f"{u.name}（{u.id}）" for u in sources)
     note = "；联席会议办公室随之设在该单位" if office_moves else ""
-    return _commit(tx, root, f"已将 {names} 合并为{label}，{day} 起{note}。", reg, ids)
+    return commit(tx, root, f"已将 {names} 合并为{label}，{day} 起{note}。", reg, ids)
 
 
 def dissolve(root: Path, reg: Registry, ref: str, day: dt.date, duties_to: str) -> Outcome:
     """Dissolve a unit from `day` on; its duties move to `duties_to`."""
-    unit = _active(reg, ref, "撤销")
-    heir = _active(reg, duties_to, "承接职责")
+    unit = active(reg, ref, "撤销")
+    heir = active(reg, duties_to, "承接职责")
     if heir.id == unit.id:
         raise InputRefused(f"不能把{unit.name}的职责转给它自己", "--duties-to 写承接职责的另一个成员单位。")
     if reg.system and reg.system.office.unit == unit.id:
         raise InputRefused(f"{unit.name}是联席会议办公室所在单位，不能在办公室移走之前撤销",
                            "先在 system.yaml 把 office.unit 改为承接办公室的单位（同一个 pull request 中即可），"
                            "或用 jiuzhu units merge 把它并入另一个单位（办公室随之移过去）。")
-    _check_day(reg, unit, day)
+    check_day(reg, unit, day)
     tx = Transaction(root)
-    moved = _move_duties(reg, [(unit, _duty_dicts(unit))], heir.id, _duty_dicts(heir), day, retired={unit.id})
+    moved = hand_over_duties(reg, [(unit, duty_dicts(unit))], heir.id, duty_dicts(heir), day, retired={unit.id})
     tx.edit(heir.file, lambda data: _append(data, "duties", *moved.added))
-    _retire(tx, unit, day, {"act": "dissolved", "duties_to": heir.id}, moved)
+    retire(tx, unit, day, {"act": "dissolved", "duties_to": heir.id}, moved)
     _redirect(tx, reg, {unit.id}, heir.id, move_office=False)
-    return _commit(tx, root, f"已撤销 {unit.name}（{unit.id}），职责转入 {heir.name}（{heir.id}），{day} 起。",
+    return commit(tx, root, f"已撤销 {unit.name}（{unit.id}），职责转入 {heir.name}（{heir.id}），{day} 起。",
                    reg, [unit.id])
 
 
-def split(root: Path, reg: Registry, ref: str, into: list[str], duties: list[str], names: list[str],
-          day: dt.date) -> Outcome:
-    """Split a unit: each of its duties goes to the unit named for it (`DUTY=UNIT`), among the
-    `into` units (existing ones, or new ones given a name with `UNIT=名称`). The unit becomes
-    inactive; its `split` history event records where each duty went."""
-    from jiuzhu.schema import ID_RE
-
-    unit = _active(reg, ref, "拆分")
-    if reg.system and reg.system.office.unit == unit.id:
-        raise InputRefused(f"{unit.name}是联席会议办公室所在单位，不能在办公室移走之前拆分",
-                           "先在 system.yaml 把 office.unit 改为承接办公室的单位（同一个 pull request 中即可）。")
-    new_names = _pairs(names, "--name", "新单位标识=名称，如 --name yibao=县医疗保障局")
-    # the receiving units, in the order given: existing units by id or name, new ones by id
-    targets: dict[str, Unit | None] = {}
-    for t in into:
-        if t in new_names:
-            if t in reg.units or any(t == u.name for u in reg.units.values()):
-                u = find_unit(reg, t)
-                raise InputRefused(f"{u.name}（{u.id}）已存在，--name 只用于拆分出的新单位", f"去掉 --name {t}=…。")
-            if not ID_RE.match(t):
-                raise InputRefused(f"新单位的标识“{t}”不可用", "标识只能用小写英文字母、数字和连字符，如 yibao。")
-            tid, target = t, None
-        else:
-            try:
-                target = _active(reg, t, "承接职责")
-            except InputRefused:
-                if t in reg.units or not ID_RE.match(t):
-                    raise
-                raise InputRefused(f"没有成员单位“{t}”；拆分出新单位时要用 --name 给出它的名称",
-                                   f"例如 --name {t}=<新单位名称>。") from None
-            tid = target.id
-        if tid == unit.id:
-            raise InputRefused(f"不能把{unit.name}（{unit.id}）拆分到它自己",
-                               "--into 写承接职责的其他单位；被拆分的单位将不再是成员单位。")
-        if tid in targets:
-            raise InputRefused(f"--into 中“{t}”写了两次", "每个单位只写一次。")
-        targets[tid] = target
-    for t in new_names:
-        if t not in targets:
-            raise InputRefused(f"--name 给出的“{t}”不在 --into 中", f"加上 --into {t}，或去掉 --name {t}=…。")
-    if len(targets) < 2:
-        raise InputRefused("拆分至少要有两个承接单位（--into 写两次以上）",
-                           "职责全部转给一个单位时用 jiuzhu units dissolve … --duties-to，或 jiuzhu units merge。")
-    # every duty of the unit goes to exactly one of them
-    own = {d.id: d for d in unit.duties}
-    going: dict[str, str] = {}
-    asked = _pairs(duties, "--duty", "职责编号=承接单位，如 --duty weiji-1=yibao")
-    for did, t in asked.items():
-        if did not in own:
-            near = nearest(did, [x for x in own if x not in asked] or list(own))  # likely one not named yet
-            raise InputRefused(f"{unit.name}没有职责“{did}”",
-                               f"你是不是想写“{near}”？" if near
-                               else f"用 jiuzhu duties show {unit.id} 查看它的职责编号。")
-        named = None if t in targets else _unit_or_none(reg, t)
-        to = t if t in targets else named.id if named is not None and named.id in targets else None
-        if to is None:
-            raise InputRefused(f"职责 {did} 要转给的“{t}”不在 --into 中",
-                               "承接单位只能是 --into 写的单位：" + "、".join(targets) + "。")
-        going[did] = to
-    missing = [did for did in own if did not in going]
-    if missing:
-        raise InputRefused(f"{unit.name}还有 {len(missing)} 条职责没有指定去向：{'、'.join(missing)}",
-                           "每条职责都要用 --duty 职责编号=承接单位 指定去向，如 "
-                           f"--duty {missing[0]}={next(iter(targets))}。")
-    idle = [t for t in targets if t not in going.values()]
-    if idle:
-        raise InputRefused(f"承接单位 {'、'.join(idle)} 没有分到任何职责",
-                           "去掉这个 --into，或用 --duty 给它指定职责。")
-    _check_day(reg, unit, day)
-    for target in targets.values():
-        if target is not None:
-            _check_day(reg, target, day)
-    for name in new_names.values():
-        _name_free(reg, name, exempt=())
-        if list(new_names.values()).count(name) > 1:
-            raise InputRefused(f"两个新单位都叫“{name}”", "成员单位的名称不能相同，换一个名称。")
-    tx = Transaction(root)
-    went: list[dict[str, str]] = []
-    placed: dict[str, str] = {}
-    order = max((u.order for u in reg.units.values()), default=0)
-    for tid, target in targets.items():
-        items = [x for x in _duty_dicts(unit) if going[x["id"]] == tid]
-        existing = _duty_dicts(target) if target is not None else []
-        moved = _move_duties(reg, [(unit, items)], tid, existing, day, retired={unit.id})
-        placed |= {x["id"]: tid for x in moved.went.get(unit.id, [])}
-        went += moved.went.get(unit.id, [])
-        if target is None:
-            name = new_names[tid]
-            header = f"{name}：由 {unit.name} 拆分设立（{day}）"
-            order += 1
-            tx.create(f"units/{tid}.yaml", _new_unit(reg, tid, name, unit.kind, day, list(unit.reviewers), header,
-                                                     [{"date": _fresh(day), "act": "established",
-                                                       "units": [unit.id]}], order=order))
-        tx.edit(target.file if target is not None else f"units/{tid}.yaml", _duty_appender(moved.added))
-    went.sort(key=lambda x: list(own).index(x["id"]))
-    _retire(tx, unit, day, {"act": "split", "units": list(targets)}, _Moved([], {unit.id: went}))
-    _redirect_split(tx, reg, unit, placed, targets)
-    parts = "；".join(f"{x['id']} → {x['to']}" for x in went)
-    names_ = "、".join(f"{new_names[t]}（{t}，新设）" if u is None else f"{u.name}（{t}）" for t, u in targets.items())
-    return _commit(tx, root, f"已将 {unit.name}（{unit.id}）拆分，职责分别转入 {names_}，{day} 起：{parts}。",
-                   reg, [unit.id])
-
-
-def _duty_appender(added: list[dict[str, Any]]) -> Callable[[Any], None]:
+def duty_appender(added: list[dict[str, Any]]) -> Callable[[Any], None]:
     return lambda data: _append(data, "duties", *added)
 
 
-def _unit_or_none(reg: Registry, ref: str) -> Unit | None:
+def unit_or_none(reg: Registry, ref: str) -> Unit | None:
     try:
         return find_unit(reg, ref)
     except InputRefused:
         return None
-
-
-def _pairs(values: list[str], option: str, how: str) -> dict[str, str]:
-    """`KEY=VALUE` options as a dict, in order; a malformed or repeated key is refused."""
-    out: dict[str, str] = {}
-    for raw in values:
-        key, sep, value = raw.partition("=")
-        key, value = key.strip(), value.strip()
-        if not sep or not key or not value:
-            raise InputRefused(f"{option} 的值“{raw}”应写成 {how.split('，')[0]}", f"写成 {how}。")
-        if key in out:
-            raise InputRefused(f"{option} 中“{key}”写了两次", "每项只写一次。")
-        out[key] = value
-    return out
-
-
-def _redirect_split(tx: Transaction, reg: Registry, unit: Unit, placed: dict[str, str],
-                    targets: dict[str, Unit | None]) -> None:
-    """After a split, what named the unit points at the unit that took the matching duty: another
-    unit's `shared_with` (by the shared sentence), a designated lead in areas.yaml (the unit that
-    took the split unit's lead duties in that area, else any of its duties there, else the first)."""
-    by_text = {d.text: placed[d.id] for d in unit.duties}
-    for u in reg.units.values():
-        if u.id == unit.id or not any(unit.id in d.shared_with for d in u.duties):
-            continue
-
-        def change(data: Any, me: str = u.id) -> None:
-            for d in data.get("duties", []):
-                if unit.id in d.get("shared_with", []):
-                    heir = by_text.get(d.get("text"))
-                    new = []
-                    for s in d["shared_with"]:
-                        s = heir if s == unit.id else s
-                        if s and s != me and s not in new:
-                            new.append(s)
-                    d["shared_with"] = to_commented(new)
-        tx.edit(u.file, change)
-    leads = {a.id for a in reg.areas.values() if a.lead == unit.id}
-    if not leads:
-        return
-
-    def heir_for(area: str) -> str:
-        for want_lead in (True, False):
-            for d in unit.duties:
-                if area in d.areas and (d.role == "lead" or not want_lead):
-                    return placed[d.id]
-        return next(iter(targets))
-
-    def areas(data: Any) -> None:
-        for a in data.get("areas", []):
-            if a.get("lead") == unit.id:
-                a["lead"] = heir_for(a.get("id"))
-    tx.edit("areas.yaml", areas)
 
 
 def add_unit(root: Path, reg: Registry, uid: str, name: str, kind: str, day: dt.date,
@@ -305,20 +150,20 @@ def add_unit(root: Path, reg: Registry, uid: str, name: str, kind: str, day: dt.
     name = name.strip()
     if not name:
         raise InputRefused("单位名称不能为空", "用 --name 给出名称，如 --name 县医疗保障局。")
-    _name_free(reg, name, exempt=())
+    name_free(reg, name, exempt=())
     founded = reg.system.founding.date if reg.system else None
     if founded and day < founded:
         raise InputRefused(f"加入日期 {day} 早于联席会议成立的日期 {founded}", f"日期不能早于 {founded}。")
     tx = Transaction(root)
-    tx.create(f"units/{uid}.yaml", _new_unit(reg, uid, name, kind, day, reviewers, f"{name}：{day} 加入联席会议",
-                                             [{"date": _fresh(day), "act": "established"}]))
-    return _commit(tx, root, f"已新增成员单位 {name}（{uid}），{day} 起；"
+    tx.create(f"units/{uid}.yaml", new_unit(reg, uid, name, kind, day, reviewers, f"{name}：{day} 加入联席会议",
+                                             [{"date": fresh(day), "act": "established"}]))
+    return commit(tx, root, f"已新增成员单位 {name}（{uid}），{day} 起；"
                              "请填写联络员，并用 jiuzhu duties move 移入职责。")
 
 
 def move_duties(root: Path, reg: Registry, duty_ids: list[str], to: str, day: dt.date) -> Outcome:
     """Move single duties to another unit from `day` on (a policy changes hands, the units stay)."""
-    target = _active(reg, to, "承接职责")
+    target = active(reg, to, "承接职责")
     duties = {d.id: d for d in reg.duties()}
     picked: dict[str, list[str]] = {}
     for did in duty_ids:
@@ -333,15 +178,15 @@ def move_duties(root: Path, reg: Registry, duty_ids: list[str], to: str, day: dt
         picked.setdefault(duties[did].unit, []).append(did)
     units = [reg.units[uid] for uid in picked]
     for u in [*units, target]:
-        _check_day(reg, u, day)
-    moving = [(u, [x for x in _duty_dicts(u) if x["id"] in picked[u.id]]) for u in units]
-    moved = _move_duties(reg, moving, target.id, _duty_dicts(target), day, retired=set())
+        check_day(reg, u, day)
+    moving = [(u, [x for x in duty_dicts(u) if x["id"] in picked[u.id]]) for u in units]
+    moved = hand_over_duties(reg, moving, target.id, duty_dicts(target), day, retired=set())
     tx = Transaction(root)
     for u in units:
         tx.edit(u.file, _duty_remover(set(picked[u.id])))
     tx.edit(target.file, lambda data: _append(data, "duties", *moved.added))
     went = "；".join(f"{x['id']} → {x['to']}" for u in units for x in moved.went[u.id])
-    return _commit(tx, root, f"已将职责移交 {target.name}（{target.id}），{day} 起：{went}。")
+    return commit(tx, root, f"已将职责移交 {target.name}（{target.id}），{day} 起：{went}。")
 
 
 def _duty_remover(ids: set[str]) -> Callable[[Any], None]:
@@ -355,7 +200,7 @@ def _duty_remover(ids: set[str]) -> Callable[[Any], None]:
 
 # --- refusals -------------------------------------------------------------------------------------
 
-def _active(reg: Registry, ref: str, doing: str) -> Unit:
+def active(reg: Registry, ref: str, doing: str) -> Unit:
     unit = find_unit(reg, ref)
     if not unit.active:
         when = f"自 {unit.until} 起" if unit.until else ""
@@ -370,7 +215,7 @@ def _target(reg: Registry, into: str, name: str | None, exclude: Iterable[str] =
 
     if name is None:
         try:
-            return _active(reg, into, "承接合并")
+            return active(reg, into, "承接合并")
         except InputRefused:
             if into in reg.units or not ID_RE.match(into):
                 raise
@@ -389,13 +234,13 @@ def _target(reg: Registry, into: str, name: str | None, exclude: Iterable[str] =
     return None
 
 
-def _name_free(reg: Registry, name: str, exempt: Iterable[str]) -> None:
+def name_free(reg: Registry, name: str, exempt: Iterable[str]) -> None:
     for u in reg.units.values():
         if u.active and u.name == name and u.id not in exempt:
             raise InputRefused(f"名称“{name}”已被成员单位 {u.id} 使用", "成员单位的名称不能相同，换一个名称。")
 
 
-def _check_day(reg: Registry, unit: Unit, day: dt.date) -> None:
+def check_day(reg: Registry, unit: Unit, day: dt.date) -> None:
     start = unit.since or (reg.system.founding.date if reg.system else None)
     if start and day < start:
         what = "加入联席会议" if unit.since else "联席会议成立"
@@ -425,7 +270,7 @@ def _append(data: Any, key: str, *items: dict[str, Any]) -> None:
         data.insert(list(data).index("duties") if "duties" in data else len(data), key, seq)
 
 
-def _duty_dicts(unit: Unit) -> list[dict[str, Any]]:
+def duty_dicts(unit: Unit) -> list[dict[str, Any]]:
     out = []
     for d in unit.duties:
         item: dict[str, Any] = {"id": d.id, "text": d.text, "areas": list(d.areas), "role": d.role}
@@ -438,15 +283,15 @@ def _duty_dicts(unit: Unit) -> list[dict[str, Any]]:
 
 
 @dataclass
-class _Moved:
+class Moved:
     """The target's duty list after a takeover, and where each source duty went ({id, to})."""
 
     added: list[dict[str, Any]]
     went: dict[str, list[dict[str, str]]]
 
 
-def _move_duties(reg: Registry, moving: list[tuple[Unit, list[dict[str, Any]]]], tid: str,
-                 existing: list[dict[str, Any]], day: dt.date, retired: set[str]) -> _Moved:
+def hand_over_duties(reg: Registry, moving: list[tuple[Unit, list[dict[str, Any]]]], tid: str,
+                 existing: list[dict[str, Any]], day: dt.date, retired: set[str]) -> Moved:
     """Take over duties from their units. A sentence the target already holds (the duty 国税局 and
     地税局 shared) is kept once; the others get the target's next duty numbers."""
     gone = retired | {tid}
@@ -461,24 +306,24 @@ def _move_duties(reg: Registry, moving: list[tuple[Unit, list[dict[str, Any]]]],
             if item["text"] not in by_text:
                 shared = [s for s in item.pop("shared_with", []) if s not in gone]
                 item |= {"id": f"{tid}-{next_no}", **({"shared_with": shared} if shared else {}),
-                         "moved_from": u.id, "since": _fresh(day)}
+                         "moved_from": u.id, "since": fresh(day)}
                 next_no += 1
                 added.append(item)
                 by_text[item["text"]] = item["id"]
             went.setdefault(u.id, []).append({"id": old_id, "to": by_text[item["text"]]})
-    return _Moved(added, went)
+    return Moved(added, went)
 
 
-def _retire(tx: Transaction, unit: Unit, day: dt.date, act: dict[str, Any], moved: _Moved) -> None:
+def retire(tx: Transaction, unit: Unit, day: dt.date, act: dict[str, Any], moved: Moved) -> None:
     went = moved.went.get(unit.id, [])
 
     def change(data: Any) -> None:
         data["active"] = False
         if "until" in data:
-            data["until"] = _fresh(day)
+            data["until"] = fresh(day)
         else:
-            data.insert(list(data).index("active") + 1 if "active" in data else len(data), "until", _fresh(day))
-        _append(data, "history", {"date": _fresh(day), **act, **({"duties": went} if went else {})})
+            data.insert(list(data).index("active") + 1 if "active" in data else len(data), "until", fresh(day))
+        _append(data, "history", {"date": fresh(day), **act, **({"duties": went} if went else {})})
         data["duties"] = to_commented([])
 
     tx.edit(unit.file, change)
@@ -514,26 +359,26 @@ def _shared_rewriter(gone: set[str], to: str, me: str) -> Callable[[Any], None]:
     return change
 
 
-def _new_unit(reg: Registry, uid: str, name: str, kind: str, day: dt.date, reviewers: list[str], header: str,
+def new_unit(reg: Registry, uid: str, name: str, kind: str, day: dt.date, reviewers: list[str], header: str,
               history: list[dict[str, Any]] | None = None, order: int | None = None) -> str:
     from jiuzhu.writer import new_document
 
     data = {
         "id": uid, "name": name, "kind": kind,
         "order": order or max((u.order for u in reg.units.values()), default=0) + 1, "active": True,
-        "since": _fresh(day), "reviewers": reviewers, "history": history or [], "duties": [],
+        "since": fresh(day), "reviewers": reviewers, "history": history or [], "duties": [],
     }
     text = new_document(data, header)
     # the house style for a liaison not known yet (round-trip dumping would leave the values empty)
     return text.replace("\nreviewers:", "\nliaison: {name: null, phone: null, post: null}\nreviewers:", 1)
 
 
-def _fresh(day: dt.date) -> dt.date:
+def fresh(day: dt.date) -> dt.date:
     """A date object of its own: the same object written twice would become a YAML anchor."""
     return dt.date.fromordinal(day.toordinal())
 
 
-def _commit(tx: Transaction, root: Path, summary: str, reg: Registry | None = None,
+def commit(tx: Transaction, root: Path, summary: str, reg: Registry | None = None,
             retired: Iterable[str] = ()) -> Outcome:
     written = [p.relative_to(root).as_posix() for p in tx.commit()]
     gone = set(retired)
@@ -541,73 +386,6 @@ def _commit(tx: Transaction, root: Path, summary: str, reg: Registry | None = No
     return Outcome(summary, sorted(written), todo)
 
 
-def open_decisions(reg: Registry) -> Iterator[tuple[Decision, Task | None, str]]:
-    """Decisions not done yet, with their task file and the lead unit in force."""
-    from jiuzhu.tasks import DONE, assignment, state
-
-    for d in reg.decisions.values():
-        task = reg.tasks.get(d.id)
-        if state(d, task)[0] != DONE:
-            yield d, task, assignment(d, task)[0]
-
-
 # --- validate checks ------------------------------------------------------------------------------
 
-def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    """An open task led by a unit that is no longer a member is an error until reassigned."""
-    from jiuzhu.tasks import DONE, state
 
-    retired = {k for k, u in reg.units.items() if not u.active}
-    if not retired:
-        return
-    for d in reg.decisions.values():  # open_decisions, the lead in force (tasks.assignment) first
-        task = reg.tasks.get(d.id)
-        lead = task.reassignments[-1].lead if task and task.reassignments else d.lead
-        if lead not in retired or state(d, task)[0] == DONE:
-            continue
-        unit = reg.units[lead]
-        if task and task.reassignments:
-            from jiuzhu.tasks import entry_index
-
-            doc = reg.files[task.file]
-            pos = doc.at("reassignments", entry_index(doc, "reassignments", task.reassignments[-1].pos), "lead")
-        else:
-            pos = reg.files[d.pos.file].at("decisions", d.seq - 1, "lead")
-        when = f"自 {unit.until} 起" if unit.until else ""
-        yield error(pos, "orphan-task", f"未完成的议定事项 {d.id} 由{unit.name}牵头，但该单位{when}已不是成员单位",
-                    f"用 jiuzhu tasks reassign {d.id} --lead <单位> --reason … --decided-by … 调整牵头单位。")
-
-
-def check_unit_history(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    """Reorganisation records hang together: references resolve, retired units are inactive with
-    an end date, the office stays in an active unit."""
-    from jiuzhu.checking import unresolved
-
-    for unit in reg.units.values():
-        doc = reg.files[unit.file]
-        for i, e in enumerate(unit.history):
-            refs = [("into", e.into), ("duties_to", e.duties_to)] + [(("units", j), u) for j, u in enumerate(e.units)]
-            for key, ref in refs:
-                if ref and ref not in reg.units:
-                    path = key if isinstance(key, tuple) else (key,)
-                    yield unresolved(doc.at("history", i, *path), "成员单位", ref, reg.units)
-            if e.act in ("merged_into", "dissolved", "split") and unit.active:
-                yield error(e.pos, "retired-unit-active", f"{unit.name}记录了{e.date}的撤销/并入，却仍是成员单位",
-                            "把 active 改为 false 并填写 until，或删除这条记录。")
-        if not unit.active and unit.until is None:
-            yield warning(doc.at("active"), "missing-until", f"{unit.name}已不是成员单位，但没有写退出日期",
-                          "在 active: false 下加 until: YYYY-MM-DD。")
-        if unit.since and unit.until and unit.until < unit.since:
-            yield error(doc.at("until"), "bad-until", f"{unit.name}的退出日期 {unit.until} 早于加入日期 {unit.since}",
-                        "检查 since 和 until。")
-        for i, d in enumerate(unit.duties):
-            if d.moved_from and d.moved_from not in reg.units:
-                yield unresolved(doc.at("duties", i, "moved_from"), "成员单位", d.moved_from, reg.units)
-    office = reg.units.get(reg.system.office.unit) if reg.system else None
-    if office is not None and not office.active:
-        yield error(reg.files["system.yaml"].at("office", "unit"), "office-inactive",
-                    f"联席会议办公室设在{office.name}，但该单位已不是成员单位",
-                    "把 office.unit 改为承接办公室的成员单位。")
-
-
-CHECKS = [check_orphan_tasks, check_unit_history]

@@ -277,7 +277,7 @@ def _reassigned(old: Registry, new: Registry) -> Rows:
 
 def orphaned(reg: Registry) -> dict[str, dict[str, Any]]:
     """Open decisions whose lead in force is no active unit, or holds no duty in their areas."""
-    from jiuzhu.reorg import open_decisions
+    from jiuzhu.reorg_checks import open_decisions
 
     found: dict[str, dict[str, Any]] = {}
     for d, _task, lead in open_decisions(reg):

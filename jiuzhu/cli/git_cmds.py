@@ -112,7 +112,7 @@ def units_split(
 ) -> None:
     """拆分成员单位：每条职责转入指定的单位（已有或新设），被拆分的单位自该日期起不再是成员单位，
     机构变更记录写明每条职责的去向。"""
-    from jiuzhu.reorg import split
+    from jiuzhu.reorg_split import split
 
     _done(split(STATE.root, load(), unit, into, duty, name or [], _day(date)))
 
