@@ -36,7 +36,7 @@ def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
             continue
         unit = reg.units[lead]
         if task and task.reassignments:
-            from jiuzhu.tasks import entry_index
+            from jiuzhu.task_checks import entry_index
 
             doc = reg.files[task.file]
             pos = doc.at("reassignments", entry_index(doc, "reassignments", task.reassignments[-1].pos), "lead")

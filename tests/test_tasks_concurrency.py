@@ -21,7 +21,7 @@ WORKER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from jiuzhu.loader import load
-    from jiuzhu.tasks import Update, update_task
+    from jiuzhu.task_writes import Update, update_task
     import datetime as dt
 
     root, who, start = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])

@@ -127,7 +127,7 @@ def tasks_update(
 ) -> None:
     """报告一项任务的进展：追加到 tasks/<年>/<任务编号>.yaml 的进展记录。"""
     from jiuzhu.cli.output import echo
-    from jiuzhu.tasks import Update, update_task
+    from jiuzhu.task_writes import Update, update_task
 
     reg = load()
     upd = Update(task, by, note, percent, status, parse_date(date, "--date"), reason)
@@ -157,7 +157,7 @@ def tasks_reassign(
     from jiuzhu.cli.output import echo
     from jiuzhu.errors import InputRefused
     from jiuzhu.queries import unit_names
-    from jiuzhu.tasks import Reassign, reassign_task
+    from jiuzhu.task_writes import Reassign, reassign_task
 
     if no_responsible and responsible:
         raise InputRefused("--responsible 和 --no-responsible 不能同时使用", "只写其中一个。")
