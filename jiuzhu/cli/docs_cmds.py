@@ -53,7 +53,7 @@ def _emit(kind: str, fmt: str, output: Path | None, force: bool, context: Callab
 def minutes_render(meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = "md",
                    output: Output = None, force: Force = False) -> None:
     """生成会议纪要：已印发的带文号，未印发的是标明“征求意见稿”的草稿。"""
-    from jiuzhu.render import minutes_context
+    from jiuzhu.render_context import minutes_context
 
     _emit("minutes", fmt, output, force, lambda reg: minutes_context(reg, meeting))
 
@@ -65,7 +65,7 @@ def meeting_notice(
     date: Annotated[Optional[str], typer.Option("--date", help="通知落款日期（默认今天）")] = None,
 ) -> None:
     """生成会议通知：时间、地点、参会人员、议程（议题及提出单位）和会议要求。"""
-    from jiuzhu.render import notice_context
+    from jiuzhu.render_context import notice_context
 
     day = parse_date(date, "--date") or as_of_or_today(None)
     _emit("notice", fmt, output, force, lambda reg: notice_context(reg, meeting, day))
@@ -82,7 +82,8 @@ def briefing_render(
         "--issue", help="登记本期期号（写入 system.yaml 的 briefings.issued）")] = False,
 ) -> None:
     """生成工作简报：期间内的会议、议定事项和进展；不加 --issue 时只预览下一期期号。"""
-    from jiuzhu.render import briefing_context, stage_briefing
+    from jiuzhu.render import stage_briefing
+    from jiuzhu.render_context import briefing_context
 
     day = parse_date(date, "--date") or as_of_or_today(None)
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
@@ -97,7 +98,7 @@ def report_progress(
     number: Annotated[Optional[int], typer.Option("--number", min=1, help="期号（默认为截止日期所在月份）")] = None,
 ) -> None:
     """生成议定事项进展情况通报：总体情况、滞后事项（按单位）、工作要求和任务清单附件。"""
-    from jiuzhu.render import progress_context
+    from jiuzhu.render_context import progress_context
 
     day = as_of_or_today(as_of)
     _emit("progress", fmt, output, force, lambda reg: progress_context(reg, day, number))

@@ -1,0 +1,209 @@
+"""What each document says: the context a template gets, built from the registry as of the
+document's date (minutes, notice, briefing, progress report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from jiuzhu.errors import InputRefused
+from jiuzhu.meetings import KIND_NAMES, find_meeting
+from jiuzhu.model import Meeting, Registry, System
+
+if TYPE_CHECKING:
+    pass
+from jiuzhu.render import cn_date
+
+
+def _system(reg: Registry) -> System:
+    if reg.system is None:
+        raise InputRefused("登记册缺少 system.yaml", "用 jiuzhu init 新建登记册。")
+    return reg.system
+
+
+def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
+    s = _system(reg)
+    docs = s.parameters.documents
+    office_unit = reg.units[s.office.unit].name_on(day) if s.office.unit in reg.units else s.office.unit
+    return {
+        "name": s.name, "jurisdiction": s.jurisdiction, "government": s.government,
+        "office_unit": office_unit, "office_director": s.office.director,
+        "issuing_office": docs.get("issuing_office") or "联席会议办公室",
+        "minutes_mark": docs.get("minutes_mark") or f"{s.name}纪要",
+        "briefing_mark": docs.get("briefing_mark") or "社会救助工作简报",
+        "briefing_compiler": docs.get("briefing_compiler") or docs.get("issuing_office") or office_unit,
+        "briefing_report_to": docs.get("briefing_report_to") or f"{s.government}领导",
+        "briefing_send_to": docs.get("briefing_send_to") or "联席会议总召集人、召集人",
+        "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
+        "report_title": docs.get("report_title") or "联席会议议定事项进展情况通报",
+        "copies": docs.get("copies"),
+        "report_to": s.parameters.minutes_report_to, "send_to": s.parameters.minutes_send_to,
+        "escalation": [{"level": lv.level, "from_workdays": lv.from_workdays} for lv in s.parameters.escalation],
+    }
+
+
+def _chair(s: System, m: Meeting) -> str:
+    """Who chaired, as minutes write it: 副县长、联席会议总召集人张三."""
+    if m.chair_role == "office":
+        return f"联席会议办公室主任{m.chair_name or s.office.director or ''}"
+    if m.chair_role == "convener":
+        person = next((c for c in s.conveners if m.chair_name and c.name == m.chair_name),
+                      s.conveners[0] if s.conveners else None)
+        label = "联席会议召集人"
+    else:
+        person, label = s.chief, "联席会议总召集人"
+    name = m.chair_name or (person.name if person else None) or ""
+    post = person.post if person and (not m.chair_name or person.name == m.chair_name) else None
+    return f"{post}、{label}{name}" if post else f"{label}{name}"
+
+
+def _attendees(items: Iterable[Any], order: Mapping[str, int]) -> list[dict[str, Any]]:
+    rows = [{"unit": a.unit, "names": list(a.names), "org": a.org} for a in items]
+    return sorted(rows, key=lambda r: order.get(r["unit"] or "", len(order)))
+
+
+def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
+    s = _system(reg)
+    order = {uid: i for i, uid in enumerate(reg.units)}
+    agenda = []
+    for pid in m.agenda:
+        p = reg.proposals.get(pid)
+        agenda.append({"id": pid, "title": p.title if p else pid, "unit": p.unit if p else None,
+                       "summary": p.summary if p else None})
+    return {
+        "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "is_joint": m.is_joint,
+        "title": m.title or f"{s.name}{m.date.year}年{KIND_NAMES.get(m.kind, m.kind)}",
+        "date": m.date, "time": m.time, "place": m.place, "chair": _chair(s, m),
+        "expected": list(m.expected) or [u.id for u in reg.active_units()],
+        "attended": _attendees(m.attended, order), "excused": _attendees(m.excused, order),
+        "observers": _attendees(m.observers, order),
+        "agenda": agenda, "heard": list(m.heard),
+        "decisions": [{"n": d.seq, "id": d.id, "text": d.text, "lead": d.lead, "responsible": list(d.responsible),
+                       "due": d.due, "ongoing": d.ongoing} for d in m.decisions],
+    }
+
+
+def minutes_context(reg: Registry, ref: str) -> dict[str, Any]:
+    """会议纪要: numbered when issued (`minutes issue`), otherwise a marked draft."""
+    m = find_meeting(reg, ref)
+    mi = m.minutes
+    return {
+        "doc_date": m.date,
+        "system": system_context(reg, m.date),
+        "meeting": meeting_context(reg, m),
+        "minutes": {"draft": mi is None, "year": mi.year if mi else m.date.year, "number": mi.number if mi else None,
+                    "issued": mi.issued if mi else None, "reported_to": mi.reported_to if mi else None},
+    }
+
+
+def notice_context(reg: Registry, ref: str, day: dt.date) -> dict[str, Any]:
+    """会议通知 dated `day`: replies are due two working days before the meeting."""
+    from jiuzhu.workdays import Calendar
+
+    m = find_meeting(reg, ref)
+    if day > m.date:
+        raise InputRefused(f"通知日期 {cn_date(day)} 晚于会议日期 {cn_date(m.date)}（会议 {m.id}）",
+                           "会议通知须在会前发出：用 --date 写会前的日期，或不加 --date（默认今天）。")
+    reply_by = Calendar.of(reg).add_workdays(m.date, -2).date
+    return {
+        "doc_date": day,
+        "system": system_context(reg, day),
+        "meeting": meeting_context(reg, m),
+        "notice": {"date": day, "reply_by": max(reply_by, day)},
+    }
+
+
+def briefing_period(reg: Registry, start: dt.date | None, end: dt.date | None, day: dt.date) -> tuple[dt.date, dt.date]:
+    """Default period: from the day after the last issued briefing's end (or 1 January) to `day`."""
+    end = end or day
+    if start is None:
+        ends = [b.period_to for b in _system(reg).briefings if b.period_to and b.period_to < end]
+        start = max(ends) + dt.timedelta(days=1) if ends else dt.date(end.year, 1, 1)
+    if start > end:
+        raise InputRefused(f"简报期间的开始日期 {start} 晚于结束日期 {end}", "检查 --from 和 --to。")
+    return start, end
+
+
+def next_briefing_number(reg: Registry, year: int) -> int:
+    return max((b.number for b in _system(reg).briefings if b.year == year), default=0) + 1
+
+
+def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, day: dt.date) -> dict[str, Any]:
+    """工作简报 for a period: its meetings and decisions, progress reported, totals at its end."""
+    from jiuzhu.tasks import task_views
+
+    start, end = briefing_period(reg, start, end, day)
+    meetings = [meeting_context(reg, m) for m in reg.meetings.values() if start <= m.date <= end]
+    progress: list[dict[str, Any]] = []
+    for task in reg.tasks.values():
+        decision = reg.decisions.get(task.id)
+        entries = [{"date": e.date, "unit": e.by, "note": e.note, "percent": e.percent, "status": e.status}
+                   for e in task.log if start <= e.date <= end]
+        if decision and entries:
+            progress.append({"task": task.id, "text": decision.text, "lead": decision.lead, "entries": entries})
+    progress.sort(key=lambda g: (g["entries"][0]["date"], g["task"]))
+    views = [v for v in task_views(reg, end) if v.meeting_date <= end]
+    return {
+        "doc_date": day,
+        "system": system_context(reg, day),
+        "briefing": {"year": day.year, "number": next_briefing_number(reg, day.year), "date": day,
+                     "from": start, "to": end},
+        "meetings": meetings,
+        "progress": progress,
+        "totals": _totals(views, end, reg),
+    }
+
+
+def _totals(views: list[Any], as_of: dt.date, reg: Registry) -> dict[str, Any]:
+    from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE
+
+    done = [v for v in views if v.report_status == DONE]
+    due = [v for v in views if v.due is not None and v.due <= as_of]
+    on_time = [v for v in due if v.report_status == DONE and (_done_on(reg, v.id) or as_of) <= v.due]
+    return {
+        "total": len(views), "done": len(done), "overdue": sum(v.report_status == OVERDUE for v in views),
+        "in_progress": sum(v.report_status not in (DONE, OVERDUE, ONGOING) for v in views),
+        "due_soon": sum(v.report_status == DUE_SOON for v in views),
+        "ongoing": sum(v.report_status == ONGOING for v in views),
+        "due": len(due), "on_time": len(on_time),
+    }
+
+
+def _done_on(reg: Registry, task_id: str) -> dt.date | None:
+    """The date a task was first reported done (for the on-time rate)."""
+    task = reg.tasks.get(task_id)
+    return next((e.date for e in task.log if e.status == "已完成"), None) if task else None
+
+
+def progress_context(reg: Registry, as_of: dt.date, number: int | None = None) -> dict[str, Any]:
+    """进展情况通报 on `as_of`: totals, late items by lead unit, the full task table. The period
+    number defaults to the month of `as_of` (monthly reporting)."""
+    from jiuzhu.tasks import OVERDUE, task_views
+
+    views = [v for v in task_views(reg, as_of) if v.meeting_date <= as_of]
+    order = {uid: i for i, uid in enumerate(reg.units)}
+    late: dict[str, list[dict[str, Any]]] = {}
+    rows: list[dict[str, Any]] = []
+    for n, v in enumerate(views, 1):
+        row = {
+            "n": n, "id": v.id, "text": v.text, "meeting": v.meeting, "meeting_date": v.meeting_date,
+            "lead": v.lead, "responsible": list(v.responsible), "due": v.due, "ongoing": v.due is None,
+            "status": v.report_status, "percent": v.percent, "note": v.last_note, "note_date": v.last_date,
+            "level": v.level, "days_overdue": v.days_overdue, "workdays_overdue": v.workdays_overdue,
+        }
+        rows.append(row)
+        if v.report_status == OVERDUE:
+            late.setdefault(v.lead, []).append(row)
+    by_unit: list[dict[str, Any]] = [
+        {"unit": uid, "tasks": sorted(late[uid], key=lambda r: -int(r["workdays_overdue"]))}
+        for uid in sorted(late, key=lambda u: order.get(u, len(order)))
+    ]
+    return {
+        "doc_date": as_of,
+        "system": system_context(reg, as_of),
+        "report": {"as_of": as_of, "year": as_of.year, "number": number or as_of.month},
+        "totals": _totals(views, as_of, reg),
+        "late": by_unit,
+        "rows": rows,
+    }
