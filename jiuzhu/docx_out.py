@@ -36,20 +36,19 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from jiuzhu.docx_style import (
+    BODY_PT,
+    HEITI,
+    RED,
+    TEXT_MM,
+    fonts,
+    footer,
+    mm,
+    page,
+    ppr_child,
+    styles,
+)
 from jiuzhu.errors import InputRefused
-
-FANGSONG = "仿宋_GB2312"
-XIAOBIAOSONG = "方正小标宋简体"
-HEITI = "黑体"
-KAITI = "楷体_GB2312"
-SONGTI = "宋体"
-RED = "FF0000"
-BODY_PT = 16.0  # 3号
-TITLE_PT = 22.0  # 2号
-IMPRINT_PT = 14.0  # 4号
-TABLE_PT = 10.5  # 五号
-LINE_PT = 28.95  # 22 lines in the 225 mm text block
-TEXT_MM = 156
 
 KEYWORDS = ("tag", "mark", "number", "split", "rule", "title", "subtitle", "p", "pn", "h1", "h2", "numbered",
             "label", "right", "imprint", "imprint-split", "blank", "pagebreak", "table", "th", "tr", "bottom")
@@ -63,9 +62,9 @@ def build(blocks: str, template: str) -> bytes:
     from docx import Document
 
     doc = Document()
-    _page(doc)
-    _styles(doc)
-    _footer(doc)
+    page(doc)
+    styles(doc)
+    footer(doc)
     table: Any = None
     widths: list[float] = []
     bottom: list[tuple[str, list[str]]] | None = None
@@ -123,183 +122,6 @@ def _is_number(text: str) -> bool:
 
 
 # --- page and styles ----------------------------------------------------------------------------
-
-def _page(doc: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = _mm(210), _mm(297)
-    sec.top_margin, sec.bottom_margin = _mm(37), _mm(35)
-    sec.left_margin, sec.right_margin = _mm(28), _mm(26)
-    sec.footer_distance = _mm(23)  # page number line 7 mm below the text block
-    grid = sec._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sec._sectPr.append(grid)
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
-
-
-# w:pPr children must come in this order (ECMA-376 CT_PPrBase), or Word refuses the file.
-_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
-              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
-              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-
-
-def _ppr_child(owner: Any, tag: str) -> Any:
-    """A new child `tag` of `owner`'s w:pPr, inserted at its schema position."""
-    from docx.oxml import OxmlElement
-
-    ppr = owner.get_or_add_pPr()
-    el = OxmlElement(tag)
-    ppr.insert_element_before(el, *_PPR_ORDER[_PPR_ORDER.index(tag) + 1:])
-    return el
-
-
-def _mm(mm: float) -> Any:
-    """Millimetres as Word stores them: rounded to 0.1 pt, then twips. This gives the GB/T 9704
-    values offices know (28 mm -> 1588 twips; docx.shared.Mm truncates to 1587)."""
-    from docx.shared import Twips
-
-    return Twips(round(round(mm / 25.4 * 72, 1) * 20))
-
-
-def _fonts(rpr_parent: Any, name: str) -> None:
-    """Set one font for every script, the East-Asian one included, and drop theme fonts."""
-    from docx.oxml.ns import qn
-
-    rpr = rpr_parent.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{attr}"), None)
-    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{attr}"), name)
-
-
-def _style(doc: Any, name: str, font: str, size: float, *, indent_chars: int = 0, base: str | None = "Normal",
-           grid: bool = True, **fmt: Any) -> Any:
-    """Create or redefine a paragraph style; every style states its font, size, colour, spacing
-    and first-line indent itself (the built-in headings carry theme fonts and spacing to drop).
-    `grid=False`: lines do not snap to the 28.95 pt document grid (tables, marks, rules, footer)."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Pt, RGBColor
-
-    styles = doc.styles
-    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    if base and name != base:
-        style.base_style = styles[base]
-    _fonts(style.element, font)
-    style.font.size = Pt(size)
-    style.font.bold = False
-    style.font.italic = False
-    style.font.color.rgb = RGBColor.from_string(fmt.pop("color", "000000"))
-    pf = style.paragraph_format
-    pf.space_before = pf.space_after = Pt(0)
-    for key, value in fmt.items():
-        setattr(pf, key, value)
-    _first_line_chars(style.element, indent_chars, size)
-    if not grid:
-        from docx.oxml.ns import qn
-
-        _ppr_child(style.element, "w:snapToGrid").set(qn("w:val"), "0")
-    return style
-
-
-def _first_line_chars(element: Any, chars: int, size: float) -> None:
-    """First-line indent in characters (w:firstLineChars, which Word and WPS prefer), with the same
-    length in twips for other readers. Zero is written too: it cancels the inherited indent."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    ind = element.get_or_add_pPr().get_or_add_ind()
-    ind.set(qn("w:firstLine"), str(Pt(size * chars).twips))
-    ind.set(qn("w:firstLineChars"), str(chars * 100))
-
-
-def _language(doc: Any) -> None:
-    """Chinese (zh-CN) as the language of the document defaults and of Normal, East-Asian text
-    included, so Word and WPS break lines and check text the Chinese way (python-docx's default
-    template says en-US)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
-    targets = [doc.styles["Normal"].element.get_or_add_rPr()]
-    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-        targets.append(rpr_default.find(qn("w:rPr")))
-    for rpr in targets:
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-        lang.set(qn("w:val"), "zh-CN")
-        lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _styles(doc: Any) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Pt
-
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    single: dict[str, Any] = {"line_spacing_rule": WD_LINE_SPACING.SINGLE, "grid": False}
-    _style(doc, "Normal", FANGSONG, BODY_PT, indent_chars=2, base=None, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY,
-           widow_control=False, line_spacing_rule=WD_LINE_SPACING.EXACTLY, line_spacing=Pt(LINE_PT))
-    _language(doc)
-    _style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, alignment=center, line_spacing=Pt(33), grid=False)
-    _style(doc, "公文副标题", KAITI, BODY_PT, alignment=center)
-    _style(doc, "版头标志", XIAOBIAOSONG, 36, alignment=center, color=RED, **single)
-    _style(doc, "发文字号", FANGSONG, BODY_PT, alignment=center)
-    _style(doc, "无缩进正文", FANGSONG, BODY_PT)
-    _style(doc, "Heading 1", HEITI, BODY_PT, indent_chars=2, keep_with_next=True)
-    _style(doc, "Heading 2", KAITI, BODY_PT, indent_chars=2, keep_with_next=True)
-    _style(doc, "版记", FANGSONG, IMPRINT_PT, left_indent=Pt(IMPRINT_PT), right_indent=Pt(IMPRINT_PT),
-           line_spacing=Pt(24), grid=False)
-    _style(doc, "表格文字", FANGSONG, TABLE_PT, alignment=WD_ALIGN_PARAGRAPH.LEFT, **single)
-    _style(doc, "页码", SONGTI, IMPRINT_PT, **single)
-    _style(doc, "分隔线", FANGSONG, 2, line_spacing=Pt(6), grid=False)
-
-
-def _footer(doc: Any) -> None:
-    """`— 1 —` in 4号宋体: odd pages right, even pages left, one character in (GB/T 9704 §7.5)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    doc.settings.odd_and_even_pages_header_footer = True
-    sec = doc.sections[0]
-    for footer, align in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
-        para = footer.paragraphs[0]
-        para.style = doc.styles["页码"]
-        para.alignment = align
-        pf = para.paragraph_format
-        if align == WD_ALIGN_PARAGRAPH.RIGHT:
-            pf.right_indent = Pt(IMPRINT_PT)
-        else:
-            pf.left_indent = Pt(IMPRINT_PT)
-        para.add_run("— ")
-        _field(para, "PAGE", "1")
-        para.add_run(" —")
-
-
-def _field(para: Any, instr: str, shown: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def char(kind: str) -> Any:
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        return el
-
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instr} "
-    for el in (char("begin"), text, char("separate")):
-        para.add_run()._r.append(el)
-    para.add_run(shown)
-    para.add_run()._r.append(char("end"))
 
 
 # --- blocks -------------------------------------------------------------------------------------
@@ -368,7 +190,7 @@ def _hanging(para: Any, chars: int) -> None:
 
 def _run(para: Any, text: str, font: str) -> Any:
     run = para.add_run(text)
-    _fonts(run._r, font)
+    fonts(run._r, font)
     return run
 
 
@@ -383,7 +205,7 @@ def _split(doc: Any, style: str, f: list[str]) -> None:
     pf.left_indent, pf.right_indent = char, Pt(0)
     # one character in from the right edge; inside the text block whether a reader measures tab
     # stops from the margin (Word) or from the indent
-    pf.tab_stops.add_tab_stop(_mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
+    pf.tab_stops.add_tab_stop(mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
     para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")
 
 
@@ -393,7 +215,7 @@ def _rule(doc: Any, kind: str) -> None:
     from docx.oxml.ns import qn
 
     para = doc.add_paragraph(style="分隔线")
-    border = _ppr_child(para._p, "w:pBdr")
+    border = ppr_child(para._p, "w:pBdr")
     bottom = OxmlElement("w:bottom")
     bottom.set(qn("w:val"), "single")
     bottom.set(qn("w:sz"), "18" if kind.endswith("thick") else "8")  # eighths of a point
@@ -410,7 +232,7 @@ def _table(doc: Any, widths: list[float]) -> Any:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
-        column.width = _mm(width)
+        column.width = mm(width)
     return table
 
 
@@ -419,7 +241,7 @@ def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> No
 
     cells = table.add_row().cells
     for i, cell in enumerate(cells):
-        cell.width = _mm(widths[i])
+        cell.width = mm(widths[i])
         para = cell.paragraphs[0]
         para.style = table.part.document.styles["表格文字"]
         text = fields[i] if i < len(fields) else ""
@@ -459,12 +281,12 @@ def _imprint_table(doc: Any, blocks: list[tuple[str, list[str]]]) -> None:
         if pending is not None:
             _rule(doc, pending)
         return
-    width = str(_mm(TEXT_MM).twips)
+    width = str(mm(TEXT_MM).twips)
     table = doc.add_table(rows=len(rows), cols=1)
     tbl_pr = table._tbl.tblPr
     position = parse_xml(
         f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0"'
-        f' w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{_mm(28).twips}" w:tblpYSpec="bottom"/>')
+        f' w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{mm(28).twips}" w:tblpYSpec="bottom"/>')
     style = tbl_pr.find(qn("w:tblStyle"))
     if style is not None:
         style.addnext(position)
@@ -486,7 +308,7 @@ def _imprint_table(doc: Any, blocks: list[tuple[str, list[str]]]) -> None:
     table.autofit = False
     for i, (row, (key, fields, above)) in enumerate(zip(table.rows, rows, strict=True)):
         cell = row.cells[0]
-        cell.width = _mm(TEXT_MM)
+        cell.width = mm(TEXT_MM)
         below = pending if i == len(rows) - 1 else None
         borders = "".join(
             f'<w:{side} w:val="single" w:sz="{IMPRINT_RULES.get(kind, "6")}" w:space="0"'
@@ -510,5 +332,5 @@ def _split_in(para: Any, f: list[str]) -> None:
     from docx.shared import Pt
 
     char = Pt(para.part.document.styles["版记"].font.size.pt)
-    para.paragraph_format.tab_stops.add_tab_stop(_mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
+    para.paragraph_format.tab_stops.add_tab_stop(mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
     para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from jiuzhu import schema
+from jiuzhu import schema, schema_check
 from jiuzhu.model import (
     Act,
     Area,
@@ -92,7 +92,7 @@ def read_doc(doc: Doc | None, problems: list[Problem], rel: str) -> Read:
     spec = spec_for(rel)
     if doc is None or spec is None:
         return Read(doc, problems, Piece("", incomplete=indexes(rel)))
-    data, found = schema.check(doc, spec)
+    data, found = schema_check.check(doc, spec)
     problems = [*problems, *found]
     if not isinstance(data, dict):
         return Read(doc, problems, Piece("", incomplete=indexes(rel)))
@@ -119,7 +119,7 @@ def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem
     if rel == "system.yaml":
         # built only when every required field survived the check: a made-up default (a founding
         # date, an office) would send later checks after problems that are not there
-        return Piece("system", _system(doc, data)) if schema.complete(data, schema.SYSTEM) else Piece("")
+        return Piece("system", _system(doc, data)) if schema_check.complete(data, schema.SYSTEM) else Piece("")
     if rel == "areas.yaml":
         areas, ids = [], []
         for i, a in enumerate(data.get("areas", [])):

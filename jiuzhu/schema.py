@@ -7,21 +7,16 @@ reported, each at its own line.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
-
-from jiuzhu.problems import Problem, error
-from jiuzhu.yamlread import Doc
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
-_TYPE_NAMES = {
+TYPE_NAMES = {
     "str": "文字", "int": "整数", "bool": "true 或 false", "date": "日期（YYYY-MM-DD）",
     "time": "时间（HH:MM）", "id": "标识（小写字母、数字和连字符）", "list": "列表", "map": "映射（键: 值）",
     "number": "数字",
@@ -247,156 +242,4 @@ CALENDAR = M("工作日历", years=M("年份", nullable=True), required=True)
 
 # --- the check --------------------------------------------------------------------------------
 
-def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:
-    """Check `doc` against `spec`; return cleaned data and every problem found.
 
-    Cleaned data: dates are `datetime.date`; a null optional field is left out (the model's default
-    applies) except where null is meaningful (`nullable`); an empty list field is `[]`; a bad list
-    entry of mappings becomes `{}` so positions stay aligned with the file.
-    """
-    problems: list[Problem] = []
-    cleaned = _check(doc, doc.data, replace(spec, required=True), (), problems)
-    return cleaned, problems
-
-
-def complete(data: Any, spec: Field) -> bool:
-    """Whether checked `data` still holds every required field of `spec`, at every level."""
-    if spec.kind == "map" and spec.fields:
-        if not isinstance(data, dict):
-            return False
-        return all(complete(data[key], f) if key in data else not f.required for key, f in spec.fields.items())
-    if spec.kind == "list" and spec.items is not None and isinstance(data, list):
-        return all(complete(v, spec.items) for v in data)
-    return data is not None or spec.nullable or not spec.required
-
-
-_MISSING = object()
-
-# How to write each kind, for hints.
-_EXAMPLES = {
-    "str": "加引号的文字，例如 \"县民政局\"", "int": "整数，例如 3", "bool": "true 或 false",
-    "date": "YYYY-MM-DD，例如 2026-03-15", "time": "HH:MM，例如 09:30",
-    "id": "小写字母、数字和连字符，例如 minzheng", "list": "列表，例如 [a, b]，或每行一个“- 值”",
-    "map": "“键: 值”的形式，每个键占一行", "number": "数字，例如 1.5",
-}
-
-
-def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
-    if value is None:
-        if spec.nullable:
-            return None
-        if spec.required:
-            where = _label(path) if path else "文件顶层"
-            out.append(error(doc.at(*path), "wrong-type", f"{where}不能为空，应为{_TYPE_NAMES[spec.kind]}",
-                             f"填上值，写成{_EXAMPLES[spec.kind]}。"))
-            return _MISSING
-        return [] if spec.kind == "list" else _MISSING
-    kind = spec.kind
-    if kind == "map":
-        if not isinstance(value, dict):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-        return _check_map(doc, value, spec, path, out)
-    if kind == "list":
-        if not isinstance(value, list):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-        assert spec.items is not None
-        items = []
-        for i, v in enumerate(value):
-            if v is None and not spec.items.nullable:
-                out.append(error(doc.at(*path, i), "wrong-type", f"{_label(path + (i,))}是空的",
-                                 "删去这一项，或填上内容。"))
-                items.append(_MISSING)
-            else:
-                items.append(_check(doc, v, spec.items, path + (i,), out))
-        if spec.items.kind == "map":  # keep list positions aligned with the file: a bad entry becomes {}
-            return [{} if v is _MISSING else v for v in items]
-        return [v for v in items if v is not _MISSING]
-    if kind == "date":
-        return _check_date(doc, value, path, out)
-    if kind in ("str", "id", "time"):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-        if kind == "str" and not isinstance(value, str):
-            value = str(value)
-        if kind == "id":
-            if not isinstance(value, str) or not ID_RE.match(value):
-                out.append(error(doc.at(*path), "unsafe-id", f"标识“{value}”不能用作文件名",
-                                 "标识只能用小写英文字母、数字和连字符，以字母或数字开头（如 minzheng）；"
-                                 "不能有空格、斜杠、“..”或汉字。"))
-                return _MISSING
-    elif kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-    elif kind == "bool":
-        if not isinstance(value, bool):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-    if spec.enum and value not in spec.enum:
-        allowed = "、".join(str(e) for e in spec.enum)
-        near = difflib.get_close_matches(str(value), [str(e) for e in spec.enum], n=1)
-        hint = (f"你是不是想写“{near[0]}”？" if near else "") + f"可选值：{allowed}。"
-        out.append(error(doc.at(*path), "bad-enum", f"{_label(path)}的值“{value}”不在可选范围内", hint))
-        return _MISSING
-    return value
-
-
-def _check_map(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
-    fields = spec.fields or {}
-    if not fields:  # free-form mapping
-        return value
-    result: dict[str, Any] = {}
-    suggested: set[str] = set()  # a missing field already named by a "did you mean" is not reported again
-    for key, v in value.items():
-        if key not in fields:
-            near = difflib.get_close_matches(str(key), [f for f in fields if f not in value], n=1, cutoff=0.5)
-            suggested.update(near)
-            hint = f"你是不是想写“{near[0]}”？" if near else "可用的键：" + "、".join(fields) + "。"
-            out.append(error(doc.key_at(*path, key), "unknown-key", f"未知的键“{key}”", hint))
-            continue
-        checked = _check(doc, v, fields[key], path + (key,), out)
-        if checked is not _MISSING:
-            result[key] = checked
-    for key, f in fields.items():
-        if f.required and key not in value and key not in suggested:
-            where = spec.desc or (_label(path) if path else "")
-            how = "可选值：" + "、".join(str(e) for e in f.enum) if f.enum else _EXAMPLES[f.kind]
-            message = f"缺少必填字段“{key}”" + (f"（{where}）" if where else "")
-            out.append(error(doc.key_at(*path), "missing-field", message,
-                             f"添加“{key}: …”（{f.desc + '；' if f.desc else ''}{how}）。"))
-    return result
-
-
-def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem]) -> Any:
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    if not DATE_RE.match(text):
-        out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的值“{text}”不是日期",
-                         "日期写成 YYYY-MM-DD，例如 2026-03-15。"))
-        return _MISSING
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {text} 不存在",
-                         "检查月份和日期（例如 2 月没有 30 日）。"))
-        return _MISSING
-
-
-def _wrong_type(doc: Doc, path: tuple[Any, ...], spec: Field, value: Any) -> Problem:
-    names = {dict: "映射", list: "列表", str: "文字", int: "整数", bool: "true/false", float: "小数"}
-    got = names.get(type(value), "值")
-    shown = f"“{value}”" if isinstance(value, (str, int, float)) and len(str(value)) <= 20 else ""
-    where = _label(path) if path else "文件顶层"
-    return error(doc.at(*path), "wrong-type", f"{where}应为{_TYPE_NAMES[spec.kind]}，实际是{got}{shown}",
-                 f"写成{_EXAMPLES[spec.kind]}；各字段见 README“登记册文件”一节。")
-
-
-def _label(path: tuple[Any, ...]) -> str:
-    if not path:
-        return "值"
-    parts = [f"[{p + 1}]" if isinstance(p, int) else str(p) for p in path]
-    return "“" + ".".join(parts).replace(".[", "[") + "”"

@@ -3,15 +3,20 @@ task's file under a lock (concurrent updates of one task are serialised, none lo
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jiuzhu.errors import InputRefused
-from jiuzhu.model import Decision, LogEntry, Registry, Task
+from filelock import FileLock, Timeout
+
+from jiuzhu.errors import InputRefused, RegistryInvalid
+from jiuzhu.model import Decision, Index, LogEntry, Registry, Task
+from jiuzhu.pieces import read_file
 from jiuzhu.queries import find_unit, unit_names
+from jiuzhu.writer import Transaction, new_document, to_commented
 
 if TYPE_CHECKING:
     pass
@@ -171,24 +176,15 @@ def _check_day(day: dt.date, meeting_date: dt.date, as_of: dt.date, task_id: str
 
 def _reread(reg: Registry, path: Path, rel: str, task_id: str) -> Registry:
     """`reg` with the task file as it is on disk now (another process may have just appended)."""
-    import copy
-
-    from jiuzhu import schema
-    from jiuzhu.errors import RegistryInvalid
-    from jiuzhu.model import Index
-    from jiuzhu.pieces import build_task
-    from jiuzhu.yamlread import parse_file
-
     fresh = copy.copy(reg)
     fresh.tasks = Index(reg.tasks)
     fresh.tasks.pop(task_id, None)
     if path.exists():
-        doc, problems = parse_file(path, rel)
-        data, more = schema.check(doc, schema.TASK) if doc is not None else (None, [])
-        errors = [p for p in (*problems, *more) if p.is_error]
-        if errors or doc is None or not isinstance(data, dict):
+        doc, problems, piece = read_file(path, rel)
+        errors = [p for p in problems if p.is_error]
+        if errors or doc is None or piece.kind != "task":
             raise RegistryInvalid(errors)
-        fresh.tasks[task_id] = build_task(doc, data)
+        fresh.tasks[task_id] = piece.value
     return fresh
 
 
@@ -196,9 +192,7 @@ def _append(reg: Registry, root: Path, rel: str, task_id: str, key: str,
             entry_for: Callable[[Registry], dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """Under the task's file lock: re-read the task file, re-check the entry against it (another
     process may have just appended), then append it to `key` through the writer."""
-    from filelock import FileLock, Timeout
 
-    from jiuzhu.writer import Transaction, new_document, to_commented
 
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)

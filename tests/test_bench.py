@@ -44,14 +44,16 @@ def test_run_reports_every_figure(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     figures = {f["name"]: f for f in result["figures"]}
-    for name in ("jiuzhu --help", "validate（冷：缓存为空）", "validate（热：无改动）", "validate（改动一个文件后）",
-                 "tasks overdue（热，表格）", "tasks overdue（热，JSON）", "minutes render（一次会议，md）", "assign"):
+    for name in ("jiuzhu --help", "tasks overdue --help", "validate（冷：缓存为空）", "validate（改动一个文件后）",
+                 "tasks overdue（表格，管道）", "tasks overdue（表格，终端）", "tasks overdue（JSON）",
+                 "minutes render（一次会议，md）", "assign"):
         assert figures[name]["seconds"] > 0 and figures[name]["rss_mb"] > 0, name
         assert figures[name]["note"] == "", name
-    assert figures["validate（冷：缓存为空）"]["target"] == 6.0 and figures["assign"]["target"] == 0.3
+    assert figures["validate（冷：缓存为空）"]["target"] == 3.0 and figures["assign"]["target"] == 0.3
     assert result["tasks"] == 40 and result["files"] > 40 and result["machine"]["nproc"]
     if shutil.which("task"):
         assert result["taskwarrior_overdue_tasks"] > 0
-        assert isinstance(result["ratio_jiuzhu_to_taskwarrior"], float)
+        assert isinstance(result["ratio_jiuzhu_to_taskwarrior"], float) and len(result["ratios"]) == 3
+        assert figures["tasks overdue（JSON）"]["target"] == figures["Taskwarrior: task overdue"]["seconds"]
     else:
         assert figures["Taskwarrior: task overdue"]["note"] == "缺少 taskwarrior"
