@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from jiuzhu import yamlread
+from jiuzhu import yamlerrors, yamlread
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlread import Doc, decode, parse_text
 
@@ -101,9 +101,9 @@ def ref_parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
     try:
         node = composer.get_single_node()
     except MarkedYAMLError as exc:
-        return None, [yamlread._syntax_problem(exc, text, file)]
+        return None, [yamlerrors.syntax_problem(exc, text, file)]
     except YAMLError as exc:
-        return None, [error(Pos(file), "yaml-syntax", f"YAML 语法错误：{exc}", yamlread._SYNTAX_HINT)]
+        return None, [error(Pos(file), "yaml-syntax", f"YAML 语法错误：{exc}", yamlerrors.SYNTAX_HINT)]
     finally:
         composer.dispose()
     if node is None:
