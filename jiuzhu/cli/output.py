@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
 
 from jiuzhu.cli.common import STATE
 
@@ -129,6 +127,11 @@ def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[
     if len(cells) >= LONG_FROM if long is None else long:
         _plain(title, specs, cells)
         return
+    # rich's console and table are imported only for short tables: 40 ms that a long listing and
+    # JSON do not need (python -X importtime)
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(width=_width(), soft_wrap=False, highlight=False, markup=False)
     t = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for name, opts in specs:
