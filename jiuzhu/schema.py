@@ -1,4 +1,4 @@
-"""Field specs of every registry file kind, and the structural check that applies them.
+"""Field specs of every registry file kind (the check that applies them: jiuzhu.schema_check).
 
 The check returns the data with its types made real (dates become `datetime.date`) and invalid
 values removed, so that the model can be built from whatever is sound and every problem is still

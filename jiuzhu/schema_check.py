@@ -49,64 +49,74 @@ _EXAMPLES = {
 
 
 def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
+    """The checked value, or _MISSING after reporting why it cannot be used."""
     if value is None:
-        if spec.nullable:
-            return None
-        if spec.required:
-            where = _label(path) if path else "文件顶层"
-            out.append(error(doc.at(*path), "wrong-type", f"{where}不能为空，应为{TYPE_NAMES[spec.kind]}",
-                             f"填上值，写成{_EXAMPLES[spec.kind]}。"))
-            return _MISSING
-        return [] if spec.kind == "list" else _MISSING
-    kind = spec.kind
-    if kind == "map":
+        return _check_none(doc, spec, path, out)
+    if spec.kind == "map":
         if not isinstance(value, dict):
             out.append(_wrong_type(doc, path, spec, value))
             return _MISSING
         return _check_map(doc, value, spec, path, out)
-    if kind == "list":
+    if spec.kind == "list":
         if not isinstance(value, list):
             out.append(_wrong_type(doc, path, spec, value))
             return _MISSING
-        assert spec.items is not None
-        items = []
-        for i, v in enumerate(value):
-            if v is None and not spec.items.nullable:
-                out.append(error(doc.at(*path, i), "wrong-type", f"{_label(path + (i,))}是空的",
-                                 "删去这一项，或填上内容。"))
-                items.append(_MISSING)
-            else:
-                items.append(_check(doc, v, spec.items, path + (i,), out))
-        if spec.items.kind == "map":  # keep list positions aligned with the file: a bad entry becomes {}
-            return [{} if v is _MISSING else v for v in items]
-        return [v for v in items if v is not _MISSING]
-    if kind == "date":
+        return _check_list(doc, value, spec, path, out)
+    if spec.kind == "date":
         return _check_date(doc, value, path, out)
-    if kind in ("str", "id", "time"):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-        if kind == "str" and not isinstance(value, str):
-            value = str(value)
-        if kind == "id":
-            if not isinstance(value, str) or not ID_RE.match(value):
-                out.append(error(doc.at(*path), "unsafe-id", f"标识“{value}”不能用作文件名",
-                                 "标识只能用小写英文字母、数字和连字符，以字母或数字开头（如 minzheng）；"
-                                 "不能有空格、斜杠、“..”或汉字。"))
-                return _MISSING
-    elif kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-    elif kind == "bool":
-        if not isinstance(value, bool):
-            out.append(_wrong_type(doc, path, spec, value))
-            return _MISSING
-    if spec.enum and value not in spec.enum:
-        allowed = "、".join(str(e) for e in spec.enum)
-        near = difflib.get_close_matches(str(value), [str(e) for e in spec.enum], n=1)
-        hint = (f"你是不是想写“{near[0]}”？" if near else "") + f"可选值：{allowed}。"
-        out.append(error(doc.at(*path), "bad-enum", f"{_label(path)}的值“{value}”不在可选范围内", hint))
+    value = _check_scalar(doc, value, spec, path, out)
+    if value is _MISSING or not spec.enum or value in spec.enum:
+        return value
+    allowed = "、".join(str(e) for e in spec.enum)
+    near = difflib.get_close_matches(str(value), [str(e) for e in spec.enum], n=1)
+    hint = (f"你是不是想写“{near[0]}”？" if near else "") + f"可选值：{allowed}。"
+    out.append(error(doc.at(*path), "bad-enum", f"{_label(path)}的值“{value}”不在可选范围内", hint))
+    return _MISSING
+
+
+def _check_none(doc: Doc, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
+    if spec.nullable:
+        return None
+    if spec.required:
+        where = _label(path) if path else "文件顶层"
+        out.append(error(doc.at(*path), "wrong-type", f"{where}不能为空，应为{TYPE_NAMES[spec.kind]}",
+                         f"填上值，写成{_EXAMPLES[spec.kind]}。"))
+        return _MISSING
+    return [] if spec.kind == "list" else _MISSING
+
+
+def _check_list(doc: Doc, value: list[Any], spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
+    assert spec.items is not None
+    items = []
+    for i, v in enumerate(value):
+        if v is None and not spec.items.nullable:
+            out.append(error(doc.at(*path, i), "wrong-type", f"{_label(path + (i,))}是空的",
+                             "删去这一项，或填上内容。"))
+            items.append(_MISSING)
+        else:
+            items.append(_check(doc, v, spec.items, path + (i,), out))
+    if spec.items.kind == "map":  # keep list positions aligned with the file: a bad entry becomes {}
+        return [{} if v is _MISSING else v for v in items]
+    return [v for v in items if v is not _MISSING]
+
+
+# The Python types a scalar of each kind may be written as (bool is never an int or a text here).
+_SCALARS: dict[str, tuple[type, ...]] = {"str": (str, int, float), "id": (str, int, float), "time": (str, int, float),
+                                         "int": (int,), "bool": (bool,)}
+
+
+def _check_scalar(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
+    kind = spec.kind
+    allowed = _SCALARS.get(kind)
+    if allowed is not None and (not isinstance(value, allowed) or (isinstance(value, bool) and kind != "bool")):
+        out.append(_wrong_type(doc, path, spec, value))
+        return _MISSING
+    if kind == "str" and not isinstance(value, str):
+        return str(value)
+    if kind == "id" and (not isinstance(value, str) or not ID_RE.match(value)):
+        out.append(error(doc.at(*path), "unsafe-id", f"标识“{value}”不能用作文件名",
+                         "标识只能用小写英文字母、数字和连字符，以字母或数字开头（如 minzheng）；"
+                         "不能有空格、斜杠、“..”或汉字。"))
         return _MISSING
     return value
 
@@ -127,14 +137,19 @@ def _check_map(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[Any, ..
         checked = _check(doc, v, fields[key], path + (key,), out)
         if checked is not _MISSING:
             result[key] = checked
-    for key, f in fields.items():
+    _report_missing(doc, value, spec, path, suggested, out)
+    return result
+
+
+def _report_missing(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[Any, ...], suggested: set[str],
+                    out: list[Problem]) -> None:
+    for key, f in (spec.fields or {}).items():
         if f.required and key not in value and key not in suggested:
             where = spec.desc or (_label(path) if path else "")
             how = "可选值：" + "、".join(str(e) for e in f.enum) if f.enum else _EXAMPLES[f.kind]
             message = f"缺少必填字段“{key}”" + (f"（{where}）" if where else "")
             out.append(error(doc.key_at(*path), "missing-field", message,
                              f"添加“{key}: …”（{f.desc + '；' if f.desc else ''}{how}）。"))
-    return result
 
 
 def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem]) -> Any:
