@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 
 from jiuzhu.errors import InputRefused, RegistryInvalid
-from jiuzhu.model import Decision, Index, LogEntry, Registry, Task
+from jiuzhu.model import Decision, Index, LogEntry, Registry, Task, Unit
 from jiuzhu.pieces import read_file
 from jiuzhu.queries import find_unit, unit_names
 from jiuzhu.writer import Transaction, new_document, to_commented
@@ -60,23 +60,47 @@ def update_task(root: Path, reg: Registry, upd: Update, as_of: dt.date) -> tuple
 
 def _progress_entry(reg: Registry, d: Decision, upd: Update, as_of: dt.date) -> dict[str, Any]:
     task = reg.tasks.get(d.id)
-    meeting = reg.meetings[d.meeting]
     day = upd.date or as_of
-    _check_day(day, meeting.date, as_of, d.id)
-    unit = find_unit(reg, upd.by)
+    _check_day(day, reg.meetings[d.meeting].date, as_of, d.id)
+    unit = _reporter(reg, d, task, upd.by, day)
+    _check_update(upd)
+    status, percent = state(d, task)
+    reason = (upd.reason or "").strip() or None
+    new_percent = _new_percent(d, upd, status, percent, reason)
+    entry: dict[str, Any] = {"date": day, "by": unit.id}
+    if new_percent is not None:
+        entry["percent"] = new_percent
+    if upd.status is not None:
+        entry["status"] = upd.status
+    entry["note"] = upd.note.strip()
+    if reason:
+        entry["reason"] = reason
+    _check_consistent(d, task, entry)
+    return entry
+
+
+def _reporter(reg: Registry, d: Decision, task: Task | None, by: str, day: dt.date) -> Unit:
+    """The unit reporting: the lead, a responsible unit or the office on `day`."""
+    unit = find_unit(reg, by)
     lead, responsible = assignment(d, task, day)
     office = reg.system.office.unit if reg.system else ""
     if unit.id not in (lead, *responsible, office):
         raise InputRefused(f"{unit.name}不是任务“{d.id}”的牵头单位、责任单位，也不是联席会议办公室，不能报告它的进展",
                            f"牵头单位：{unit_names(reg, [lead])}；责任单位：{unit_names(reg, responsible) or '无'}。")
+    return unit
+
+
+def _check_update(upd: Update) -> None:
     if not upd.note.strip():
         raise InputRefused("--note 不能为空", "用一两句话写明本次进展。")
     if upd.status is not None and upd.status not in STATUSES:
         raise bad_status(upd.status, "--status")
     if upd.percent is not None and not 0 <= upd.percent <= 100:
         raise InputRefused(f"--percent 的值 {upd.percent} 超出 0–100 的范围", "完成进度写成 0 到 100 之间的整数。")
-    status, percent = state(d, task)
-    reason = (upd.reason or "").strip() or None
+
+
+def _new_percent(d: Decision, upd: Update, status: str, percent: int, reason: str | None) -> int | None:
+    """The percent the entry records (100 when marked done), refused when the step is not allowed."""
     if status == DONE and not (upd.status == IN_PROGRESS and reason):
         raise InputRefused(f"任务“{d.id}”已完成，不能再报告进展",
                            "如需重新办理，加 --status 推进中 --reason 说明重新打开的原因。")
@@ -89,16 +113,7 @@ def _progress_entry(reg: Registry, d: Decision, upd: Update, as_of: dt.date) -> 
                            "去掉 --percent，或写 --percent 100。")
     if new_percent is not None and new_percent < percent and not reason:
         raise InputRefused(f"进度从 {percent}% 降为 {new_percent}%，需要说明原因", "加 --reason 说明进度为什么下降。")
-    entry: dict[str, Any] = {"date": day, "by": unit.id}
-    if new_percent is not None:
-        entry["percent"] = new_percent
-    if upd.status is not None:
-        entry["status"] = upd.status
-    entry["note"] = upd.note.strip()
-    if reason:
-        entry["reason"] = reason
-    _check_consistent(d, task, entry)
-    return entry
+    return new_percent
 
 
 def _check_consistent(d: Decision, task: Task | None, entry: dict[str, Any]) -> None:
@@ -142,11 +157,7 @@ def _reassignment(reg: Registry, d: Decision, act: Reassign, as_of: dt.date) -> 
     day = act.date or as_of
     _check_day(day, reg.meetings[d.meeting].date, as_of, d.id)
     lead = find_unit(reg, act.lead)
-    if act.responsible is None:  # not given: the responsible units in force stay, the new lead leaves them
-        current = assignment(d, reg.tasks.get(d.id))[1]
-        responsible = [reg.units[r] for r in current if r != lead.id and r in reg.units]
-    else:
-        responsible = [find_unit(reg, r) for r in act.responsible]
+    responsible = _new_responsible(reg, d, act, lead)
     for u in (lead, *responsible):
         if not u.active:
             kept = act.responsible is None and u is not lead
@@ -163,6 +174,14 @@ def _reassignment(reg: Registry, d: Decision, act: Reassign, as_of: dt.date) -> 
                            "写明调整原因和作出决定的会议或领导，例如 --decided-by 总召集人。")
     return {"date": day, "lead": lead.id, "responsible": ids, "reason": act.reason.strip(),
             "decided_by": act.decided_by.strip()}
+
+
+def _new_responsible(reg: Registry, d: Decision, act: Reassign, lead: Unit) -> list[Unit]:
+    if act.responsible is not None:
+        return [find_unit(reg, r) for r in act.responsible]
+    # not given: the responsible units in force stay, the new lead leaves them
+    current = assignment(d, reg.tasks.get(d.id))[1]
+    return [reg.units[r] for r in current if r != lead.id and r in reg.units]
 
 
 def _check_day(day: dt.date, meeting_date: dt.date, as_of: dt.date, task_id: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Decision, Level, Registry, Task
+from jiuzhu.model import Decision, Level, Meeting, Registry, Task
 from jiuzhu.problems import nearest
 from jiuzhu.queries import find_unit, lookup, unit_names
 from jiuzhu.workdays import Calendar
@@ -98,8 +98,6 @@ def task_views(reg: Registry, as_of: dt.date, calendar: Calendar | None = None,
     """Every decision as a task on `as_of`, in meeting order (the progress report uses this);
     `overdue_only`: only those past their deadline and not done."""
     cal = calendar or Calendar.of(reg)
-    ladder = reg.system.parameters.escalation if reg.system else ()
-    soon = reg.system.parameters.due_soon_workdays if reg.system else 5
     views = []
     for m in reg.meetings.values():
         for d in m.decisions:
@@ -107,24 +105,32 @@ def task_views(reg: Registry, as_of: dt.date, calendar: Calendar | None = None,
                 continue
             task = reg.tasks.get(d.id)
             status, percent = state(d, task)
-            open_ = status not in (DONE, ONGOING) and not d.ongoing and d.due is not None
-            if overdue_only and not open_:
+            if overdue_only and status in (DONE, ONGOING):
                 continue
-            lead, responsible = assignment(d, task)
-            last = task.log[-1] if task and task.log else None
-            days = max(0, (as_of - d.due).days) if open_ and d.due else 0
-            left = cal.workdays_between(as_of, d.due) if open_ and d.due else None
-            level = level_for(ladder, -left) if left is not None else None
-            views.append(TaskView(
-                id=d.id, text=d.text, meeting=m.id, meeting_date=m.date, lead=lead,
-                lead_name=reg.units[lead].name if lead in reg.units else lead, responsible=responsible,
-                due=None if d.ongoing else d.due, status=status, percent=percent,
-                last_note=last.note if last else None, last_date=last.date if last else None,
-                days_overdue=days, workdays_overdue=max(0, -left) if left is not None and days else 0,
-                workdays_left=left, level=level,
-                report_status=_report_status(status, d.ongoing, days, left, soon),
-            ))
+            views.append(_view(reg, m, d, task, status, percent, as_of, cal))
     return views
+
+
+def _view(reg: Registry, m: Meeting, d: Decision, task: Task | None, status: str, percent: int, as_of: dt.date,
+          cal: Calendar) -> TaskView:
+    params = reg.system.parameters if reg.system else None
+    lead, responsible = assignment(d, task)
+    last_note, last_date = (task.log[-1].note, task.log[-1].date) if task and task.log else (None, None)
+    due = None if status in (DONE, ONGOING) or d.ongoing else d.due  # open, with a deadline
+    days, left, level = 0, None, None
+    if due:
+        days = max(0, (as_of - due).days)
+        left = cal.workdays_between(as_of, due)
+        level = level_for(params.escalation if params else (), -left)
+    return TaskView(
+        id=d.id, text=d.text, meeting=m.id, meeting_date=m.date, lead=lead,
+        lead_name=reg.units[lead].name if lead in reg.units else lead, responsible=responsible,
+        due=None if d.ongoing else d.due, status=status, percent=percent,
+        last_note=last_note, last_date=last_date,
+        days_overdue=days, workdays_overdue=max(0, -left) if left is not None and days else 0,
+        workdays_left=left, level=level,
+        report_status=_report_status(status, d.ongoing, days, left, params.due_soon_workdays if params else 5),
+    )
 
 
 def _report_status(status: str, ongoing: bool, days: int, left: int | None, soon: int) -> str:
