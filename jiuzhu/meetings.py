@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Attendee, Meeting, Proposal, Registry
+from jiuzhu.model import Attendee, Meeting, Proposal, Registry, System
 from jiuzhu.proposals import (
     act,
     active_unit,
@@ -29,6 +32,7 @@ from jiuzhu.proposals import (
 )
 from jiuzhu.queries import lookup
 from jiuzhu.schema import TIME_RE
+from jiuzhu.writer import Transaction, to_commented
 
 KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
 CHAIR_ROLES = {"chief": "总召集人", "convener": "召集人", "office": "联席会议办公室"}
@@ -73,14 +77,8 @@ def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None,
     """A meeting file pre-filled with what the office knows beforehand: chair, expected units in
     founding-document order, and the agenda (joint: approved topics, which are marked 上会;
     liaison: topics that passed review)."""
-    from jiuzhu.writer import Transaction
-
     assert reg.system is not None
-    if kind not in KIND_NAMES:
-        raise InputRefused(f"会议类型“{kind}”不可用",
-                           "--kind 只能是 regular（例会）、adhoc（临时会议）或 liaison（联络员会议）。")
-    if time is not None and not TIME_RE.match(time):
-        raise InputRefused(f"--time 的值“{time}”不是时间", "时间写成 HH:MM，例如 09:30。")
+    _check_kind_and_time(kind, time)
     role, name = _chair(reg, kind, chair)
     root = Path(reg.root)
     ident = draw_id(f"m-{day:%Y%m%d}-{kind}", lambda i: i in reg.meetings
@@ -88,16 +86,10 @@ def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None,
     rel = f"meetings/{day.year}/{ident}.yaml"
     title = (title or "").strip() or f"{reg.system.name}{day.year}年{KIND_NAMES[kind]}"
     agenda = _agenda(reg, kind, day)
-    expected = [u.id for u in reg.active_units() if u.since is None or u.since <= day]
-    data: dict[str, Any] = {"id": ident, "kind": kind, "title": title, "date": day, "time": None, "place": place,
-                            "chair": {"role": role, "name": name}, "expected": expected,
-                            "agenda": [p.id for p in agenda]}
-    if time is not None:
-        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-        data["time"] = DoubleQuotedScalarString(time)
-    if kind != "liaison":
-        data["decisions"] = []
+    data: dict[str, Any] = {"id": ident, "kind": kind, "title": title, "date": day,
+                            "time": None if time is None else DoubleQuotedScalarString(time), "place": place,
+                            "chair": {"role": role, "name": name}, "expected": _expected(reg, day),
+                            "agenda": [p.id for p in agenda], **({} if kind == "liaison" else {"decisions": []})}
     tx = Transaction(root)
     tx.create(rel, render(data, title, flow_maps=["chair"]))
     if kind != "liaison":
@@ -106,6 +98,19 @@ def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None,
     tx.commit()
     who = CHAIR_ROLES[role] + (f"（{name}）" if name else "")
     return NewMeeting(ident, rel, title, who, tuple(agenda))
+
+
+def _expected(reg: Registry, day: dt.date) -> list[str]:
+    """The member units on `day`, in founding-document order."""
+    return [u.id for u in reg.active_units() if u.since is None or u.since <= day]
+
+
+def _check_kind_and_time(kind: str, time: str | None) -> None:
+    if kind not in KIND_NAMES:
+        raise InputRefused(f"会议类型“{kind}”不可用",
+                           "--kind 只能是 regular（例会）、adhoc（临时会议）或 liaison（联络员会议）。")
+    if time is not None and not TIME_RE.match(time):
+        raise InputRefused(f"--time 的值“{time}”不是时间", "时间写成 HH:MM，例如 09:30。")
 
 
 def _chair(reg: Registry, kind: str, chair: str | None) -> tuple[str, str | None]:
@@ -120,17 +125,24 @@ def _chair(reg: Registry, kind: str, chair: str | None) -> tuple[str, str | None
         return "chief", s.chief.name
     if chair == "convener":
         return "convener", s.conveners[0].name if len(s.conveners) == 1 else None
-    if chair in (s.chief.name, s.chief.post) and chair:
-        return "chief", s.chief.name or None
-    for c in s.conveners:
-        if chair and chair in (c.name, c.post):
-            return "convener", c.name
+    named = _named_chair(s, chair)
+    if named is not None:
+        return named
     if kind == "liaison":
         return "office", None if chair == "office" else chair
     known = "、".join(x for p in (s.chief, *s.conveners) for x in (p.name,) if x)
     raise InputRefused(f"“{chair}”不是总召集人或召集人，不能主持联席会议",
                        "联席会议由总召集人召集，也可委托召集人召集：用 --chair chief 或 --chair convener"
                        + (f"，或写姓名：{known}。" if known else "。"))
+
+
+def _named_chair(s: System, chair: str) -> tuple[str, str | None] | None:
+    """The convener named by name or post, if any."""
+    if not chair:
+        return None
+    if chair in (s.chief.name, s.chief.post):
+        return "chief", s.chief.name or None
+    return next((("convener", c.name) for c in s.conveners if chair in (c.name, c.post)), None)
 
 
 def _agenda(reg: Registry, kind: str, day: dt.date) -> list[Proposal]:
@@ -163,35 +175,49 @@ def attend(reg: Registry, ref: str, mode: str, units: Iterable[str] = (), names:
            org: str | None = None, rest: bool = False) -> Attendance:
     """Record units (or an outside organisation, for observers) as attended / excused / observers.
     A unit already recorded is moved, so each unit appears once."""
-    from jiuzhu.writer import Transaction, to_commented
-
     m = find_meeting(reg, ref)
     refuse_if_issued(m)
     if mode not in MODES:
         raise InputRefused(f"出席情况“{mode}”不可用",
                            "用 --attended（出席）、--excused（请假）或 --observer（列席）之一。")
-    ids = [active_unit(reg, u) for u in units]
     names = tuple(n.strip() for n in names if n.strip())
     org = (org or "").strip() or None
-    if org and mode != "observers":
-        raise InputRefused("--org 只用于列席人员",
-                           "成员单位用 --unit；非成员单位的列席人员用 --observer --org 单位名称。")
+    ids = _attending(reg, m, mode, units, rest)
+    _check_attendance(reg, m, mode, ids, names, org)
+    entries = [{"unit": u, "names": list(names)} for u in ids]
+    if org:
+        entries.append({"org": org, "names": list(names)})
+    tx = Transaction(Path(reg.root))
+    tx.edit(m.file, _recorder(mode, ids, entries))
+    tx.commit()
+    return Attendance(mode, tuple(ids), org, names)
+
+
+def _attending(reg: Registry, m: Meeting, mode: str, units: Iterable[str], rest: bool) -> list[str]:
+    ids = [active_unit(reg, u) for u in units]
     if rest:
         recorded = {a.unit for a in (*m.attended, *m.excused)}
         ids += [u for u in m.expected if u not in recorded and u not in ids]
+    return ids
+
+
+def _check_attendance(reg: Registry, m: Meeting, mode: str, ids: list[str], names: tuple[str, ...],
+                      org: str | None) -> None:
+    if org and mode != "observers":
+        raise InputRefused("--org 只用于列席人员",
+                           "成员单位用 --unit；非成员单位的列席人员用 --observer --org 单位名称。")
     if not ids and not org:
         raise InputRefused("没有指定单位", "用 --unit 指定单位（可重复），或用 --rest 表示其余应到单位。")
     if names and len(ids) + (1 if org else 0) > 1:
         raise InputRefused("--name 只能用于一个单位", "姓名逐个单位记录：每次一个 --unit 加它的 --name。")
-    if mode != "observers":
-        for u in ids:
-            if u not in m.expected:
-                raise InputRefused(f"{reg.units[u].name}不在该会议的应到单位之中",
-                                   "非应到单位的人员请用 --observer 记为列席。")
-    entries = [{"unit": u, "names": list(names)} for u in ids]
-    if org:
-        entries.append({"org": org, "names": list(names)})
+    outside = [u for u in ids if u not in m.expected] if mode != "observers" else []
+    if outside:
+        raise InputRefused(f"{reg.units[outside[0]].name}不在该会议的应到单位之中",
+                           "非应到单位的人员请用 --observer 记为列席。")
 
+
+def _recorder(mode: str, ids: list[str], entries: list[dict[str, Any]]) -> Callable[[Any], None]:
+    """The edit of the meeting file: the units moved out of any other list, added to `mode`'s."""
     def change(data: Any) -> None:
         if data.get("attendance") is None:
             data["attendance"] = to_commented({})
@@ -203,15 +229,10 @@ def attend(reg: Registry, ref: str, mode: str, units: Iterable[str] = (), names:
         target = list(att.get(mode) or ())
         att[mode] = _block(target + [flow({k: v for k, v in e.items() if v != []}) for e in entries])
 
-    tx = Transaction(Path(reg.root))
-    tx.edit(m.file, change)
-    tx.commit()
-    return Attendance(mode, tuple(ids), org, names)
+    return change
 
 
 def _block(items: list[Any]) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
     seq = CommentedSeq(items)
     if not items:
         seq.fa.set_flow_style()
@@ -232,8 +253,6 @@ class Issued:
 def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
     """Number the minutes (a sequence per year), record the issue and the report to the government,
     and mark the topics on the agenda decided. The meeting is frozen from now on."""
-    from jiuzhu.writer import Transaction
-
     assert reg.system is not None
     m = find_meeting(reg, ref)
     refuse_if_liaison(m, "印发会议纪要")
