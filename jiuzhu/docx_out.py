@@ -34,7 +34,15 @@ w:vAlign=bottom was rejected: LibreOffice ignores it, and Word applies it to who
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt
 
 from jiuzhu.docx_style import (
     BODY_PT,
@@ -59,58 +67,66 @@ IMPRINT_RULES = {"black-thick": "8", "black": "6", "red-thick": "8", "red": "6"}
 
 def build(blocks: str, template: str) -> bytes:
     """The .docx bytes for a rendered block list (`template` names its source in errors)."""
-    from docx import Document
-
     doc = Document()
     page(doc)
     styles(doc)
     footer(doc)
-    table: Any = None
-    widths: list[float] = []
-    bottom: list[tuple[str, list[str]]] | None = None
+    builder = _Builder(doc, template)
     for lineno, raw in enumerate(blocks.splitlines(), 1):
         line = raw.strip()
-        if not line:
-            continue
-        key, _, rest = line.partition(" ")
-        fields = [f.strip() for f in rest.split("|")] if rest else []
-        if key not in KEYWORDS:
-            raise InputRefused(f"模板 {template} 生成的第 {lineno} 行以“{key}”开头，不是已知的段落类型",
-                               f"docx 模板每行以这些词之一开头：{'、'.join(KEYWORDS)}。")
-        if bottom is not None:
-            if key not in BOTTOM_KEYWORDS:
-                raise InputRefused(f"模板 {template} 生成的第 {lineno} 行“{key}”在 bottom（版记）之后",
-                                   f"bottom 之后只能写 {'、'.join(BOTTOM_KEYWORDS)}：版记是文档的最后部分。")
-            bottom.append((key, fields))
-            continue
-        if key == "bottom":
-            bottom = []
-            table = None
-            continue
-        if key in ("th", "tr"):
-            if table is None:
-                raise InputRefused(f"模板 {template} 生成的第 {lineno} 行是表格行，但前面没有 table 行",
-                                   "先写一行 table 列宽1,列宽2,…（毫米）。")
-            _row(table, fields, widths, header=key == "th")
-            continue
-        table = None
-        if key == "table":
-            try:
-                widths = [float(w) for w in rest.split(",")]
-            except ValueError:
-                raise InputRefused(f"模板 {template} 生成的第 {lineno} 行表格列宽“{rest}”不是数字",
-                                   "写成 table 10,40,20（毫米）。") from None
-            table = _table(doc, widths)
-            continue
-        if key == "mark" and len(fields) > 1 and not _is_number(fields[0]):
-            raise InputRefused(f"模板 {template} 生成的第 {lineno} 行标志字号“{fields[0]}”不是数字",
-                               "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
-        _block(doc, key, fields)
-    if bottom is not None:
-        _imprint_table(doc, bottom)
+        if line:
+            builder.line(lineno, line)
+    if builder.bottom is not None:
+        _imprint_table(doc, builder.bottom)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+class _Builder:
+    """Reads the block list line by line: a table's rows, the 版记 after `bottom`, other blocks."""
+
+    def __init__(self, doc: Any, template: str) -> None:
+        self.doc, self.template = doc, template
+        self.table: Any = None
+        self.widths: list[float] = []
+        self.bottom: list[tuple[str, list[str]]] | None = None
+
+    def refuse(self, lineno: int, what: str, how: str) -> InputRefused:
+        return InputRefused(f"模板 {self.template} 生成的第 {lineno} 行{what}", how)
+
+    def line(self, lineno: int, line: str) -> None:
+        key, _, rest = line.partition(" ")
+        fields = [f.strip() for f in rest.split("|")] if rest else []
+        if key not in KEYWORDS:
+            raise self.refuse(lineno, f"以“{key}”开头，不是已知的段落类型",
+                              f"docx 模板每行以这些词之一开头：{'、'.join(KEYWORDS)}。")
+        if self.bottom is not None:
+            if key not in BOTTOM_KEYWORDS:
+                raise self.refuse(lineno, f"“{key}”在 bottom（版记）之后",
+                                  f"bottom 之后只能写 {'、'.join(BOTTOM_KEYWORDS)}：版记是文档的最后部分。")
+            self.bottom.append((key, fields))
+        elif key == "bottom":
+            self.bottom, self.table = [], None
+        elif key in ("th", "tr"):
+            if self.table is None:
+                raise self.refuse(lineno, "是表格行，但前面没有 table 行", "先写一行 table 列宽1,列宽2,…（毫米）。")
+            _row(self.table, fields, self.widths, header=key == "th")
+        elif key == "table":
+            self.widths = self.column_widths(lineno, rest)
+            self.table = _table(self.doc, self.widths)
+        else:
+            self.table = None
+            if key == "mark" and len(fields) > 1 and not _is_number(fields[0]):
+                raise self.refuse(lineno, f"标志字号“{fields[0]}”不是数字",
+                                  "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
+            _block(self.doc, key, fields)
+
+    def column_widths(self, lineno: int, rest: str) -> list[float]:
+        try:
+            return [float(w) for w in rest.split(",")]
+        except ValueError:
+            raise self.refuse(lineno, f"表格列宽“{rest}”不是数字", "写成 table 10,40,20（毫米）。") from None
 
 
 def _is_number(text: str) -> bool:
@@ -126,60 +142,66 @@ def _is_number(text: str) -> bool:
 
 # --- blocks -------------------------------------------------------------------------------------
 
-def _block(doc: Any, key: str, f: list[str]) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.shared import Pt
+# Blocks that are one paragraph of a style (None: the body text's).
+_STYLED = {"number": "发文字号", "title": "公文标题", "subtitle": "公文副标题", "p": None, "pn": "无缩进正文",
+           "h1": "Heading 1", "h2": "Heading 2", "imprint": "版记"}
 
+
+def _block(doc: Any, key: str, f: list[str]) -> None:
     first = f[0] if f else ""
-    if key == "tag":
-        _run(doc.add_paragraph(style="无缩进正文"), first, HEITI)
-    elif key == "mark":
-        size, text = (float(f[0]), f[1]) if len(f) > 1 else (36.0, first)
-        run = doc.add_paragraph(style="版头标志").add_run(text)
-        run.font.size = Pt(size)
-    elif key == "number":
-        doc.add_paragraph(first, style="发文字号")
+    if key in _STYLED:
+        doc.add_paragraph(first, style=_STYLED[key])
     elif key in ("split", "imprint-split"):
         _split(doc, "版记" if key == "imprint-split" else "无缩进正文", f)
     elif key == "rule":
         _rule(doc, first or "red")
-    elif key == "title":
-        doc.add_paragraph(first, style="公文标题")
-    elif key == "subtitle":
-        doc.add_paragraph(first, style="公文副标题")
-    elif key == "p":
-        doc.add_paragraph(first)
-    elif key == "pn":
-        doc.add_paragraph(first, style="无缩进正文")
-    elif key == "h1":
-        doc.add_paragraph(first, style="Heading 1")
-    elif key == "h2":
-        doc.add_paragraph(first, style="Heading 2")
-    elif key == "numbered":
-        para = doc.add_paragraph()
-        _run(para, first, HEITI)
-        para.add_run(f[1] if len(f) > 1 else "")
-    elif key == "label":
-        para = doc.add_paragraph(style="无缩进正文")
-        _hanging(para, len(first))
-        _run(para, first, HEITI)
-        para.add_run(f[1] if len(f) > 1 else "")
-    elif key == "right":
-        para = doc.add_paragraph(first, style="无缩进正文")
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        para.paragraph_format.right_indent = Pt(BODY_PT * 4)
-    elif key == "imprint":
-        doc.add_paragraph(first, style="版记")
-    elif key == "blank":
-        doc.add_paragraph(style="无缩进正文")
-    elif key == "pagebreak":
-        doc.add_paragraph(style="无缩进正文").add_run().add_break(WD_BREAK.PAGE)
+    else:
+        _BLOCKS[key](doc, first, f)
+
+
+def _tag(doc: Any, first: str, f: list[str]) -> None:
+    _run(doc.add_paragraph(style="无缩进正文"), first, HEITI)
+
+
+def _mark(doc: Any, first: str, f: list[str]) -> None:
+    size, text = (float(f[0]), f[1]) if len(f) > 1 else (36.0, first)
+    doc.add_paragraph(style="版头标志").add_run(text).font.size = Pt(size)
+
+
+def _numbered(doc: Any, first: str, f: list[str]) -> None:
+    para = doc.add_paragraph()
+    _run(para, first, HEITI)
+    para.add_run(f[1] if len(f) > 1 else "")
+
+
+def _label(doc: Any, first: str, f: list[str]) -> None:
+    para = doc.add_paragraph(style="无缩进正文")
+    _hanging(para, len(first))
+    _run(para, first, HEITI)
+    para.add_run(f[1] if len(f) > 1 else "")
+
+
+def _right(doc: Any, first: str, f: list[str]) -> None:
+    para = doc.add_paragraph(first, style="无缩进正文")
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    para.paragraph_format.right_indent = Pt(BODY_PT * 4)
+
+
+def _blank(doc: Any, first: str, f: list[str]) -> None:
+    doc.add_paragraph(style="无缩进正文")
+
+
+def _pagebreak(doc: Any, first: str, f: list[str]) -> None:
+    doc.add_paragraph(style="无缩进正文").add_run().add_break(WD_BREAK.PAGE)
+
+
+_BLOCKS: dict[str, Callable[[Any, str, list[str]], None]] = {
+    "tag": _tag, "mark": _mark, "numbered": _numbered, "label": _label, "right": _right, "blank": _blank,
+    "pagebreak": _pagebreak}
 
 
 def _hanging(para: Any, chars: int) -> None:
     """Wrapped lines aligned after a label such as 出席： (left and hanging indent of `chars`)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     ind = para._p.get_or_add_pPr().get_or_add_ind()
     width = str(Pt(BODY_PT * chars).twips)
@@ -196,8 +218,6 @@ def _run(para: Any, text: str, font: str) -> Any:
 
 def _split(doc: Any, style: str, f: list[str]) -> None:
     """LEFT and RIGHT on one line: a right tab stop at the end of the text block."""
-    from docx.enum.text import WD_TAB_ALIGNMENT
-    from docx.shared import Pt
 
     para = doc.add_paragraph(style=style)
     pf = para.paragraph_format
@@ -211,8 +231,6 @@ def _split(doc: Any, style: str, f: list[str]) -> None:
 
 def _rule(doc: Any, kind: str) -> None:
     """A full-width line: the bottom border of an empty, tiny paragraph."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     para = doc.add_paragraph(style="分隔线")
     border = ppr_child(para._p, "w:pBdr")
@@ -225,7 +243,6 @@ def _rule(doc: Any, kind: str) -> None:
 
 
 def _table(doc: Any, widths: list[float]) -> Any:
-    from docx.enum.table import WD_TABLE_ALIGNMENT
 
     table = doc.add_table(rows=0, cols=len(widths))
     table.style = doc.styles["Table Grid"]
@@ -237,7 +254,6 @@ def _table(doc: Any, widths: list[float]) -> Any:
 
 
 def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     cells = table.add_row().cells
     for i, cell in enumerate(cells):
@@ -265,10 +281,6 @@ def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> No
 def _imprint_table(doc: Any, blocks: list[tuple[str, list[str]]]) -> None:
     """The blocks after `bottom` as a floating table anchored to the bottom of the text area (see
     the module docstring), followed by the tiny paragraph that anchors it."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
-
     rows: list[tuple[str, list[str], str | None]] = []  # (keyword, fields, rule above)
     pending: str | None = None
     for key, fields in blocks:
@@ -281,8 +293,16 @@ def _imprint_table(doc: Any, blocks: list[tuple[str, list[str]]]) -> None:
         if pending is not None:
             _rule(doc, pending)
         return
-    width = str(mm(TEXT_MM).twips)
     table = doc.add_table(rows=len(rows), cols=1)
+    _float_at_bottom(table)
+    for i, (row, (key, fields, above)) in enumerate(zip(table.rows, rows, strict=True)):
+        _imprint_cell(doc, row.cells[0], key, fields, above, pending if i == len(rows) - 1 else None)
+    doc.add_paragraph(style="分隔线")  # the anchor: the document's last paragraph
+
+
+def _float_at_bottom(table: Any) -> None:
+    """A one-column table the width of the text block, floating at the bottom of the page."""
+    width = str(mm(TEXT_MM).twips)
     tbl_pr = table._tbl.tblPr
     position = parse_xml(
         f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0"'
@@ -306,30 +326,27 @@ def _imprint_table(doc: Any, blocks: list[tuple[str, list[str]]]) -> None:
     for col in table._tbl.tblGrid.findall(qn("w:gridCol")):
         col.set(qn("w:w"), width)
     table.autofit = False
-    for i, (row, (key, fields, above)) in enumerate(zip(table.rows, rows, strict=True)):
-        cell = row.cells[0]
-        cell.width = mm(TEXT_MM)
-        below = pending if i == len(rows) - 1 else None
-        borders = "".join(
-            f'<w:{side} w:val="single" w:sz="{IMPRINT_RULES.get(kind, "6")}" w:space="0"'
-            f' w:color="{RED if kind.startswith("red") else "000000"}"/>'
-            for side, kind in (("top", above), ("bottom", below)) if kind)
-        if borders:
-            cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:tcBorders {nsdecls("w")}>{borders}</w:tcBorders>'))
-        para = cell.paragraphs[0]
-        para.style = doc.styles["版记"]
-        if key == "imprint-split":
-            _split_in(para, fields)
-        else:
-            para.add_run(fields[0] if fields else "")
-            if key == "right":
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(style="分隔线")  # the anchor: the document's last paragraph
+
+
+def _imprint_cell(doc: Any, cell: Any, key: str, fields: list[str], above: str | None, below: str | None) -> None:
+    cell.width = mm(TEXT_MM)
+    borders = "".join(
+        f'<w:{side} w:val="single" w:sz="{IMPRINT_RULES.get(kind, "6")}" w:space="0"'
+        f' w:color="{RED if kind.startswith("red") else "000000"}"/>'
+        for side, kind in (("top", above), ("bottom", below)) if kind)
+    if borders:
+        cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:tcBorders {nsdecls("w")}>{borders}</w:tcBorders>'))
+    para = cell.paragraphs[0]
+    para.style = doc.styles["版记"]
+    if key == "imprint-split":
+        _split_in(para, fields)
+        return
+    para.add_run(fields[0] if fields else "")
+    if key == "right":
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _split_in(para: Any, f: list[str]) -> None:
-    from docx.enum.text import WD_TAB_ALIGNMENT
-    from docx.shared import Pt
 
     char = Pt(para.part.document.styles["版记"].font.size.pt)
     para.paragraph_format.tab_stops.add_tab_stop(mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
