@@ -43,7 +43,10 @@ from jiuzhu.assign_text import (
     resolve_area,
     text_similarity,
 )
-from jiuzhu.problems import Problem, warning
+from jiuzhu.errors import InputRefused
+from jiuzhu.problems import Problem, error, warning
+from jiuzhu.queries import ROLE_NAMES
+from jiuzhu.schema import DUTY_ROLES
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context
@@ -193,8 +196,6 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
     text; an unknown one is refused with the nearest area.
     """
     if not text.strip():
-        from jiuzhu.errors import InputRefused
-
         raise InputRefused("议定事项的文字为空", "写出议定事项的内容，例如：完善低保标准动态调整机制。")
     idx = duty_index(reg)
     given = [resolve_area(reg, a) for a in areas]
@@ -284,7 +285,6 @@ def _choose_responsible(reg: Registry, idx: DutyIndex, areas: list[str], by_unit
 def _candidate(reg: Registry, idx: DutyIndex, areas: list[str], unit: str, by_unit: dict[str, list[_Scored]],
                mentions: list[Mention], lead: bool) -> Candidate:
     """The unit with its best duty and the reason, in Chinese."""
-    from jiuzhu.queries import ROLE_NAMES
 
     items = by_unit.get(unit, [])
     key = "lead" if lead else "raw"
@@ -372,8 +372,6 @@ def _holders(reg: Registry, areas: list[str]) -> list[tuple[str, str]]:
 def check_duty_roles(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """A duty's `roles` name its own areas and the roles lead/support/info (the schema cannot say
     which keys a free mapping has; the loader leaves a bad entry out, this says so)."""
-    from jiuzhu.problems import error
-    from jiuzhu.schema import DUTY_ROLES
 
     for unit in reg.units.values():
         doc = reg.files.get(unit.file)

@@ -11,6 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from jiuzhu.errors import InputRefused
+from jiuzhu.problems import nearest
+
 if TYPE_CHECKING:
     from jiuzhu.model import Duty, Registry
 
@@ -209,8 +212,6 @@ def _info_terms(duty: Duty, owners: dict[str, set[frozenset[str]]]) -> tuple[str
 
 def resolve_area(reg: Registry, ref: str) -> str:
     """An area by id, name or synonym; refused with the nearest area when unknown."""
-    from jiuzhu.errors import InputRefused
-    from jiuzhu.problems import nearest
 
     if ref in reg.areas:
         return ref

@@ -19,6 +19,7 @@ from typing import Any
 from jiuzhu import gitops
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry
+from jiuzhu.writer import atomic_write
 
 DEFAULT_OUTPUT = {"github": ".github/CODEOWNERS", "gitlab": ".gitlab/CODEOWNERS"}
 STYLES = tuple(DEFAULT_OUTPUT)
@@ -100,7 +101,6 @@ def _rel(path: Path, top: Path) -> str | None:
 
 def write(p: Plan) -> bool:
     """Write the file when it differs; True when something was written."""
-    from jiuzhu.writer import atomic_write
 
     if p.path.is_file() and p.path.read_text(encoding="utf-8") == p.text:
         return False

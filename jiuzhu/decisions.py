@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jiuzhu.assign import resolve_area, suggest
+from jiuzhu.checking import unresolved
 from jiuzhu.errors import InputRefused
 from jiuzhu.meetings import find_meeting, refuse_if_issued, refuse_if_liaison
 from jiuzhu.model import Decision, Meeting, Registry
 from jiuzhu.problems import Problem, error
 from jiuzhu.proposals import active_unit, find_proposal, flow, require_text
+from jiuzhu.workdays import Calendar
+from jiuzhu.writer import Transaction, to_commented
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context
@@ -52,7 +56,6 @@ class Added:
 
 def add_decision(reg: Registry, new: NewDecision) -> Added:
     """Check everything, then append the decision to its meeting's file."""
-    from jiuzhu.writer import Transaction, to_commented
 
     m = find_meeting(reg, new.meeting)
     refuse_if_liaison(m, "添加议定事项")
@@ -117,7 +120,6 @@ def _deadline(reg: Registry, m: Meeting, new: NewDecision) -> Deadline:
         if not 1 <= new.due_workdays <= 2500:
             raise InputRefused(f"--due-workdays 的值 {new.due_workdays} 不可用",
                                "工作日数应为 1 到 2500 之间的整数（约十年），从会议日期的下一个工作日算起。")
-        from jiuzhu.workdays import Calendar
 
         counted = Calendar.of(reg).add_workdays(m.date, new.due_workdays)
         rule = {"workdays": new.due_workdays, "from": m.date, "source": counted.source}
@@ -132,7 +134,6 @@ def _assignment(reg: Registry, text: str, new: NewDecision
                 ) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, str | None]]:
     """(lead, responsible, areas, notes for the user, (assigned, why)). Explicit options win; what is
     missing comes from the assignment engine, and the user is told what was chosen and why."""
-    from jiuzhu.assign import resolve_area, suggest
 
     lead = active_unit(reg, new.lead) if new.lead is not None else None
     responsible = (None if new.responsible is None
@@ -188,8 +189,6 @@ def check_decisions(reg: Registry, ctx: Context) -> Iterable[Problem]:
 
 
 def _check_decision(reg: Registry, m: Meeting, d: Decision, doc: Any) -> Iterator[Problem]:
-    from jiuzhu.checking import unresolved
-
     units, areas = reg.units, reg.areas
     path = doc.path_of(d.pos)
     if not m.is_joint:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jiuzhu.queries import ROLE_NAMES
 from jiuzhu.semdiff import Names, SemDiff, Side, char_diff
 
 
@@ -64,8 +65,6 @@ def _area_lines(sd: SemDiff, n: Names) -> list[str]:
 
 
 def _duty_lines(sd: SemDiff, n: Names) -> list[str]:
-    from jiuzhu.queries import ROLE_NAMES
-
     d = sd.duties
 
     def role(r: dict[str, Any]) -> str:

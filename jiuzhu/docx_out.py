@@ -243,7 +243,6 @@ def _rule(doc: Any, kind: str) -> None:
 
 
 def _table(doc: Any, widths: list[float]) -> Any:
-
     table = doc.add_table(rows=0, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -254,7 +253,6 @@ def _table(doc: Any, widths: list[float]) -> Any:
 
 
 def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> None:
-
     cells = table.add_row().cells
     for i, cell in enumerate(cells):
         cell.width = mm(widths[i])
@@ -267,9 +265,6 @@ def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> No
         else:
             para.add_run(text)
     if header:
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
         tr_pr = table.rows[-1]._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
@@ -347,7 +342,6 @@ def _imprint_cell(doc: Any, cell: Any, key: str, fields: list[str], above: str |
 
 
 def _split_in(para: Any, f: list[str]) -> None:
-
     char = Pt(para.part.document.styles["版记"].font.size.pt)
     para.paragraph_format.tab_stops.add_tab_stop(mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
     para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")

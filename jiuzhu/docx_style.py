@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor, Twips
+
 FANGSONG = "仿宋_GB2312"
 XIAOBIAOSONG = "方正小标宋简体"
 HEITI = "黑体"
@@ -21,8 +27,6 @@ TEXT_MM = 156
 
 
 def page(doc: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     sec = doc.sections[0]
     sec.page_width, sec.page_height = mm(210), mm(297)
     sec.top_margin, sec.bottom_margin = mm(37), mm(35)
@@ -47,7 +51,6 @@ _PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:f
 
 def ppr_child(owner: Any, tag: str) -> Any:
     """A new child `tag` of `owner`'s w:pPr, inserted at its schema position."""
-    from docx.oxml import OxmlElement
 
     ppr = owner.get_or_add_pPr()
     el = OxmlElement(tag)
@@ -58,14 +61,12 @@ def ppr_child(owner: Any, tag: str) -> Any:
 def mm(mm: float) -> Any:
     """Millimetres as Word stores them: rounded to 0.1 pt, then twips. This gives the GB/T 9704
     values offices know (28 mm -> 1588 twips; docx.shared.Mm truncates to 1587)."""
-    from docx.shared import Twips
 
     return Twips(round(round(mm / 25.4 * 72, 1) * 20))
 
 
 def fonts(rpr_parent: Any, name: str) -> None:
     """Set one font for every script, the East-Asian one included, and drop theme fonts."""
-    from docx.oxml.ns import qn
 
     rpr = rpr_parent.get_or_add_rPr()
     fonts = rpr.get_or_add_rFonts()
@@ -80,8 +81,6 @@ def _style(doc: Any, name: str, font: str, size: float, *, indent_chars: int = 0
     """Create or redefine a paragraph style; every style states its font, size, colour, spacing
     and first-line indent itself (the built-in headings carry theme fonts and spacing to drop).
     `grid=False`: lines do not snap to the 28.95 pt document grid (tables, marks, rules, footer)."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Pt, RGBColor
 
     styles = doc.styles
     style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -98,8 +97,6 @@ def _style(doc: Any, name: str, font: str, size: float, *, indent_chars: int = 0
         setattr(pf, key, value)
     _first_line_chars(style.element, indent_chars, size)
     if not grid:
-        from docx.oxml.ns import qn
-
         ppr_child(style.element, "w:snapToGrid").set(qn("w:val"), "0")
     return style
 
@@ -107,8 +104,6 @@ def _style(doc: Any, name: str, font: str, size: float, *, indent_chars: int = 0
 def _first_line_chars(element: Any, chars: int, size: float) -> None:
     """First-line indent in characters (w:firstLineChars, which Word and WPS prefer), with the same
     length in twips for other readers. Zero is written too: it cancels the inherited indent."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
     ind = element.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLine"), str(Pt(size * chars).twips))
@@ -119,8 +114,6 @@ def _language(doc: Any) -> None:
     """Chinese (zh-CN) as the language of the document defaults and of Normal, East-Asian text
     included, so Word and WPS break lines and check text the Chinese way (python-docx's default
     template says en-US)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
@@ -137,9 +130,6 @@ def _language(doc: Any) -> None:
 
 
 def styles(doc: Any) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Pt
-
     center = WD_ALIGN_PARAGRAPH.CENTER
     single: dict[str, Any] = {"line_spacing_rule": WD_LINE_SPACING.SINGLE, "grid": False}
     _style(doc, "Normal", FANGSONG, BODY_PT, indent_chars=2, base=None, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -161,8 +151,6 @@ def styles(doc: Any) -> None:
 
 def footer(doc: Any) -> None:
     """`— 1 —` in 4号宋体: odd pages right, even pages left, one character in (GB/T 9704 §7.5)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     doc.settings.odd_and_even_pages_header_footer = True
     sec = doc.sections[0]
@@ -181,9 +169,6 @@ def footer(doc: Any) -> None:
 
 
 def _field(para: Any, instr: str, shown: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     def char(kind: str) -> Any:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -62,7 +63,6 @@ def warning(pos: Pos, code: str, message: str, hint: str = "") -> Problem:
 
 def nearest(value: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
     """The closest candidate to `value`, for "did you mean" hints (None when nothing is close)."""
-    import difflib
 
     found = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.5)
     return found[0] if found else None

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jiuzhu.checking import id_matches_file, unresolved
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Proposal, Registry, Transition, Workflow
 from jiuzhu.problems import Problem, error, nearest
 from jiuzhu.queries import find_unit, lookup
+from jiuzhu.writer import Transaction, dump_rt, load_rt, new_document, to_commented
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context
@@ -63,7 +65,6 @@ def draw_id(prefix: str, taken: Callable[[str], bool], draw: Callable[[], str] =
 
 def flow(data: dict[str, Any]) -> Any:
     """A one-line YAML mapping ({a: 1, b: 2}) without its None values."""
-    from jiuzhu.writer import to_commented
 
     cm = to_commented({k: v for k, v in data.items() if v is not None})
     cm.fa.set_flow_style()
@@ -73,7 +74,6 @@ def flow(data: dict[str, Any]) -> Any:
 def render(data: dict[str, Any], header: str, flow_items: Iterable[str] = (), flow_maps: Iterable[str] = ()) -> str:
     """Text of a new registry file: block style, with the items of the lists in `flow_items` and the
     mappings in `flow_maps` on one line each (one line a history step: readable diffs)."""
-    from jiuzhu.writer import dump_rt, load_rt, new_document
 
     yaml, doc = load_rt(new_document({k: v for k, v in data.items() if v is not None}, header))
     for key in flow_items:
@@ -163,8 +163,6 @@ def stage_act(tx: Transaction, p: Proposal, step: dict[str, Any], **fields: str)
 
 
 def _commit(reg: Registry, p: Proposal, step: dict[str, Any], **fields: str) -> dict[str, Any]:
-    from jiuzhu.writer import Transaction
-
     tx = Transaction(Path(reg.root))
     stage_act(tx, p, step, **fields)
     tx.commit()
@@ -174,7 +172,6 @@ def _commit(reg: Registry, p: Proposal, step: dict[str, Any], **fields: str) -> 
 def new_proposal(reg: Registry, unit_ref: str, title: str, summary: str | None, day: dt.date,
                  draw: Callable[[], str] = token) -> Created:
     """A member unit proposes a topic: proposals/<year>/<id>.yaml with its submit step."""
-    from jiuzhu.writer import Transaction
 
     unit = active_unit(reg, unit_ref)
     title = require_text(title, "--title", "写明议题的标题，例如 --title 关于提高城乡低保标准的议题。")
@@ -268,7 +265,6 @@ def _who(reg: Registry, by: str) -> str:
 
 def check_proposals(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Each proposal's unit exists, its id matches its file, and its history follows the workflow."""
-    from jiuzhu.checking import id_matches_file, unresolved
 
     if reg.system is None:
         return
@@ -316,8 +312,6 @@ def _check_history(reg: Registry, p: Proposal,
         if last is not None and a.date < last:
             yield error(pos, "date-order", f"这一步的日期 {a.date} 早于上一步的 {last}", "流转记录应按时间先后排列。")
         if a.meeting and a.meeting not in reg.meetings and not reg.meetings.incomplete:
-            from jiuzhu.checking import unresolved
-
             yield unresolved(pos, "会议", a.meeting, reg.meetings)
         state, last = a.to, a.date
 

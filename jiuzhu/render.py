@@ -10,13 +10,30 @@ styled paragraphs. Template mistakes become `InputRefused` naming the template, 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from jiuzhu.docx_out import build
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry
+from jiuzhu.writer import Transaction, atomic_write
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -89,7 +106,6 @@ def title_lines(text: str, size_pt: float = 22.0, width_mm: float = TEXT_WIDTH_M
     """A long title split into balanced lines, the upper ones no shorter (梯形), so Word does not
     leave one character alone on the last line; half-width characters count 0.6 (digits are
     wider than half a character in most CJK fonts)."""
-    import math
 
     def width(s: str) -> float:
         return sum(0.6 if ord(c) < 0x2E80 else 1.0 for c in s)
@@ -150,8 +166,6 @@ def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
     template is autoescaped, also the shared `_phrases.j2` whose macros the HTML templates call
     (compiled without autoescape they would hand back unescaped text). Markdown and docx values
     pass through their own `finalize` (`_md_value`, `_docx_value`)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders = [FileSystemLoader(str(Path(reg.root) / "templates")), FileSystemLoader(str(TEMPLATES))]
     env = ImmutableSandboxedEnvironment(
@@ -172,8 +186,6 @@ def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
 
 def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: str) -> str:
     """Render template `name`; every Jinja failure becomes a Chinese InputRefused."""
-    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
 
     env = environment(reg, fmt, context["doc_date"])
     try:
@@ -265,7 +277,6 @@ def _looking_for_zh(rest: str) -> str:
 
 def _origin(reg: Registry, exc: BaseException, name: str) -> tuple[str, int | str]:
     """(template file as the user knows it, line): the innermost traceback frame in a template."""
-    import traceback
 
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     if not frames:
@@ -301,8 +312,6 @@ def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any]) -> by
     name = f"{kind}.{fmt}.j2"
     text = render_template(reg, name, context, fmt)
     if fmt == "docx":
-        from jiuzhu.docx_out import build
-
         return build(text, name)
     return text.encode("utf-8")
 
@@ -331,7 +340,6 @@ def check_target(fmt: str, output: Path | None, force: bool) -> None:
 
 def save(output: Path, data: bytes, force: bool) -> None:
     """Write a rendered document atomically (replacing an existing file only with `force`)."""
-    from jiuzhu.writer import atomic_write
 
     if output.exists() and not force:
         raise InputRefused(f"文件已存在：{output}", "加 --force 覆盖，或换一个文件名。")
@@ -340,14 +348,11 @@ def save(output: Path, data: bytes, force: bool) -> None:
 
 def stage_briefing(reg: Registry, briefing: Mapping[str, Any]) -> Any:
     """A transaction recording the briefing's number in system.yaml (`briefings.issued`)."""
-    from jiuzhu.writer import Transaction
 
     def day(value: dt.date) -> dt.date:  # a fresh object each time, or YAML writes &anchors
         return dt.date(value.year, value.month, value.day)
 
     def change(data: Any) -> None:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
         entry = CommentedMap([("year", briefing["year"]), ("number", briefing["number"]),
                               ("date", day(briefing["date"])), ("from", day(briefing["from"])),
                               ("to", day(briefing["to"]))])

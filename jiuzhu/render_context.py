@@ -14,6 +14,8 @@ from jiuzhu.model import Meeting, Registry, System
 if TYPE_CHECKING:
     pass
 from jiuzhu.render import cn_date
+from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE, task_views
+from jiuzhu.workdays import Calendar
 
 
 def _system(reg: Registry) -> System:
@@ -99,7 +101,6 @@ def minutes_context(reg: Registry, ref: str) -> dict[str, Any]:
 
 def notice_context(reg: Registry, ref: str, day: dt.date) -> dict[str, Any]:
     """会议通知 dated `day`: replies are due two working days before the meeting."""
-    from jiuzhu.workdays import Calendar
 
     m = find_meeting(reg, ref)
     if day > m.date:
@@ -131,7 +132,6 @@ def next_briefing_number(reg: Registry, year: int) -> int:
 
 def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, day: dt.date) -> dict[str, Any]:
     """工作简报 for a period: its meetings and decisions, progress reported, totals at its end."""
-    from jiuzhu.tasks import task_views
 
     start, end = briefing_period(reg, start, end, day)
     meetings = [meeting_context(reg, m) for m in reg.meetings.values() if start <= m.date <= end]
@@ -156,8 +156,6 @@ def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, 
 
 
 def _totals(views: list[Any], as_of: dt.date, reg: Registry) -> dict[str, Any]:
-    from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE
-
     done = [v for v in views if v.report_status == DONE]
     due = [v for v in views if v.due is not None and v.due <= as_of]
     on_time = [v for v in due if v.report_status == DONE and (_done_on(reg, v.id) or as_of) <= v.due]
@@ -179,7 +177,6 @@ def _done_on(reg: Registry, task_id: str) -> dt.date | None:
 def progress_context(reg: Registry, as_of: dt.date, number: int | None = None) -> dict[str, Any]:
     """进展情况通报 on `as_of`: totals, late items by lead unit, the full task table. The period
     number defaults to the month of `as_of` (monthly reporting)."""
-    from jiuzhu.tasks import OVERDUE, task_views
 
     views = [v for v in task_views(reg, as_of) if v.meeting_date <= as_of]
     order = {uid: i for i, uid in enumerate(reg.units)}

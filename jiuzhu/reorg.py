@@ -23,7 +23,11 @@ from jiuzhu.writer import Transaction, to_commented
 
 if TYPE_CHECKING:
     pass
+from ruamel.yaml.comments import CommentedSeq
+
 from jiuzhu.reorg_checks import open_decisions
+from jiuzhu.schema import ID_RE, UNIT
+from jiuzhu.writer import new_document
 
 _DUTY_NO = re.compile(r"-(\d+)$")
 
@@ -137,7 +141,6 @@ def unit_or_none(reg: Registry, ref: str) -> Unit | None:
 def add_unit(root: Path, reg: Registry, uid: str, name: str, kind: str, day: dt.date,
              reviewers: list[str]) -> Outcome:
     """A new member unit joining on `day` (its duties are then moved to it or written by hand)."""
-    from jiuzhu.schema import ID_RE, UNIT
 
     assert UNIT.fields is not None
     kinds = UNIT.fields["kind"].enum
@@ -211,7 +214,6 @@ def active(reg: Registry, ref: str, doing: str) -> Unit:
 
 def _target(reg: Registry, into: str, name: str | None, exclude: Iterable[str] = ()) -> Unit | None:
     """The unit to merge into; None when a new one is to be created (needs an id and --name)."""
-    from jiuzhu.schema import ID_RE
 
     if name is None:
         try:
@@ -256,7 +258,6 @@ def check_day(reg: Registry, unit: Unit, day: dt.date) -> None:
 def _append(data: Any, key: str, *items: dict[str, Any]) -> None:
     """Append to a list in a unit file: a block list keeps its comments; an empty inline `[]`
     becomes a block list; a missing one is added before `duties`."""
-    from ruamel.yaml.comments import CommentedSeq
 
     current = data.get(key)
     new = [to_commented(i) for i in items]
@@ -361,7 +362,6 @@ def _shared_rewriter(gone: set[str], to: str, me: str) -> Callable[[Any], None]:
 
 def new_unit(reg: Registry, uid: str, name: str, kind: str, day: dt.date, reviewers: list[str], header: str,
               history: list[dict[str, Any]] | None = None, order: int | None = None) -> str:
-    from jiuzhu.writer import new_document
 
     data = {
         "id": uid, "name": name, "kind": kind,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from jiuzhu.checking import unresolved
 from jiuzhu.model import Decision, Registry, Task
 from jiuzhu.problems import Problem, error, warning
+from jiuzhu.task_checks import entry_index
+from jiuzhu.tasks import DONE, assignment, state
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context
@@ -14,7 +17,6 @@ if TYPE_CHECKING:
 
 def open_decisions(reg: Registry) -> Iterator[tuple[Decision, Task | None, str]]:
     """Decisions not done yet, with their task file and the lead unit in force."""
-    from jiuzhu.tasks import DONE, assignment, state
 
     for d in reg.decisions.values():
         task = reg.tasks.get(d.id)
@@ -24,7 +26,6 @@ def open_decisions(reg: Registry) -> Iterator[tuple[Decision, Task | None, str]]
 
 def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """An open task led by a unit that is no longer a member is an error until reassigned."""
-    from jiuzhu.tasks import DONE, state
 
     retired = {k for k, u in reg.units.items() if not u.active}
     if not retired:
@@ -36,8 +37,6 @@ def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
             continue
         unit = reg.units[lead]
         if task and task.reassignments:
-            from jiuzhu.task_checks import entry_index
-
             doc = reg.files[task.file]
             pos = doc.at("reassignments", entry_index(doc, "reassignments", task.reassignments[-1].pos), "lead")
         else:
@@ -50,7 +49,6 @@ def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
 def check_unit_history(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Reorganisation records hang together: references resolve, retired units are inactive with
     an end date, the office stays in an active unit."""
-    from jiuzhu.checking import unresolved
 
     for unit in reg.units.values():
         doc = reg.files[unit.file]

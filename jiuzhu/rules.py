@@ -7,10 +7,12 @@ Proposal histories are checked in `jiuzhu.proposals`, decisions in `jiuzhu.decis
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from jiuzhu.checking import id_matches_file, unresolved
 from jiuzhu.meetings import MODES
 from jiuzhu.model import Meeting, Proposal, Registry
 from jiuzhu.problems import Problem, error, warning
@@ -40,7 +42,6 @@ def _check_chair(reg: Registry, m: Meeting, doc: Doc) -> Iterable[Problem]:
 
 def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Per meeting: id matches file, chair, member units, agenda references and approvals, minutes."""
-    from jiuzhu.checking import id_matches_file, unresolved
 
     numbers: dict[tuple[int, int], str] = {}
     for m in reg.meetings.values():
@@ -141,7 +142,6 @@ def check_liaison_before_joint(reg: Registry, ctx: Context) -> Iterable[Problem]
     meeting and not after this one (rule 四、2)."""
     if reg.system is None or not reg.system.parameters.liaison_meeting_before_joint:
         return
-    import bisect
 
     liaisons = sorted((x for x in reg.meetings.values() if x.kind == "liaison"), key=_order)
     keys = [_order(x) for x in liaisons]  # bisect, not a scan per meeting: 100k-task registries

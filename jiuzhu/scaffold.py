@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.writer import Transaction, new_document
@@ -31,8 +33,6 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
         raise InputRefused(f"{root} 已存在且不是目录", "换一个新目录，jiuzhu init 不会覆盖已有文件。")
     if root.exists() and any(root.iterdir()):
         raise InputRefused(f"目录 {root} 已存在且不为空", "换一个新目录，jiuzhu init 不会覆盖已有文件。")
-    import datetime as dt
-    from zoneinfo import ZoneInfo
 
     gov = "县政府" if jurisdiction.endswith("县") else ("区政府" if jurisdiction.endswith("区") else "市政府")
     system = {

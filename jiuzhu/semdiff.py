@@ -20,8 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from jiuzhu import gitops
+from jiuzhu.loader import load
 from jiuzhu.model import Duty, Registry, UnitEvent
 from jiuzhu.problems import Pos, Problem, error
+from jiuzhu.render import doc_number
+from jiuzhu.reorg_checks import open_decisions
+from jiuzhu.tasks import assignment
 
 Rows = list[dict[str, Any]]
 UNIT_KINDS = ("added", "removed", "renamed", "merged", "split", "dissolved")
@@ -66,7 +70,6 @@ class SemDiff:
 
 def load_at(repo: gitops.Repo, commit: str) -> Registry:
     """The registry as it was at `commit` (its files are read from git, loaded from a temp folder)."""
-    from jiuzhu.loader import load
 
     files = gitops.registry_files_at(repo, commit)
     with tempfile.TemporaryDirectory(prefix="jiuzhu-rev-") as tmp:
@@ -81,7 +84,6 @@ def load_at(repo: gitops.Repo, commit: str) -> Registry:
 def diff(registry: Path, rev1: str | None = None, rev2: str | None = None) -> SemDiff:
     """Compare `rev1` (default: where this branch left the default branch) with `rev2` (default:
     the working tree)."""
-    from jiuzhu.loader import load
 
     repo = gitops.repo_for(registry)
     if rev1 is None:
@@ -258,8 +260,6 @@ def char_diff(a: str, b: str, style: str = "md") -> str:
 # --- decisions and tasks --------------------------------------------------------------------------
 
 def _reassigned(old: Registry, new: Registry) -> Rows:
-    from jiuzhu.tasks import assignment
-
     rows = []
     for did, d in new.decisions.items():
         o = old.decisions.get(did)
@@ -277,7 +277,6 @@ def _reassigned(old: Registry, new: Registry) -> Rows:
 
 def orphaned(reg: Registry) -> dict[str, dict[str, Any]]:
     """Open decisions whose lead in force is no active unit, or holds no duty in their areas."""
-    from jiuzhu.reorg_checks import open_decisions
 
     found: dict[str, dict[str, Any]] = {}
     for d, _task, lead in open_decisions(reg):
@@ -312,7 +311,6 @@ _FROZEN_HINT = ("纪要印发后，议定事项是正式记录，不能修改；
 
 def check_against(root: Path, rev: str, as_of: dt.date) -> list[Problem]:
     """Changes since `rev` to the decisions of meetings whose minutes were issued at `rev`."""
-    from jiuzhu.loader import load
 
     repo = gitops.repo_for(root)
     old = load_at(repo, gitops.resolve(repo, rev))
@@ -320,8 +318,6 @@ def check_against(root: Path, rev: str, as_of: dt.date) -> list[Problem]:
 
 
 def frozen_changes(old: Registry, new: Registry, rev: str) -> Iterator[Problem]:
-    from jiuzhu.render import doc_number
-
     for m in old.meetings.values():
         if m.minutes is None:
             continue

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from jiuzhu import privacy
+from jiuzhu.errors import InputRefused
+from jiuzhu.yamlread import parse_text
+
 
 def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
-    from ruamel.yaml import YAML
-
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -31,7 +38,6 @@ def _guess_indent(text: str) -> tuple[int, int, int]:
     """(mapping, sequence, offset) as written in `text`, for ruamel's `indent()`; our house style
     (2, 4, 2) for what the text does not show. Each is the most common step seen from a `key:` line
     to the block under it (ruamel's own guess reads only the first block and trips over comments)."""
-    from collections import Counter
 
     mappings: Counter[int] = Counter()
     sequences: Counter[tuple[int, int]] = Counter()
@@ -83,7 +89,6 @@ def new_document(data: dict[str, Any], header: str | None = None) -> str:
 
 def to_commented(value: Any) -> Any:
     """Plain data -> ruamel round-trip types; short lists of scalars are written inline."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(value, dict):
         cm = CommentedMap()
@@ -103,7 +108,6 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True
     `data` may come in chunks (the parse cache writes hundreds of MB without joining them).
     `durable=False` skips the fsyncs: for the parse cache, where a file lost in a power cut is only
     a cache miss (its reader checks every entry), not for anything of the user's."""
-    import stat
 
     try:
         st = os.lstat(path)
@@ -111,8 +115,6 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True
         pass
     else:
         if not stat.S_ISREG(st.st_mode):
-            from jiuzhu.errors import InputRefused
-
             raise InputRefused(f"{path} 不是普通文件（符号链接、设备、管道或目录），不会替换它",
                                "换一个输出路径，写到普通文件。")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,8 +163,6 @@ class Transaction:
     def create(self, rel: str, text: str) -> Path:
         path = self.root / rel
         if path.exists() or path in self.staged:
-            from jiuzhu.errors import InputRefused
-
             raise InputRefused(f"文件已存在：{rel}", "换一个编号，或先检查该文件是否已是你要建立的记录。")
         self.staged[path] = text.encode("utf-8")
         return path
@@ -200,8 +200,6 @@ class Transaction:
             before = _personal_data(self._rel(path), path.read_bytes()) if path.exists() else []
             added = [p for p in _personal_data(self._rel(path), data) if p.message not in {b.message for b in before}]
             if added:
-                from jiuzhu.errors import InputRefused
-
                 what = added[0].message.removeprefix("发现疑似")
                 raise InputRefused(f"输入中含有疑似{what}，未写入",
                                    "登记册保存在 git 中，不能记录申请人的身份证号、银行卡号或手机号；"
@@ -216,8 +214,6 @@ class Transaction:
 
 def _personal_data(rel: str, data: bytes) -> list[Any]:
     """The personal-data problems of one file's bytes (a unit's liaison phone is allowed)."""
-    from jiuzhu import privacy
-    from jiuzhu.yamlread import parse_text
 
     text = data.decode("utf-8-sig", errors="replace")
     doc, _ = parse_text(text, rel) if rel.endswith((".yaml", ".yml")) else (None, [])

@@ -8,8 +8,15 @@ schema check turns them into real dates and reports days that do not exist.
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
+
+from ruamel.yaml.cyaml import CParser
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver, Resolver
+from ruamel.yaml.tag import Tag
 
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlerrors import SYNTAX_HINT, syntax_problem
@@ -106,7 +113,6 @@ def _guess_encoding(raw: bytes) -> str:
 
 def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
     """Parse YAML text; syntax errors, tabs, duplicate keys and empty files become problems."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
         node = _compose(text)
@@ -137,11 +143,7 @@ def _composer() -> Any:
     Should ruamel's resolver table ever hold path resolvers or catch-all entries, ruamel's own
     Resolver is used instead (and the converter falls back to reading tag names).
     """
-    import operator
 
-    from ruamel.yaml.cyaml import CParser
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-    from ruamel.yaml.resolver import BaseResolver, Resolver
 
     implicit = Resolver.yaml_implicit_resolvers
     if Resolver.yaml_path_resolvers or None in implicit:
@@ -223,8 +225,6 @@ class _FLOAT:
 @functools.cache
 def _plain_tags() -> tuple[Any, Any]:
     """The tag class for implicitly resolved plain scalars and its instance for strings."""
-    from ruamel.yaml.resolver import BaseResolver
-    from ruamel.yaml.tag import Tag
 
     class PlainTag(Tag):  # type: ignore[misc]
         """A tag from implicit resolution (same suffix, so the same str() as ruamel's) plus the
@@ -255,7 +255,6 @@ def _converter() -> Any:
     One closure per process with the node classes and markers bound as locals. Scalars are
     converted inline where they are met (most nodes are scalars: no call per scalar); the tables
     are filled in the same order as a plain pre-order walk."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode
 
     Plain, str_tag = _plain_tags()  # noqa: N806
     STR, FLOAT, QUOTED = _STR, _FLOAT, _QUOTED  # noqa: N806
