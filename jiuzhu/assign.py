@@ -44,12 +44,9 @@ from jiuzhu.assign_text import (
     text_similarity,
 )
 from jiuzhu.errors import InputRefused
-from jiuzhu.problems import Problem, error, warning
 from jiuzhu.queries import ROLE_NAMES
-from jiuzhu.schema import DUTY_ROLES
 
 if TYPE_CHECKING:
-    from jiuzhu.checking import Context
     from jiuzhu.model import Duty, Registry
 
 # How much each role counts when choosing the lead (an information provider's weight rises with
@@ -173,20 +170,23 @@ def _score(idx: DutyIndex, areas: list[str], text: str) -> list[_Scored]:
     query = set(ngrams(text))
     # providers whose information (duty `info`, e.g. 房产, or a word only their duty uses) the text names
     providers = {d.unit for d, terms in zip(idx.duties, idx.info_terms, strict=True) if any(t in text for t in terms)}
-    out = []
-    for i, (duty, sim) in enumerate(zip(idx.duties, sims, strict=True)):
-        common = [a for a in duty.areas if a in wanted]
-        overlap = len(common)
-        area = overlap / len(wanted) * (0.5 + 0.5 * overlap / len(duty.areas)) if overlap else 0.0
-        names_it = any(t in text for t in idx.info_terms[i])
-        own = names_it and providers <= {duty.unit, *duty.shared_with}
-        if not overlap and not own and (sim < TEXT_ONLY or not any(
-                g in idx.grams[i] and idx.df[g] <= DISTINCT_DF for g in query)):
-            sim = 0.0
-        others = bool(providers) and not names_it
-        out.append(_Scored(duty, area, overlap, sim, own, tuple(idx.area_roles[i][a] for a in common),
-                           _text_role(idx, i, query) if sim else 1.0, others))
-    return out
+    return [_score_duty(idx, i, wanted, text, query, sim, providers) for i, sim in enumerate(sims)]
+
+
+def _score_duty(idx: DutyIndex, i: int, wanted: set[str], text: str, query: set[str], sim: float,
+                providers: set[str]) -> _Scored:
+    duty = idx.duties[i]
+    common = [a for a in duty.areas if a in wanted]
+    overlap = len(common)
+    area = overlap / len(wanted) * (0.5 + 0.5 * overlap / len(duty.areas)) if overlap else 0.0
+    names_it = any(t in text for t in idx.info_terms[i])
+    own = names_it and providers <= {duty.unit, *duty.shared_with}
+    if not overlap and not own and (sim < TEXT_ONLY or not any(
+            g in idx.grams[i] and idx.df[g] <= DISTINCT_DF for g in query)):
+        sim = 0.0
+    others = bool(providers) and not names_it
+    return _Scored(duty, area, overlap, sim, own, tuple(idx.area_roles[i][a] for a in common),
+                   _text_role(idx, i, query) if sim else 1.0, others)
 
 
 def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
@@ -253,12 +253,19 @@ def _choose_lead(idx: DutyIndex, areas: list[str], by_unit: dict[str, list[_Scor
         return [], []
     near = sorted((u for u in scores if scores[u] >= top - TIE), key=lambda u: -scores[u])
     if len(near) > 1:
-        designated = [idx.designated[a] for a in areas if idx.designated.get(a) in near]
-        if designated:
-            first = designated[0]
-            sharing = {x for s in by_unit[first] for x in s.duty.shared_with}
-            near = [first, *[u for u in near if u != first and u in sharing]]
+        near = _designated_first(idx, areas, by_unit, near)
     return near, near[1:]
+
+
+def _designated_first(idx: DutyIndex, areas: list[str], by_unit: dict[str, list[_Scored]],
+                      near: list[str]) -> list[str]:
+    """Among tied units, an area's designated lead leads; only units sharing its duty stay tied."""
+    designated = [idx.designated[a] for a in areas if idx.designated.get(a) in near]
+    if not designated:
+        return near
+    first = designated[0]
+    sharing = {x for s in by_unit[first] for x in s.duty.shared_with}
+    return [first, *[u for u in near if u != first and u in sharing]]
 
 
 def _choose_responsible(reg: Registry, idx: DutyIndex, areas: list[str], by_unit: dict[str, list[_Scored]],
@@ -266,31 +273,44 @@ def _choose_responsible(reg: Registry, idx: DutyIndex, areas: list[str], by_unit
     named = [m.unit for m in mentions if m.unit not in chosen]
     scores = {}
     for unit, items in by_unit.items():
-        if unit in chosen or unit in named:
-            continue
-        engaged = [s.raw for s in items if s.engaged(informs)]
-        # a provider whose information the text does not name is no closer for wording like it
-        close = [s.raw for s in items if s.close() and s.raw >= MIN_RESPONSIBLE
-                 and not (s.others_info and s.duty.role == "info")]
-        if engaged or close:
-            scores[unit] = max(engaged + close)
+        score = None if unit in chosen or unit in named else _responsible_score(items, informs)
+        if score is not None:
+            scores[unit] = score
     picked = sorted(scores, key=lambda u: -scores[u])[:MAX_RESPONSIBLE]
-    picked += [idx.designated[a] for a in areas
-               if idx.designated.get(a) in by_unit and idx.designated[a] not in chosen | set(named)
-               and any(a in s.duty.areas for s in by_unit[idx.designated[a]])]
+    taken = chosen | set(named)
+    picked += [u for a in areas if (u := idx.designated.get(a)) in by_unit and u not in taken
+               and any(a in s.duty.areas for s in by_unit[u])]
     order = {u: i for i, u in enumerate(reg.units)}
     return named + sorted(set(picked), key=lambda u: order.get(u, len(order)))
+
+
+def _responsible_score(items: list[_Scored], informs: bool) -> float | None:
+    """The best score of a unit's duties that make it responsible, or None."""
+    engaged = [s.raw for s in items if s.engaged(informs)]
+    # a provider whose information the text does not name is no closer for wording like it
+    close = [s.raw for s in items if s.close() and s.raw >= MIN_RESPONSIBLE
+             and not (s.others_info and s.duty.role == "info")]
+    return max(engaged + close) if engaged or close else None
 
 
 def _candidate(reg: Registry, idx: DutyIndex, areas: list[str], unit: str, by_unit: dict[str, list[_Scored]],
                mentions: list[Mention], lead: bool) -> Candidate:
     """The unit with its best duty and the reason, in Chinese."""
-
     items = by_unit.get(unit, [])
     key = "lead" if lead else "raw"
     best = _best((s for s in items if s.raw > 0), key)
-    reasons = []
     mention = next((m for m in mentions if m.unit == unit), None)
+    if mention is not None:
+        confidence = 1.0 if mention.part != "named" else max(0.9, getattr(best, key, 0.0))
+    else:
+        confidence = _lead_score(idx, areas, unit, items) if lead else (best.raw if best else 0.0)
+    return Candidate(unit, name(reg, unit), best.duty.id if best else None, best.duty.text if best else None,
+                     round(min(1.0, confidence), 2), _reasons(reg, idx, areas, unit, best, mention))
+
+
+def _reasons(reg: Registry, idx: DutyIndex, areas: list[str], unit: str, best: _Scored | None,
+             mention: Mention | None) -> str:
+    reasons = []
     if mention is not None:
         part = {"lead": "写明由其牵头", "help": "写明由其配合", "named": "点名该单位"}[mention.part]
         reasons.append(f"议定事项{part}（“{mention.quote}”）")
@@ -301,17 +321,11 @@ def _candidate(reg: Registry, idx: DutyIndex, areas: list[str], unit: str, by_un
         common = [reg.areas[a].name for a in best.duty.areas if a in areas and a in reg.areas]
         where = f"领域：{'、'.join(common)}" if common else "文字相近"
         part = best.role if best.text_role >= 0.8 else "support"
-        role = ROLE_NAMES.get(part, part)
-        reasons.append(f"职责 {best.duty.id}：{best.duty.text}（{role}，{where}）")
-    if mention is not None:
-        confidence = 1.0 if mention.part != "named" else max(0.9, getattr(best, key, 0.0))
-    else:
-        confidence = _lead_score(idx, areas, unit, items) if lead else (best.raw if best else 0.0)
-    return Candidate(unit, _name(reg, unit), best.duty.id if best else None, best.duty.text if best else None,
-                     round(min(1.0, confidence), 2), "；".join(reasons) or "没有相关职责")
+        reasons.append(f"职责 {best.duty.id}：{best.duty.text}（{ROLE_NAMES.get(part, part)}，{where}）")
+    return "；".join(reasons) or "没有相关职责"
 
 
-def _name(reg: Registry, unit: str) -> str:
+def name(reg: Registry, unit: str) -> str:
     return reg.units[unit].name if unit in reg.units else unit
 
 
@@ -320,8 +334,8 @@ def _no_match(reg: Registry, areas: list[str], text: str) -> Suggestion:
     office = reg.system.office.unit if reg.system else ""
     if not office:
         return Suggestion(areas, None, [], [], True)
-    why = f"没有成员单位的职责涵盖“{text}”，建议由联席会议办公室所在单位{_name(reg, office)}牵头并提请会议明确"
-    return Suggestion(areas, Candidate(office, _name(reg, office), None, None, 0.0, why), [], [], True)
+    why = f"没有成员单位的职责涵盖“{text}”，建议由联席会议办公室所在单位{name(reg, office)}牵头并提请会议明确"
+    return Suggestion(areas, Candidate(office, name(reg, office), None, None, 0.0, why), [], [], True)
 
 
 def suggestion_dict(s: Suggestion) -> dict[str, Any]:
@@ -336,62 +350,3 @@ def suggestion_dict(s: Suggestion) -> dict[str, Any]:
             "no_match": s.no_match}
 
 
-def check_decision_leads(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    """Warn when a decision's lead has no duty in any of the decision's areas; name who has one."""
-    covered = {k: frozenset(a for x in u.duties for a in x.areas if a in reg.areas) for k, u in reg.units.items()}
-    for d in reg.decisions.values():
-        unit = reg.units.get(d.lead)
-        if unit is None or not covered[d.lead].isdisjoint(d.areas):
-            continue
-        areas = [a for a in d.areas if a in reg.areas]
-        if not areas:
-            continue
-        holders = _holders(reg, areas)
-        names = "、".join(f"{_name(reg, u)}（{duty}）" for u, duty in holders[:3])
-        area_names = "、".join(reg.areas[a].name for a in areas)
-        hint = (f"职责涉及该领域的有：{names}；可改由其牵头，或核对议定事项的 areas。" if holders
-                else "没有成员单位的职责涉及该领域，请核对 areas。")
-        yield warning(d.pos, "lead-off-duty",
-                      f"议定事项 {d.id} 的牵头单位{unit.name}没有涉及领域“{area_names}”的职责", hint)
-
-
-def _holders(reg: Registry, areas: list[str]) -> list[tuple[str, str]]:
-    """Units with a duty in the areas: designated leads first, then lead duties, then others."""
-    rank = {"lead": 0, "support": 1, "info": 2}
-    found: dict[str, tuple[int, str]] = {}
-    for unit in reg.active_units():
-        for duty in unit.duties:
-            if set(duty.areas).intersection(areas):
-                r = -1 if any(reg.areas[a].lead == unit.id for a in areas) else min(
-                    rank.get(duty.role_in(a), 3) for a in duty.areas if a in areas)
-                if unit.id not in found or r < found[unit.id][0]:
-                    found[unit.id] = (r, duty.id)
-    return [(u, duty) for u, (_r, duty) in sorted(found.items(), key=lambda kv: kv[1][0])]
-
-
-def check_duty_roles(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    """A duty's `roles` name its own areas and the roles lead/support/info (the schema cannot say
-    which keys a free mapping has; the loader leaves a bad entry out, this says so)."""
-
-    for unit in reg.units.values():
-        doc = reg.files.get(unit.file)
-        if doc is None or not isinstance(doc.data, dict):
-            continue
-        raw = doc.data.get("duties")
-        for i, d in enumerate(raw if isinstance(raw, list) else []):
-            roles = d.get("roles") if isinstance(d, dict) else None
-            if not isinstance(roles, dict):
-                continue
-            areas = d.get("areas") or []
-            for area, role in roles.items():
-                if area not in areas:
-                    yield error(doc.key_at("duties", i, "roles", area), "role-area-unknown",
-                                f"职责 {d.get('id')} 的 roles 写了不在其 areas 中的领域“{area}”",
-                                f"roles 只写该职责 areas（{'、'.join(map(str, areas)) or '空'}）中的领域。")
-                elif role not in DUTY_ROLES:
-                    yield error(doc.at("duties", i, "roles", area), "bad-enum",
-                                f"职责 {d.get('id')} 在领域“{area}”的角色“{role}”不在可选范围内",
-                                "可选值：" + "、".join(DUTY_ROLES) + "。")
-
-
-CHECKS = [check_decision_leads, check_duty_roles]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from jiuzhu import assign, decisions, privacy, proposals, reorg_checks, rules, task_checks
+from jiuzhu import assign_checks, decisions, privacy, proposals, reorg_checks, rules, task_checks
 from jiuzhu.checking import Check, Context, id_matches_file, unresolved
 from jiuzhu.loader import Loaded
 from jiuzhu.model import Registry
@@ -147,4 +147,4 @@ def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:
 def all_checks() -> list[Check]:
     """The base checks here, then those each feature module lists in its CHECKS."""
     return (list(CHECKS) + list(task_checks.CHECKS) + list(proposals.CHECKS) + list(rules.CHECKS)
-            + list(decisions.CHECKS) + list(reorg_checks.CHECKS) + list(assign.CHECKS))
+            + list(decisions.CHECKS) + list(reorg_checks.CHECKS) + list(assign_checks.CHECKS))

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import MINI_AREAS, ROOT, mini_unit
 
-from jiuzhu.assign import check_decision_leads, check_duty_roles, suggest
+from jiuzhu.assign import suggest
+from jiuzhu.assign_checks import check_decision_leads, check_duty_roles
 from jiuzhu.errors import InputRefused
 from jiuzhu.loader import load
 from jiuzhu.model import Decision

@@ -105,7 +105,7 @@ def test_a_tie_is_refused_naming_both_units(make_registry, jz, monkeypatch):
     root = make_registry()
     mid = meeting(jz, root)
     tie = Suggestion(["dibao"], _cand("minzheng", "县民政局"), [_cand("caizheng", "县财政局")], [])
-    monkeypatch.setattr("jiuzhu.assign.suggest", lambda reg, text, areas=(): tie)
+    monkeypatch.setattr("jiuzhu.decisions.suggest", lambda reg, text, areas=(): tie)
     before = tree_hash(root)
     out = refused(jz, root, "decision", "add", mid, "--text", "低保资金", "--due", "2026-12-31")
     assert "错误：无法确定牵头单位：县民政局（minzheng）、县财政局（caizheng）同样适合牵头" in out
@@ -119,7 +119,7 @@ def test_suggested_responsible_never_includes_the_explicit_lead(make_registry, j
     root = make_registry()
     mid = meeting(jz, root)
     s = Suggestion(["dibao"], _cand("minzheng", "县民政局"), [], [_cand("caizheng", "县财政局")])
-    monkeypatch.setattr("jiuzhu.assign.suggest", lambda reg, text, areas=(): s)
+    monkeypatch.setattr("jiuzhu.decisions.suggest", lambda reg, text, areas=(): s)
     ok(jz, root, "decision", "add", mid, "--text", "低保资金", "--lead", "caizheng", "--due", "2026-12-31")
     d = registry(root).decisions[f"{mid}-1"]
     assert (d.lead, d.responsible) == ("caizheng", ())
