@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from jiuzhu import assign_checks, decisions, privacy, proposals, reorg_checks, rules, task_checks
 from jiuzhu.checking import Check, Context, id_matches_file, unresolved
 from jiuzhu.loader import Loaded
-from jiuzhu.model import Registry
+from jiuzhu.model import Area, Duty, Registry, Unit, Workflow
 from jiuzhu.problems import Pos, Problem, error, warning
 
 
@@ -42,7 +43,14 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
         for a in item.areas:
             if a not in reg.areas:
                 yield unresolved(doc.item_at((*doc.path_of(item.pos), "areas"), a), "领域", a, reg.areas)
-    wf = s.parameters.workflow
+    yield from _check_workflow(doc, s.parameters.workflow)
+    levels = [lv.from_workdays for lv in s.parameters.escalation]
+    if levels != sorted(levels) or len(set(levels)) != len(levels):
+        yield error(doc.at("parameters", "escalation"), "bad-ladder", "督办升级阶梯的 from_workdays 应严格递增",
+                    "按从轻到重排列，例如 催办 -3、督办 1、通报 10。")
+
+
+def _check_workflow(doc: Any, wf: Workflow) -> Iterator[Problem]:
     states = set(wf.states)
     if wf.initial and wf.initial not in states:
         yield error(doc.at("parameters", "proposal_workflow", "initial"), "unresolved-ref",
@@ -54,10 +62,6 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
                 yield unresolved(doc.item_at((*path, "from"), st), "议题状态", st, states)
         if t.to not in states:
             yield unresolved(doc.at(*path, "to"), "议题状态", t.to, states)
-    levels = [lv.from_workdays for lv in s.parameters.escalation]
-    if levels != sorted(levels) or len(set(levels)) != len(levels):
-        yield error(doc.at("parameters", "escalation"), "bad-ladder", "督办升级阶梯的 from_workdays 应严格递增",
-                    "按从轻到重排列，例如 催办 -3、督办 1、通报 10。")
 
 
 def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
@@ -80,11 +84,16 @@ def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
             names = "、".join(reg.units[u].name for u in reg.units if u in leads[area.id])
             yield warning(area.pos, "area-multi-lead", f"领域“{area.name}”有多个牵头单位（{names}），未指定由谁牵头",
                           "在 areas.yaml 中为该领域加 lead: <单位标识>。")
-        for word in (area.name, *area.synonyms):
-            if word in synonyms and synonyms[word] != area.id:
-                yield warning(area.pos, "synonym-clash", f"同义词“{word}”同时属于领域 {synonyms[word]} 和 {area.id}",
-                              "一个词只归一个领域，删去其中一处。")
-            synonyms.setdefault(word, area.id)
+        yield from _synonym_clashes(area, synonyms)
+
+
+def _synonym_clashes(area: Area, synonyms: dict[str, str]) -> Iterator[Problem]:
+    """A word that names two areas (`synonyms`: each word seen so far, with its area)."""
+    for word in (area.name, *area.synonyms):
+        if word in synonyms and synonyms[word] != area.id:
+            yield warning(area.pos, "synonym-clash", f"同义词“{word}”同时属于领域 {synonyms[word]} 和 {area.id}",
+                          "一个词只归一个领域，删去其中一处。")
+        synonyms.setdefault(word, area.id)
 
 
 def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
@@ -98,36 +107,43 @@ def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
             yield error(doc.at("order"), "duplicate-order", f"顺序号 {unit.order} 与单位 {orders[unit.order]} 重复",
                         "order 是单位在成立文件中的位置，每个单位不同。")
         orders.setdefault(unit.order, unit.id)
-        if unit.active and unit.name in names:
-            yield error(doc.at("name"), "duplicate-name", f"单位名称“{unit.name}”与单位 {names[unit.name]} 重复",
-                        "现有成员单位的名称不能相同。")
         if unit.active:
+            if unit.name in names:
+                yield error(doc.at("name"), "duplicate-name", f"单位名称“{unit.name}”与单位 {names[unit.name]} 重复",
+                            "现有成员单位的名称不能相同。")
             names.setdefault(unit.name, unit.id)
-        # raw values: a liaison or reviewers of the wrong type is an error already, not also a warning
-        raw_liaison, raw_reviewers = doc.data.get("liaison"), doc.data.get("reviewers")
-        if unit.active and (raw_liaison is None or isinstance(raw_liaison, dict)) and not (
-                unit.liaison.name and unit.liaison.phone):
-            yield warning(doc.at("liaison"), "unknown-liaison", f"{unit.name}的联络员姓名或电话未填写",
-                          "在 liaison 下填写 name 和 phone（联络员的工作电话可以保存）。")
-        if unit.active and not raw_reviewers:
-            yield warning(doc.at("reviewers") if "reviewers" in doc.data else doc.at(), "no-reviewers",
-                          f"{unit.name}没有登记审阅人", "在 reviewers 中填写该单位负责审阅改动的 git 账号。")
+            yield from _unit_contacts(unit, doc)
         for duty in unit.duties:
-            path = doc.path_of(duty.pos)
-            id_pos = doc.at(*path, "id")
-            if duty.id in duty_ids:
-                yield error(id_pos, "duplicate-id", f"职责编号“{duty.id}”重复（已在 {duty_ids[duty.id]} 定义）",
-                            "每条职责的编号在整个登记册中唯一，通常为 <单位标识>-<序号>。")
-            duty_ids.setdefault(duty.id, id_pos)
-            for a in duty.areas:
-                if a not in reg.areas:
-                    yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
-            for other in duty.shared_with:
-                if other not in reg.units:
-                    yield unresolved(doc.item_at((*path, "shared_with"), other), "成员单位", other, reg.units)
-            if duty.role == "info" and not duty.info:
-                yield warning(duty.pos, "info-missing", "提供信息的职责没有写明提供哪些信息",
-                              "加 info: [房产] 之类的列表。")
+            yield from _check_duty(reg, doc, duty, duty_ids)
+
+
+def _unit_contacts(unit: Unit, doc: Any) -> Iterator[Problem]:
+    """A member unit's liaison and reviewers (raw values: one of the wrong type is an error already,
+    not also a warning)."""
+    raw_liaison, raw_reviewers = doc.data.get("liaison"), doc.data.get("reviewers")
+    if (raw_liaison is None or isinstance(raw_liaison, dict)) and not (unit.liaison.name and unit.liaison.phone):
+        yield warning(doc.at("liaison"), "unknown-liaison", f"{unit.name}的联络员姓名或电话未填写",
+                      "在 liaison 下填写 name 和 phone（联络员的工作电话可以保存）。")
+    if not raw_reviewers:
+        yield warning(doc.at("reviewers") if "reviewers" in doc.data else doc.at(), "no-reviewers",
+                      f"{unit.name}没有登记审阅人", "在 reviewers 中填写该单位负责审阅改动的 git 账号。")
+
+
+def _check_duty(reg: Registry, doc: Any, duty: Duty, duty_ids: dict[str, Pos]) -> Iterator[Problem]:
+    path = doc.path_of(duty.pos)
+    id_pos = doc.at(*path, "id")
+    if duty.id in duty_ids:
+        yield error(id_pos, "duplicate-id", f"职责编号“{duty.id}”重复（已在 {duty_ids[duty.id]} 定义）",
+                    "每条职责的编号在整个登记册中唯一，通常为 <单位标识>-<序号>。")
+    duty_ids.setdefault(duty.id, id_pos)
+    for a in duty.areas:
+        if a not in reg.areas:
+            yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
+    for other in duty.shared_with:
+        if other not in reg.units:
+            yield unresolved(doc.item_at((*path, "shared_with"), other), "成员单位", other, reg.units)
+    if duty.role == "info" and not duty.info:
+        yield warning(duty.pos, "info-missing", "提供信息的职责没有写明提供哪些信息", "加 info: [房产] 之类的列表。")
 
 
 CHECKS: list[Check] = [check_personal_data, check_system, check_areas, check_units]
