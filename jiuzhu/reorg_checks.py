@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jiuzhu.checking import unresolved
-from jiuzhu.model import Decision, Registry, Task
+from jiuzhu.model import Decision, Registry, Task, Unit, UnitEvent
 from jiuzhu.problems import Problem, error, warning
 from jiuzhu.task_checks import entry_index
 from jiuzhu.tasks import DONE, assignment, state
@@ -49,18 +49,10 @@ def check_orphan_tasks(reg: Registry, ctx: Context) -> Iterable[Problem]:
 def check_unit_history(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Reorganisation records hang together: references resolve, retired units are inactive with
     an end date, the office stays in an active unit."""
-
     for unit in reg.units.values():
         doc = reg.files[unit.file]
         for i, e in enumerate(unit.history):
-            refs = [("into", e.into), ("duties_to", e.duties_to)] + [(("units", j), u) for j, u in enumerate(e.units)]
-            for key, ref in refs:
-                if ref and ref not in reg.units:
-                    path = key if isinstance(key, tuple) else (key,)
-                    yield unresolved(doc.at("history", i, *path), "成员单位", ref, reg.units)
-            if e.act in ("merged_into", "dissolved", "split") and unit.active:
-                yield error(e.pos, "retired-unit-active", f"{unit.name}记录了{e.date}的撤销/并入，却仍是成员单位",
-                            "把 active 改为 false 并填写 until，或删除这条记录。")
+            yield from _check_event(reg, unit, doc, i, e)
         if not unit.active and unit.until is None:
             yield warning(doc.at("active"), "missing-until", f"{unit.name}已不是成员单位，但没有写退出日期",
                           "在 active: false 下加 until: YYYY-MM-DD。")
@@ -75,6 +67,17 @@ def check_unit_history(reg: Registry, ctx: Context) -> Iterable[Problem]:
         yield error(reg.files["system.yaml"].at("office", "unit"), "office-inactive",
                     f"联席会议办公室设在{office.name}，但该单位已不是成员单位",
                     "把 office.unit 改为承接办公室的成员单位。")
+
+
+def _check_event(reg: Registry, unit: Unit, doc: Any, i: int, e: UnitEvent) -> Iterator[Problem]:
+    refs = [("into", e.into), ("duties_to", e.duties_to)] + [(("units", j), u) for j, u in enumerate(e.units)]
+    for key, ref in refs:
+        if ref and ref not in reg.units:
+            path = key if isinstance(key, tuple) else (key,)
+            yield unresolved(doc.at("history", i, *path), "成员单位", ref, reg.units)
+    if e.act in ("merged_into", "dissolved", "split") and unit.active:
+        yield error(e.pos, "retired-unit-active", f"{unit.name}记录了{e.date}的撤销/并入，却仍是成员单位",
+                    "把 active 改为 false 并填写 until，或删除这条记录。")
 
 
 CHECKS = [check_orphan_tasks, check_unit_history]

@@ -21,7 +21,7 @@ from typing import Any
 
 from jiuzhu import gitops
 from jiuzhu.loader import load
-from jiuzhu.model import Duty, Registry, UnitEvent
+from jiuzhu.model import Duty, Registry, Unit, UnitEvent
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.render import doc_number
 from jiuzhu.reorg_checks import open_decisions
@@ -152,26 +152,34 @@ def _units(old: Registry, new: Registry) -> dict[str, Rows]:
         o = old.units.get(uid)
         if o is None:
             out["added"].append({"unit": uid, "name": u.name, "since": _iso(u.since)})
-            continue
-        seen = {_event_key(e) for e in o.history}
-        events = [e for e in u.history if _event_key(e) not in seen]
-        if o.name != u.name:
-            when = next((e.date for e in events if e.act == "renamed"), None)
-            out["renamed"].append({"unit": uid, "old_name": o.name, "name": u.name, "date": _iso(when)})
-        for e in events:
-            if e.act == "merged_into" and e.into:
-                merged.setdefault((e.into, e.date), []).append(uid)
-            elif e.act == "split":
-                out["split"].append({"unit": uid, "name": u.name, "into": list(e.units), "date": _iso(e.date),
-                                     "duties": []})
-            elif e.act == "dissolved":
-                out["dissolved"].append({"unit": uid, "name": u.name, "date": _iso(e.date), "duties_to": e.duties_to})
-        if o.active and not u.active and not any(e.act in ("merged_into", "split", "dissolved") for e in events):
-            out["dissolved"].append({"unit": uid, "name": u.name, "date": _iso(u.until), "duties_to": None})
+        else:
+            _unit_changes(o, u, out, merged)
     for (into, day), units in merged.items():
         out["merged"].append({"units": units, "into": into, "date": _iso(day)})
     out["removed"] = [{"unit": uid, "name": u.name} for uid, u in old.units.items() if uid not in new.units]
     return out
+
+
+def _unit_event(u: Unit, e: UnitEvent, out: dict[str, Rows], merged: dict[tuple[str, dt.date], list[str]]) -> None:
+    if e.act == "merged_into" and e.into:
+        merged.setdefault((e.into, e.date), []).append(u.id)
+    elif e.act == "split":
+        out["split"].append({"unit": u.id, "name": u.name, "into": list(e.units), "date": _iso(e.date), "duties": []})
+    elif e.act == "dissolved":
+        out["dissolved"].append({"unit": u.id, "name": u.name, "date": _iso(e.date), "duties_to": e.duties_to})
+
+
+def _unit_changes(o: Unit, u: Unit, out: dict[str, Rows], merged: dict[tuple[str, dt.date], list[str]]) -> None:
+    """What happened to a unit present on both sides: its new history events, a new name, an end."""
+    seen = {_event_key(e) for e in o.history}
+    events = [e for e in u.history if _event_key(e) not in seen]
+    if o.name != u.name:
+        when = next((e.date for e in events if e.act == "renamed"), None)
+        out["renamed"].append({"unit": u.id, "old_name": o.name, "name": u.name, "date": _iso(when)})
+    for e in events:
+        _unit_event(u, e, out, merged)
+    if o.active and not u.active and not any(e.act in ("merged_into", "split", "dissolved") for e in events):
+        out["dissolved"].append({"unit": u.id, "name": u.name, "date": _iso(u.until), "duties_to": None})
 
 
 # --- areas ----------------------------------------------------------------------------------------
@@ -205,18 +213,21 @@ def _duties(old: Registry, new: Registry) -> dict[str, Rows]:
             out["moved"].append(_moved_row(d, to))
     out["added"] = [{**_duty_row(d), "moved_from": d.moved_from} for i, d in fresh.items() if i not in targets]
     for i, d in new_d.items():
-        o = old_d.get(i)
-        if o is None:
-            continue
-        if o.unit != d.unit:
-            out["moved"].append(_moved_row(o, d))
-        elif o.text != d.text:
-            out["reworded"].append({**_duty_row(d), "old_text": o.text, "diff": char_diff(o.text, d.text, "plain")})
-        if set(o.areas) != set(d.areas):
-            out["retagged"].append({**_duty_row(d), "old_areas": list(o.areas)})
-        if (o.role, dict(o.roles), o.info) != (d.role, dict(d.roles), d.info):
-            out["role_changed"].append({**_duty_row(d), "old_role": o.role, "old_info": list(o.info)})
+        if i in old_d:
+            _duty_changes(old_d[i], d, out)
     return out
+
+
+def _duty_changes(o: Duty, d: Duty, out: dict[str, Rows]) -> None:
+    """What changed in a duty present on both sides: its unit, wording, areas, role."""
+    if o.unit != d.unit:
+        out["moved"].append(_moved_row(o, d))
+    elif o.text != d.text:
+        out["reworded"].append({**_duty_row(d), "old_text": o.text, "diff": char_diff(o.text, d.text, "plain")})
+    if set(o.areas) != set(d.areas):
+        out["retagged"].append({**_duty_row(d), "old_areas": list(o.areas)})
+    if (o.role, dict(o.roles), o.info) != (d.role, dict(d.roles), d.info):
+        out["role_changed"].append({**_duty_row(d), "old_role": o.role, "old_info": list(o.info)})
 
 
 def _successor(d: Duty, new_d: dict[str, Duty], fresh: dict[str, Duty]) -> Duty | None:
