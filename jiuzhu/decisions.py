@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jiuzhu.assign import resolve_area, suggest
+from jiuzhu.assign import Suggestion, resolve_area, suggest
 from jiuzhu.checking import unresolved
 from jiuzhu.errors import InputRefused
 from jiuzhu.meetings import find_meeting, refuse_if_issued, refuse_if_liaison
@@ -145,28 +145,29 @@ def _assignment(reg: Registry, text: str, new: NewDecision
         s = suggest(reg, text, areas)
         areas = tuple(s.areas)
         if lead is None:
-            if s.tied:
-                both = "、".join(f"{c.name}（{c.unit}）" for c in (s.lead, *s.tied) if c is not None)
-                raise InputRefused(f"无法确定牵头单位：{both}同样适合牵头",
-                                   "用 --lead 指定其中一个（每个议定事项只有一个牵头单位）。")
-            if s.lead is None:
-                raise InputRefused("没有找到合适的牵头单位", "用 --lead 指定牵头单位。")
-            lead = s.lead.unit
-            if getattr(s, "no_match", False):
-                notes.append(s.lead.why)
-            else:
-                notes.append(f"建议牵头单位：{s.lead.name}（{s.lead.why}）")
-            how = ("suggested", s.lead.why)
+            lead = _suggested_lead(s, notes)
+            how = ("suggested", s.lead.why if s.lead else None)
         if responsible is None:
-            responsible = tuple(c.unit for c in s.responsible if c.unit != lead)
-            for c in s.responsible:
-                if c.unit != lead:
-                    notes.append(f"建议责任单位：{c.name}（{c.why}）")
+            others = [c for c in s.responsible if c.unit != lead]
+            responsible = tuple(c.unit for c in others)
+            notes += [f"建议责任单位：{c.name}（{c.why}）" for c in others]
             how = ("suggested", how[1])
     if lead in responsible:
         raise InputRefused(f"牵头单位{reg.units[lead].name}不能同时是责任单位",
                            "从 --responsible 中去掉牵头单位；每个议定事项只有一个牵头单位，其余为责任单位。")
     return lead, responsible, areas, tuple(notes), how
+
+
+def _suggested_lead(s: Suggestion, notes: list[str]) -> str:
+    """The suggested lead (its reason added to `notes`), refused when two units tie or none fits."""
+    if s.tied:
+        both = "、".join(f"{c.name}（{c.unit}）" for c in (s.lead, *s.tied) if c is not None)
+        raise InputRefused(f"无法确定牵头单位：{both}同样适合牵头",
+                           "用 --lead 指定其中一个（每个议定事项只有一个牵头单位）。")
+    if s.lead is None:
+        raise InputRefused("没有找到合适的牵头单位", "用 --lead 指定牵头单位。")
+    notes.append(s.lead.why if s.no_match else f"建议牵头单位：{s.lead.name}（{s.lead.why}）")
+    return s.lead.unit
 
 
 # --- validate ---------------------------------------------------------------------------------------

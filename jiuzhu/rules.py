@@ -42,35 +42,41 @@ def _check_chair(reg: Registry, m: Meeting, doc: Doc) -> Iterable[Problem]:
 
 def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
     """Per meeting: id matches file, chair, member units, agenda references and approvals, minutes."""
-
     numbers: dict[tuple[int, int], str] = {}
     for m in reg.meetings.values():
         doc = reg.files[m.file]  # positions in it (its document) are looked up only for a problem
         if doc.file.rsplit("/", 1)[-1].rsplit(".", 1)[0] != m.id:
             yield from id_matches_file(doc, m.id, "会议编号")
-        joint = m.is_joint
-        if joint:
+        if m.is_joint:
             yield from _check_chair(reg, m, doc)
-        for u in m.expected:
-            if u is not None and u not in reg.units:
-                yield unresolved(_item(doc, "expected", u), "成员单位", u, reg.units)
-        for key in MODES:
-            for a in getattr(m, key):
-                if a.unit is not None and a.unit not in reg.units:
-                    yield unresolved(_item(doc, key, a.unit), "成员单位", a.unit, reg.units)
-        for i, pid in enumerate(m.agenda):
-            p = reg.proposals.get(pid)
-            if p is None:
-                yield unresolved(doc.at("agenda", i), "议题", pid, reg.proposals)
-            elif joint:
-                yield from _approved_before(p, m, doc, i)
+        yield from _check_units(reg, m, doc)
+        yield from _check_agenda(reg, m, doc)
         mi = m.minutes
-        if mi:
-            if (joint and mi.issued >= m.date and mi.year == mi.issued.year and mi.reported_to.strip()
-                    and (mi.year, mi.number) not in numbers):
-                numbers[mi.year, mi.number] = m.id  # the common case of `_minutes`: nothing to report
-            else:
-                yield from _minutes(reg, m, numbers)
+        if mi and m.is_joint and mi.issued >= m.date and mi.year == mi.issued.year and mi.reported_to.strip() \
+                and (mi.year, mi.number) not in numbers:
+            numbers[mi.year, mi.number] = m.id  # the common case of `_minutes`: nothing to report
+        elif mi:
+            yield from _minutes(reg, m, numbers)
+
+
+def _check_units(reg: Registry, m: Meeting, doc: Any) -> Iterator[Problem]:
+    """Expected, attending, excused and observing units are member units."""
+    for u in m.expected:
+        if u is not None and u not in reg.units:
+            yield unresolved(_item(doc, "expected", u), "成员单位", u, reg.units)
+    for key in MODES:
+        for a in getattr(m, key):
+            if a.unit is not None and a.unit not in reg.units:
+                yield unresolved(_item(doc, key, a.unit), "成员单位", a.unit, reg.units)
+
+
+def _check_agenda(reg: Registry, m: Meeting, doc: Any) -> Iterator[Problem]:
+    for i, pid in enumerate(m.agenda):
+        p = reg.proposals.get(pid)
+        if p is None:
+            yield unresolved(doc.at("agenda", i), "议题", pid, reg.proposals)
+        elif m.is_joint:
+            yield from _approved_before(p, m, doc, i)
 
 
 def _item(doc: Any, key: str, unit: str) -> Any:
