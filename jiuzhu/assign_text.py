@@ -141,30 +141,48 @@ def _short_names(reg: Registry, name: str) -> list[str]:
 
 
 def _build(reg: Registry) -> DutyIndex:
-    terms = [(a.name, a.id) for a in reg.areas.values()]
-    terms += [(s, a.id) for a in reg.areas.values() for s in a.synonyms]
-    aliases = [(form, u.id) for u in reg.active_units() for form in _short_names(reg, u.name)]
     duties = [d for u in reg.active_units() for d in u.duties]
     grams = [ngrams(d.text) for d in duties]
-    # who says a trigram: a unit with the units sharing its duty (国税局/地税局 count as one)
-    owners: dict[str, set[frozenset[str]]] = {}
-    for d, g in zip(duties, grams, strict=True):
-        for gram in g:
-            owners.setdefault(gram, set()).add(frozenset({d.unit, *d.shared_with}))
+    owners = _owners(duties, grams)
     lengths = [sum(g.values()) for g in grams]
     df: Counter[str] = Counter()
     for g in grams:
         df.update(g.keys())
     return DutyIndex(
-        terms=sorted(set(terms), key=lambda t: (-len(t[0]), t[0])),
-        aliases=sorted(set(aliases), key=lambda t: (-len(t[0]), t[0])),
+        terms=_longest_first(_area_terms(reg)), aliases=_longest_first(_unit_aliases(reg)),
         duties=duties, grams=grams, lengths=lengths, df=df,
         avgdl=(sum(lengths) / len(lengths)) if lengths else 1.0,
         designated={a.id: a.lead for a in reg.areas.values() if a.lead},
-        clauses=[[(set(ngrams(c)), r) for c, r in _clauses(d)] for d in duties],
+        clauses=[_clause_grams(d) for d in duties],
         area_roles=[_area_roles(reg, d) for d in duties],
         info_terms=[_info_terms(d, owners) for d in duties],
     )
+
+
+def _area_terms(reg: Registry) -> list[tuple[str, str]]:
+    """(word, area id) for every area's name and synonyms."""
+    return [(word, a.id) for a in reg.areas.values() for word in (a.name, *a.synonyms)]
+
+
+def _unit_aliases(reg: Registry) -> list[tuple[str, str]]:
+    return [(form, u.id) for u in reg.active_units() for form in _short_names(reg, u.name)]
+
+
+def _longest_first(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(set(pairs), key=lambda t: (-len(t[0]), t[0]))
+
+
+def _clause_grams(duty: Duty) -> list[tuple[set[str], str]]:
+    return [(set(ngrams(c)), r) for c, r in _clauses(duty)]
+
+
+def _owners(duties: list[Duty], grams: list[Counter[str]]) -> dict[str, set[frozenset[str]]]:
+    """Who says each n-gram: a unit with the units sharing its duty (国税局/地税局 count as one)."""
+    owners: dict[str, set[frozenset[str]]] = {}
+    for d, g in zip(duties, grams, strict=True):
+        for gram in g:
+            owners.setdefault(gram, set()).add(frozenset({d.unit, *d.shared_with}))
+    return owners
 
 
 def _clauses(duty: Duty) -> list[tuple[str, str]]:

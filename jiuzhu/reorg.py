@@ -79,15 +79,8 @@ def merge(root: Path, reg: Registry, refs: list[str], into: str, name: str | Non
     tx = Transaction(root)
     if target is None:
         assert name is not None
-        tid = into
-        name_free(reg, name, exempt=ids)
-        header = f"{name}：由 {'、'.join(u.name for u in sources)} 合并而成（{day}）"
-        kinds = {u.kind for u in sources}
-        reviewers = list(dict.fromkeys(r for u in sources for r in u.reviewers))
-        tx.create(f"units/{tid}.yaml", new_unit(reg, tid, name, sources[0].kind if len(kinds) == 1 else "government",
-                                                 day, reviewers, header))
-        existing: list[dict[str, Any]] = []
-        label = f"新单位 {name}（{tid}）"
+        tid, existing, label = into, [], f"新单位 {name}（{into}）"
+        _create_merged(tx, reg, sources, into, name, day)
     else:
         check_day(reg, target, day)
         tid, existing, label = target.id, duty_dicts(target), f"{target.name}（{target.id}）"
@@ -105,6 +98,16 @@ def merge(root: Path, reg: Registry, refs: list[str], into: str, name: str | Non
     names = "、".join(f"{u.name}（{u.id}）" for u in sources)
     note = "；联席会议办公室随之设在该单位" if office_moves else ""
     return commit(tx, root, f"已将 {names} 合并为{label}，{day} 起{note}。", reg, ids)
+
+
+def _create_merged(tx: Transaction, reg: Registry, sources: list[Unit], tid: str, name: str, day: dt.date) -> None:
+    """The file of a new unit the sources merge into (their kind if they share one, their reviewers)."""
+    name_free(reg, name, exempt=[u.id for u in sources])
+    header = f"{name}：由 {'、'.join(u.name for u in sources)} 合并而成（{day}）"
+    kinds = {u.kind for u in sources}
+    reviewers = list(dict.fromkeys(r for u in sources for r in u.reviewers))
+    tx.create(f"units/{tid}.yaml", new_unit(reg, tid, name, sources[0].kind if len(kinds) == 1 else "government",
+                                             day, reviewers, header))
 
 
 def dissolve(root: Path, reg: Registry, ref: str, day: dt.date, duties_to: str) -> Outcome:
