@@ -18,7 +18,7 @@ from typing import Any
 
 from jiuzhu import gitops
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Registry
+from jiuzhu.model import Registry, Unit
 from jiuzhu.writer import atomic_write
 
 DEFAULT_OUTPUT = {"github": ".github/CODEOWNERS", "gitlab": ".gitlab/CODEOWNERS"}
@@ -58,13 +58,17 @@ def plan(reg: Registry, registry: Path, office_team: str | None = None, output: 
     lines += ["", "# 成员单位的文件：另须本单位审阅人" if gitlab else "# 成员单位的文件：本单位审阅人和联席会议办公室",
               *(["[units]"] if gitlab else [])]
     for u in reg.units.values():
-        mine = [h for h in (handle(r) for r in u.reviewers) if h not in office]
-        if not u.reviewers:
-            lines.append(f"# {u.name}（{u.id}）未登记审阅人，只由联席会议办公室审阅")
-        if gitlab and not mine:
-            continue
-        lines.append(f"{base}{u.file} {' '.join(mine if gitlab else [*mine, *office])}")
+        lines += _unit_rules(u, base, office, gitlab)
     return Plan(path, "\n".join(lines) + "\n")
+
+
+def _unit_rules(u: Unit, base: str, office: list[str], gitlab: bool) -> list[str]:
+    """A unit file's rule: its reviewers (GitLab: in their own section), and the office (GitHub)."""
+    mine = [h for h in (handle(r) for r in u.reviewers) if h not in office]
+    lines = [] if u.reviewers else [f"# {u.name}（{u.id}）未登记审阅人，只由联席会议办公室审阅"]
+    if mine or not gitlab:
+        lines.append(f"{base}{u.file} {' '.join(mine if gitlab else [*mine, *office])}")
+    return lines
 
 
 def _office(reg: Registry, office_team: str | None) -> list[str]:

@@ -44,15 +44,21 @@ def _unit_lines(sd: SemDiff, n: Names) -> list[str]:
     lines += [f"- 合并 {'、'.join(f'{n.unit(x)}（{x}）' for x in r['units'])} → "
               f"{'新设 ' if r['into'] in founded else ''}**{n.unit(r['into'])}**（{r['into']}）{_since(r['date'])}"
               for r in u["merged"]]
-    for r in u["split"]:
-        parts = "、".join(f"{'新设 ' if x in founded else ''}**{n.unit(x)}**（{x}）" for x in r["into"])
-        went = "；".join(f"`{d['duty']}` → {n.unit(d['to'])}" for d in r["duties"])
-        lines.append(f"- 拆分 {r['name']}（{r['unit']}）→ {parts}{_since(r['date'])}" + (f"：{went}" if went else ""))
-    lines += [f"- 撤销 {r['name']}（{r['unit']}）"
-              + (f"，职责转入 **{n.unit(r['duties_to'])}**（{r['duties_to']}）" if r["duties_to"] else "")
-              + _since(r["date"]) for r in u["dissolved"]]
+    lines += [_split_line(r, n, founded) for r in u["split"]]
+    lines += [_dissolved_line(r, n) for r in u["dissolved"]]
     lines += [f"- 删除 {r['name']}（{r['unit']}）的文件" for r in u["removed"]]
     return lines
+
+
+def _split_line(r: dict[str, Any], n: Names, founded: set[str]) -> str:
+    parts = "、".join(f"{'新设 ' if x in founded else ''}**{n.unit(x)}**（{x}）" for x in r["into"])
+    went = "；".join(f"`{d['duty']}` → {n.unit(d['to'])}" for d in r["duties"])
+    return f"- 拆分 {r['name']}（{r['unit']}）→ {parts}{_since(r['date'])}" + (f"：{went}" if went else "")
+
+
+def _dissolved_line(r: dict[str, Any], n: Names) -> str:
+    to = f"，职责转入 **{n.unit(r['duties_to'])}**（{r['duties_to']}）" if r["duties_to"] else ""
+    return f"- 撤销 {r['name']}（{r['unit']}）{to}{_since(r['date'])}"
 
 
 def _area_lines(sd: SemDiff, n: Names) -> list[str]:

@@ -115,36 +115,56 @@ def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem
     """Model records from one file's checked data. An entity (or list item) the schema check left
     without its required fields is skipped and its index marked incomplete: the error is already
     reported. Problems only the building finds (calendar entries) are added to `problems`."""
-    top = rel.split("/")[0]
     if rel == "system.yaml":
         # built only when every required field survived the check: a made-up default (a founding
         # date, an office) would send later checks after problems that are not there
         return Piece("system", _system(doc, data)) if schema_check.complete(data, schema.SYSTEM) else Piece("")
     if rel == "areas.yaml":
-        areas, ids = [], []
-        for i, a in enumerate(data.get("areas", [])):
-            if {"id", "name", "kind"} <= a.keys():
-                areas.append(Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
-                                  doc.at("areas", i)))
-                ids.append(doc.at("areas", i, "id"))
-        whole = len(areas) == _count(doc.data, "areas")
-        return Piece("areas", tuple(areas), tuple(ids), () if whole else ("areas",))
+        return _areas_piece(doc, data)
     if rel == "calendar.yaml":
         return Piece("calendar", _calendar(doc, data, problems))
-    if top == "units" and {"id", "name", "kind", "order"} <= data.keys():
-        unit = _unit(doc, data)
-        whole = len(unit.duties) == _count(doc.data, "duties")
-        return Piece("unit", unit, (doc.at("id"),), () if whole else ("units",))
-    if top == "proposals" and {"id", "unit", "title"} <= data.keys():
-        return Piece("proposal", _proposal(doc, data), (doc.at("id"),))
-    if top == "meetings" and {"id", "kind", "date"} <= data.keys():
-        meeting = _meeting(doc, data)
-        whole = len(meeting.decisions) == _count(doc.data, "decisions")
-        where = (doc.at("id"), *(doc.at("decisions", d.seq - 1, "id") for d in meeting.decisions))
-        return Piece("meeting", meeting, where, () if whole else ("decisions",))
-    if top == "tasks" and "task" in data:
-        return Piece("task", build_task(doc, data), (doc.at("task"),))
-    return Piece("", incomplete=indexes(rel))
+    required, build = _BUILDERS.get(rel.split("/")[0], (None, None))
+    if build is None or not required <= data.keys():
+        return Piece("", incomplete=indexes(rel))
+    return build(doc, data)
+
+
+def _areas_piece(doc: Doc, data: dict[str, Any]) -> Piece:
+    areas, ids = [], []
+    for i, a in enumerate(data.get("areas", [])):
+        if {"id", "name", "kind"} <= a.keys():
+            areas.append(Area(a["id"], a["name"], a["kind"], tuple(a.get("synonyms", [])), a.get("lead"),
+                              doc.at("areas", i)))
+            ids.append(doc.at("areas", i, "id"))
+    whole = len(areas) == _count(doc.data, "areas")
+    return Piece("areas", tuple(areas), tuple(ids), () if whole else ("areas",))
+
+
+def _unit_piece(doc: Doc, data: dict[str, Any]) -> Piece:
+    unit = _unit(doc, data)
+    whole = len(unit.duties) == _count(doc.data, "duties")
+    return Piece("unit", unit, (doc.at("id"),), () if whole else ("units",))
+
+
+def _meeting_piece(doc: Doc, data: dict[str, Any]) -> Piece:
+    meeting = _meeting(doc, data)
+    whole = len(meeting.decisions) == _count(doc.data, "decisions")
+    where = (doc.at("id"), *(doc.at("decisions", d.seq - 1, "id") for d in meeting.decisions))
+    return Piece("meeting", meeting, where, () if whole else ("decisions",))
+
+
+def _proposal_piece(doc: Doc, data: dict[str, Any]) -> Piece:
+    return Piece("proposal", _proposal(doc, data), (doc.at("id"),))
+
+
+def _task_piece(doc: Doc, data: dict[str, Any]) -> Piece:
+    return Piece("task", build_task(doc, data), (doc.at("task"),))
+
+
+# folder -> (the fields a record needs, its builder)
+_BUILDERS: dict[str, tuple[set[str], Callable[[Doc, dict[str, Any]], Piece]]] = {
+    "units": ({"id", "name", "kind", "order"}, _unit_piece), "proposals": ({"id", "unit", "title"}, _proposal_piece),
+    "meetings": ({"id", "kind", "date"}, _meeting_piece), "tasks": ({"task"}, _task_piece)}
 
 
 def _texts(doc: Doc, items: list[dict[str, Any]], *path: Any) -> tuple[TextItem, ...]:
