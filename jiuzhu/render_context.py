@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.meetings import KIND_NAMES, find_meeting
-from jiuzhu.model import Meeting, Registry, System
+from jiuzhu.model import Meeting, Person, Registry, System
 
 if TYPE_CHECKING:
     pass
@@ -49,15 +49,16 @@ def _chair(s: System, m: Meeting) -> str:
     """Who chaired, as minutes write it: 副县长、联席会议总召集人张三."""
     if m.chair_role == "office":
         return f"联席会议办公室主任{m.chair_name or s.office.director or ''}"
-    if m.chair_role == "convener":
-        person = next((c for c in s.conveners if m.chair_name and c.name == m.chair_name),
-                      s.conveners[0] if s.conveners else None)
-        label = "联席会议召集人"
-    else:
-        person, label = s.chief, "联席会议总召集人"
+    person, label = (_convener(s, m.chair_name), "联席会议召集人") if m.chair_role == "convener" \
+        else (s.chief, "联席会议总召集人")
     name = m.chair_name or (person.name if person else None) or ""
     post = person.post if person and (not m.chair_name or person.name == m.chair_name) else None
     return f"{post}、{label}{name}" if post else f"{label}{name}"
+
+
+def _convener(s: System, name: str | None) -> Person | None:
+    """The convener of that name, else the first one."""
+    return next((c for c in s.conveners if name and c.name == name), s.conveners[0] if s.conveners else None)
 
 
 def _attendees(items: Iterable[Any], order: Mapping[str, int]) -> list[dict[str, Any]]:

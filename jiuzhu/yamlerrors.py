@@ -22,13 +22,8 @@ def syntax_problem(exc: Any, text: str, file: str) -> Problem:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.splitlines()
     src = lines[line - 1] if 0 < line <= len(lines) else ""
-    indent = src[: len(src) - len(src.lstrip(" \t"))]
-    if "\t" in indent or "tab character" in str(exc.problem):
-        tab_line = line if "\t" in indent else next(
-            (i + 1 for i, s in enumerate(lines) if "\t" in s[: len(s) - len(s.lstrip(" \t"))]), line)
-        tab_src = lines[tab_line - 1] if 0 < tab_line <= len(lines) else ""
-        return error(Pos(file, tab_line, tab_src.find("\t") + 1), "yaml-tab", "用了制表符（Tab）缩进，YAML 只允许空格",
-                     "把该行开头的 Tab 换成空格（每级两个空格）。")
+    if "\t" in _indent(src) or "tab character" in str(exc.problem):
+        return _tab_problem(lines, line, file)
     context = str(exc.context or "")
     for words, message in _UNCLOSED:
         if words in context and exc.context_mark is not None:
@@ -37,6 +32,20 @@ def syntax_problem(exc: Any, text: str, file: str) -> Problem:
                          f"YAML 语法错误：{message}（解析到第 {line} 行第 {col} 列时发现）", SYNTAX_HINT)
     detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
     return error(Pos(file, line, col), "yaml-syntax", f"YAML 语法错误：{_translate(detail)}", SYNTAX_HINT)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _tab_problem(lines: list[str], line: int, file: str) -> Problem:
+    """A tab in an indentation: on this line, else the first line indented with one."""
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    tab_line = line if "\t" in _indent(src) else next(
+        (i + 1 for i, s in enumerate(lines) if "\t" in _indent(s)), line)
+    tab_src = lines[tab_line - 1] if 0 < tab_line <= len(lines) else ""
+    return error(Pos(file, tab_line, tab_src.find("\t") + 1), "yaml-tab", "用了制表符（Tab）缩进，YAML 只允许空格",
+                 "把该行开头的 Tab 换成空格（每级两个空格）。")
 
 
 _TRANSLATIONS = {

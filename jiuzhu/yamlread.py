@@ -376,18 +376,20 @@ def _scalar(node: Any) -> Any:
     value: str = node.value
     if node.style in ("'", '"', "|", ">"):
         return value
-    if tag.endswith(":null"):
+    return _typed(tag.rsplit(":", 1)[-1], value)
+
+
+def _typed(kind: str, value: str) -> Any:
+    """A plain scalar's value for its resolved type (core schema names: null, bool, int, float)."""
+    if kind == "null":
         return None
-    if tag.endswith(":bool"):
+    if kind == "bool":
         return value.lower() == "true"
-    if tag.endswith(":int"):
-        try:
+    try:
+        if kind == "int":
             return int(value.replace("_", ""), 0)
-        except ValueError:
-            return value
-    if tag.endswith(":float"):
-        try:
+        if kind == "float":
             return float(value.replace("_", ""))
-        except ValueError:
-            return value
+    except ValueError:
+        pass
     return value

@@ -51,29 +51,37 @@ def problem_line(p: Problem) -> str:
 
 
 def print_problems(problems: Sequence[Problem], fmt: str) -> None:
-    errors = [p for p in problems if p.is_error]
-    warnings = [p for p in problems if not p.is_error]
-    if fmt == "json":
-        def obj(p: Problem) -> dict[str, Any]:
-            return {"file": STATE.shown(p.pos.file), "line": p.pos.line, "column": p.pos.column,
-                    "code": p.code, "message": p.message, "hint": p.hint}
-        print_json({"errors": [obj(p) for p in errors], "warnings": [obj(p) for p in warnings]})
-        return
-    if fmt == "codequality":
-        print_json([_codequality(p) for p in problems])
-        return
-    if fmt == "github":
-        for p in problems:
-            kind = "error" if p.is_error else "warning"
-            msg = f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else "")
-            echo(f"::{kind} file={STATE.shown(p.pos.file)},line={p.pos.line},col={p.pos.column}::{_gh_escape(msg)}")
-        return
+    {"json": _problems_json, "codequality": _problems_codequality, "github": _problems_github,
+     "text": _problems_text}[fmt](problems)
+
+
+def _problems_json(problems: Sequence[Problem]) -> None:
+    def obj(p: Problem) -> dict[str, Any]:
+        return {"file": STATE.shown(p.pos.file), "line": p.pos.line, "column": p.pos.column,
+                "code": p.code, "message": p.message, "hint": p.hint}
+    print_json({"errors": [obj(p) for p in problems if p.is_error],
+                "warnings": [obj(p) for p in problems if not p.is_error]})
+
+
+def _problems_codequality(problems: Sequence[Problem]) -> None:
+    print_json([_codequality(p) for p in problems])
+
+
+def _problems_github(problems: Sequence[Problem]) -> None:
+    for p in problems:
+        kind = "error" if p.is_error else "warning"
+        msg = f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else "")
+        echo(f"::{kind} file={STATE.shown(p.pos.file)},line={p.pos.line},col={p.pos.column}::{_gh_escape(msg)}")
+
+
+def _problems_text(problems: Sequence[Problem]) -> None:
     for p in problems:
         echo(problem_line(p))
         if p.hint:
             echo(f"    提示：{p.hint}")
-    if errors or warnings:
-        echo(f"共 {len(errors)} 个错误，{len(warnings)} 个警告。")
+    errors = sum(1 for p in problems if p.is_error)
+    if problems:
+        echo(f"共 {errors} 个错误，{len(problems) - errors} 个警告。")
     else:
         echo("登记册检查通过，没有发现问题。")
 
