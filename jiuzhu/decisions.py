@@ -148,14 +148,19 @@ def _assignment(reg: Registry, text: str, new: NewDecision
             lead = _suggested_lead(s, notes)
             how = ("suggested", s.lead.why if s.lead else None)
         if responsible is None:
-            others = [c for c in s.responsible if c.unit != lead]
-            responsible = tuple(c.unit for c in others)
-            notes += [f"建议责任单位：{c.name}（{c.why}）" for c in others]
+            responsible = _suggested_responsible(s, lead, notes)
             how = ("suggested", how[1])
     if lead in responsible:
         raise InputRefused(f"牵头单位{reg.units[lead].name}不能同时是责任单位",
                            "从 --responsible 中去掉牵头单位；每个议定事项只有一个牵头单位，其余为责任单位。")
     return lead, responsible, areas, tuple(notes), how
+
+
+def _suggested_responsible(s: Suggestion, lead: str, notes: list[str]) -> tuple[str, ...]:
+    """The suggested responsible units other than the lead (their reasons added to `notes`)."""
+    others = [c for c in s.responsible if c.unit != lead]
+    notes += [f"建议责任单位：{c.name}（{c.why}）" for c in others]
+    return tuple(c.unit for c in others)
 
 
 def _suggested_lead(s: Suggestion, notes: list[str]) -> str:

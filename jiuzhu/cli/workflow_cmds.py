@@ -223,27 +223,42 @@ def meeting_show(
     fmt: Annotated[str, FormatOpt] = "table",
 ) -> None:
     """显示一次会议：主持人、出席情况、议程、议定事项和纪要印发情况。"""
-    from jiuzhu.cli.output import echo, print_json, table
+    from jiuzhu.cli.output import print_json
     from jiuzhu.meetings import meeting_detail
 
     d = meeting_detail(load(allow_errors=True), ident, today())
     if fmt == "json":
         print_json(d)
         return
+    _print_meeting(d)
+
+
+def _people(items: list[dict[str, Any]]) -> str:
+    return "、".join((x["unit_name"] or x["org"] or "") + (f"（{'、'.join(x['names'])}）" if x["names"] else "")
+                    for x in items) or "无"
+
+
+def _print_meeting(d: dict[str, Any]) -> None:
+    from jiuzhu.cli.output import echo
+
     echo(f"{d['title']}（{d['id']}）")
     when = d["date"] + (f" {d['time']}" if d["time"] else "")
     echo(f"{d['kind_name']}  {when}  {d['place'] or ''}  状态：{d['status']}")
-    echo(f"主持：{d['chair']['role_name'] or '未填写'}{'（' + d['chair']['name'] + '）' if d['chair']['name'] else ''}")
-
-    def people(items: list[dict[str, Any]]) -> str:
-        return "、".join((x["unit_name"] or x["org"] or "") + (f"（{'、'.join(x['names'])}）" if x["names"] else "")
-                        for x in items) or "无"
-
-    echo(f"出席：{people(d['attended'])}")
-    echo(f"请假：{people(d['excused'])}")
-    echo(f"列席：{people(d['observers'])}")
+    chair = d["chair"]
+    echo(f"主持：{chair['role_name'] or '未填写'}{'（' + chair['name'] + '）' if chair['name'] else ''}")
+    for key, label in (("attended", "出席"), ("excused", "请假"), ("observers", "列席")):
+        echo(f"{label}：{_people(d[key])}")
     if d["not_recorded"]:
         echo(f"未登记出席情况的应到单位：{len(d['not_recorded'])} 个")
+    _print_agenda_and_decisions(d)
+    if d["minutes"]:
+        mi = d["minutes"]
+        echo(f"会议纪要：{mi['number']}，{mi['issued']} 印发，已报{mi['reported_to']}")
+
+
+def _print_agenda_and_decisions(d: dict[str, Any]) -> None:
+    from jiuzhu.cli.output import table
+
     if d["agenda"]:
         table("议程", ["议题", "提出单位", "标题", "状态"],
               [(a["id"], a["unit_name"] or "", a["title"] or "（不存在）", a["status"] or "") for a in d["agenda"]])
@@ -251,9 +266,6 @@ def meeting_show(
         table("议定事项", ["编号", "事项", "牵头单位", "责任单位", "完成时限"],
               [(x["id"], x["text"], x["lead_name"], "、".join(x["responsible_names"]), x["due"] or "长期坚持")
                for x in d["decisions"]])
-    if d["minutes"]:
-        mi = d["minutes"]
-        echo(f"会议纪要：{mi['number']}，{mi['issued']} 印发，已报{mi['reported_to']}")
 
 
 # --- decision -----------------------------------------------------------------------------------
