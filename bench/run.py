@@ -251,7 +251,7 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
             return seconds if county else None
 
         # Every timed run is on the real path: one task file changed just before it and a date not
-        # asked before, so nothing a run computed can serve the next (README "性能").
+        # asked before, so nothing a run computed can serve the next (docs/performance.md).
         change = touch_one(root)
         days = iter(range(1, 10_000))
 

@@ -6,8 +6,7 @@ loading can still point at the exact line a user must fix.
 Records are named tuples rather than frozen dataclasses: a province-sized registry has a few
 hundred thousand of them, and the parse cache (jiuzhu.cache) stores each file's records pickled.
 A tuple is a third of a dataclass's memory, and `_fast` makes unpickling one a single C call
-(`tuple.__new__`) instead of a Python `__init__` or `__setstate__`: the difference between a
-10k-task registry loading in 0.2 s and in 1 s (bench/README "性能").
+(`tuple.__new__`) instead of a Python `__init__` or `__setstate__` (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -205,7 +205,7 @@ def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: s
         where, line = _origin(reg, exc, name)
         missing = _missing_name(str(exc))
         raise InputRefused(f"模板 {where} 第 {line} 行使用了未定义的名称“{missing}”",
-                           "检查拼写；各文档可用的名称见 README“公文”一节，或参照 templates/ 中的默认模板。") from None
+                           "检查拼写；各文档可用的名称见 docs/documents.md，或参照 templates/ 中的默认模板。") from None
     except (TemplateError, ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
         where, line = _origin(reg, exc, name)
         text = jinja_message_zh(str(exc)) if isinstance(exc, TemplateError) else str(exc)

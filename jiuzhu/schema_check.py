@@ -174,7 +174,7 @@ def _wrong_type(doc: Doc, path: tuple[Any, ...], spec: Field, value: Any) -> Pro
     shown = f"“{value}”" if isinstance(value, (str, int, float)) and len(str(value)) <= 20 else ""
     where = _label(path) if path else "文件顶层"
     return error(doc.at(*path), "wrong-type", f"{where}应为{TYPE_NAMES[spec.kind]}，实际是{got}{shown}",
-                 f"写成{_EXAMPLES[spec.kind]}；各字段见 README“登记册文件”一节。")
+                 f"写成{_EXAMPLES[spec.kind]}；各字段见 docs/registry.md。")
 
 
 def _label(path: tuple[Any, ...]) -> str:

@@ -122,7 +122,7 @@ def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
         return None, [error(Pos(file), "yaml-syntax", f"YAML 语法错误：{exc}", SYNTAX_HINT)]
     if node is None:
         return None, [error(Pos(file), "empty-file", "文件是空的（没有任何 YAML 内容）",
-                            "删除该文件，或按 README 中该类文件的字段填写内容。")]
+                            "删除该文件，或按 docs/registry.md 中该类文件的字段填写内容。")]
     data, values, keys, problems = _converter()(node, file)
     return Doc(file, data, values, keys, text), problems
 

@@ -65,22 +65,22 @@ READ_CASES = {
     "empty-file": (
         {"areas.yaml": ""},
         expect("areas.yaml:1:1: empty-file 错误：文件是空的（没有任何 YAML 内容）",
-               "    提示：删除该文件，或按 README 中该类文件的字段填写内容。"),
+               "    提示：删除该文件，或按 docs/registry.md 中该类文件的字段填写内容。"),
     ),
     "comments-only": (
         {"units/caizheng.yaml": "# 县财政局\n\n"},
         expect("units/caizheng.yaml:1:1: empty-file 错误：文件是空的（没有任何 YAML 内容）",
-               "    提示：删除该文件，或按 README 中该类文件的字段填写内容。"),
+               "    提示：删除该文件，或按 docs/registry.md 中该类文件的字段填写内容。"),
     ),
     "top-level-list": (
         {"areas.yaml": "- id: dibao\n  name: 城乡低保\n"},
         expect("areas.yaml:1:1: wrong-type 错误：文件顶层应为映射（键: 值），实际是列表",
-               "    提示：写成“键: 值”的形式，每个键占一行；各字段见 README“登记册文件”一节。"),
+               "    提示：写成“键: 值”的形式，每个键占一行；各字段见 docs/registry.md。"),
     ),
     "top-level-text": (
         {"system.yaml": "大厂县\n"},
         expect("system.yaml:1:1: wrong-type 错误：文件顶层应为映射（键: 值），实际是文字“大厂县”",
-               "    提示：写成“键: 值”的形式，每个键占一行；各字段见 README“登记册文件”一节。"),
+               "    提示：写成“键: 值”的形式，每个键占一行；各字段见 docs/registry.md。"),
     ),
     "gbk": (
         {"areas.yaml": AREAS.encode("gbk")},
@@ -140,12 +140,12 @@ SHAPE_CASES = {
     "wrong-type": (
         {"units/xinfang.yaml": unit().replace("order: 3", "order: 三")},
         expect("units/xinfang.yaml:4:8: wrong-type 错误：“order”应为整数，实际是文字“三”",
-               "    提示：写成整数，例如 3；各字段见 README“登记册文件”一节。"),
+               "    提示：写成整数，例如 3；各字段见 docs/registry.md。"),
     ),
     "wrong-type-list": (
         {"units/xinfang.yaml": unit().replace("reviewers: [xinfang-liaison]", "reviewers: xinfang-liaison")},
         expect("units/xinfang.yaml:7:12: wrong-type 错误：“reviewers”应为列表，实际是文字“xinfang-liaison”",
-               "    提示：写成列表，例如 [a, b]，或每行一个“- 值”；各字段见 README“登记册文件”一节。"),
+               "    提示：写成列表，例如 [a, b]，或每行一个“- 值”；各字段见 docs/registry.md。"),
     ),
     "enum": (
         {"units/xinfang.yaml": unit().replace("kind: government", "kind: goverment")},
@@ -292,7 +292,7 @@ def test_positions_stay_right_after_a_dropped_entry(make_registry, jz):
     assert code == 1
     assert out == expect(
         "units/xinfang.yaml:9:5: wrong-type 错误：“duties[1]”应为映射（键: 值），实际是文字“配合做好低保工作。”",
-        "    提示：写成“键: 值”的形式，每个键占一行；各字段见 README“登记册文件”一节。",
+        "    提示：写成“键: 值”的形式，每个键占一行；各字段见 docs/registry.md。",
         "units/xinfang.yaml:10:40: unsafe-id 错误：标识“Bad”不能用作文件名",
         "    提示：标识只能用小写英文字母、数字和连字符，以字母或数字开头（如 minzheng）；"
         "不能有空格、斜杠、“..”或汉字。",
@@ -418,7 +418,7 @@ def test_json_format(make_registry, jz):
     assert list(data) == ["errors", "warnings"]
     assert data["errors"] == [{
         "file": f"{root}/units/xinfang.yaml", "line": 4, "column": 8, "code": "wrong-type",
-        "message": "“order”应为整数，实际是文字“三”", "hint": "写成整数，例如 3；各字段见 README“登记册文件”一节。",
+        "message": "“order”应为整数，实际是文字“三”", "hint": "写成整数，例如 3；各字段见 docs/registry.md。",
     }]
     assert data["warnings"] == [{
         "file": f"{root}/system.yaml", "line": 12, "column": 1, "code": "unknown-director",

@@ -108,7 +108,7 @@ def ref_parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
         composer.dispose()
     if node is None:
         return None, [error(Pos(file), "empty-file", "文件是空的（没有任何 YAML 内容）",
-                            "删除该文件，或按 README 中该类文件的字段填写内容。")]
+                            "删除该文件，或按 docs/registry.md 中该类文件的字段填写内容。")]
     conv = _RefConverter(file)
     data = conv.convert(node, ())
     return Doc(file, data, conv.values, conv.keys, text), conv.problems
