@@ -25,6 +25,7 @@ import gc
 import hashlib
 import os
 import pickle
+import struct
 import sys
 import time
 import zlib
@@ -41,7 +42,7 @@ import jiuzhu
 from jiuzhu import privacy
 from jiuzhu.errors import InputRefused
 from jiuzhu.pieces import Read, read_bytes
-from jiuzhu.problems import Pos, Problem
+from jiuzhu.problems import Pos, Problem, fast_pickle
 from jiuzhu.writer import atomic_write
 from jiuzhu.yamlread import Doc, decode, parse_text
 
@@ -52,12 +53,15 @@ RACY_NS = 2_000_000_000
 POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms)
 POOL_WORKERS = 2
 
-Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
+# A file's stat when its bytes were read (size, mtime_ns, inode, ctime_ns), then when they were
+# read (ns, the racily-clean rule's reference): packed, one object per file instead of six.
+_STAT = struct.Struct("<QqQq")
+_HASHED = struct.Struct("<q")
 
 
+@fast_pickle
 class Entry(NamedTuple):
-    stat: Stat
-    hashed: int  # when the bytes were read (ns): the racily-clean rule's reference
+    seen: bytes  # _STAT, then _HASHED
     digest: bytes
     head: tuple[list[Problem], list[Problem], Any, bool]  # problems, personal-data scan, piece, parsed
 
@@ -92,9 +96,17 @@ def digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def unchanged(seen: Stat, entry: Entry) -> bool:
-    """git's stat shortcut with its racily-clean rule."""
-    return seen == entry.stat and seen[1] < entry.hashed - RACY_NS and seen[3] < entry.hashed - RACY_NS
+def stat_of(st: os.stat_result) -> bytes:
+    return _STAT.pack(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def unchanged(st: os.stat_result, entry: Entry) -> bool:
+    """git's stat shortcut with its racily-clean rule: the same size, mtime, inode and ctime as
+    when the file was hashed, and modified more than RACY_NS before that."""
+    if entry.seen[:_STAT.size] != stat_of(st):
+        return False
+    hashed = _HASHED.unpack_from(entry.seen, _STAT.size)[0]
+    return st.st_mtime_ns < hashed - RACY_NS and st.st_ctime_ns < hashed - RACY_NS
 
 
 def read_entry(path: str, rel: str) -> Entry:
@@ -105,8 +117,8 @@ def read_entry(path: str, rel: str) -> Entry:
         raw = fh.read()
     doc, problems, piece = read_bytes(raw, rel)
     scanned = privacy.scan(doc) if doc is not None and piece.kind else []
-    stat = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-    return Entry(stat, hashed, digest(raw), (problems, scanned, piece, doc is not None))
+    return Entry(stat_of(st) + _HASHED.pack(hashed), digest(raw),
+                 (problems, scanned, piece, doc is not None))
 
 
 class LazyDoc:
@@ -166,8 +178,7 @@ class ParseCache:
             st = os.stat(path)
         except OSError:
             return False
-        seen = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-        if not unchanged(seen, entry):
+        if not unchanged(st, entry):
             hashed = time.time_ns()
             try:
                 with open(path, "rb") as fh:
@@ -176,7 +187,7 @@ class ParseCache:
                 return False
             if digest(raw) != entry.digest:
                 return False
-            entry = entry._replace(stat=seen, hashed=hashed)
+            entry = entry._replace(seen=stat_of(st) + _HASHED.pack(hashed))
             self.dirty.add(_shard(rel))
         self.entries[rel] = entry
         return True
@@ -269,9 +280,12 @@ def _share(obj: Any, pool: dict[Any, Any]) -> Any:
 
 
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, Entry]]:
+    """Entries of these files, equal strings and dates shared among them (a province's 100k
+    freshly parsed files would otherwise hold each unit id and date thousands of times)."""
     out = []
+    pool: dict[Any, Any] = {}
     for i, (rel, path) in enumerate(items, 1):
-        out.append((rel, read_entry(path, rel)))
+        out.append((rel, _share(read_entry(path, rel), pool)))
         if not i % 256 and not gc.isenabled():  # the loader pauses the collector; YAML nodes are cyclic
             gc.collect(0)
     return out

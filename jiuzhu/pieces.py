@@ -37,7 +37,7 @@ from jiuzhu.model import (
     UnitEvent,
     Workflow,
 )
-from jiuzhu.problems import Pos, Problem, error
+from jiuzhu.problems import Pos, Problem, error, fast_pickle
 from jiuzhu.yamlread import Doc, decode, parse_text
 
 SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR}
@@ -51,6 +51,7 @@ def spec_for(rel: str) -> schema.Field | None:
     return FOLDERS.get(top) if "/" in rel else None
 
 
+@fast_pickle
 class Piece(NamedTuple):
     """The model records one file gives, before they meet the other files' (duplicate ids, order).
     A pure function of the file's content: the parse cache keeps it with the file's hash."""

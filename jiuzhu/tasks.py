@@ -80,11 +80,17 @@ def assignment(decision: Decision, task: Task | None, on: dt.date | None = None)
 def state(decision: Decision, task: Task | None) -> tuple[str, int]:
     """(status, percent) from the log: the last entry that set each; 未开始 / 0 without a log."""
     log = task.log if task else ()
-    status = next((e.status for e in reversed(log) if e.status), None)
-    percent = next((e.percent for e in reversed(log) if e.percent is not None), 0)
+    status, percent = None, None
+    for e in reversed(log):  # one pass from the end, stopping once both are known
+        if status is None and e.status:
+            status = e.status
+        if percent is None:
+            percent = e.percent
+        if status is not None and percent is not None:
+            break
     if status is None:
         status = ONGOING if decision.ongoing else (IN_PROGRESS if log else NOT_STARTED)
-    return status, percent
+    return status, percent or 0
 
 
 def level_for(ladder: Iterable[Level], signed_workdays: int) -> str | None:

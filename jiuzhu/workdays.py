@@ -18,6 +18,7 @@ working day *after* the meeting date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -148,8 +149,8 @@ class Calendar:
         total = 0
         for year in range(first.year, b.year + 1):
             cum = self._cumulative(year)
-            lo = first.timetuple().tm_yday - 1 if year == first.year else 0
-            hi = b.timetuple().tm_yday if year == b.year else len(cum) - 1
+            lo = first.toordinal() - _jan1(year) if year == first.year else 0
+            hi = b.toordinal() - _jan1(year) + 1 if year == b.year else len(cum) - 1
             total += cum[hi] - cum[lo]
         return total
 
@@ -165,6 +166,11 @@ class Calendar:
         for y in weekend_years:
             self._seen[y] = None
         return Counted(day, weak, tuple(weekend_warning(y) for y in weekend_years))
+
+
+@functools.cache
+def _jan1(year: int) -> int:
+    return dt.date(year, 1, 1).toordinal()
 
 
 def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:

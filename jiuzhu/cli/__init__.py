@@ -43,7 +43,8 @@ def _root(
         "--registry", "-r", help="登记册目录（默认 ./registry，或环境变量 JIUZHU_REGISTRY）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出现内部错误时显示完整回溯")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存（缓存位置见 docs/performance.md）")] = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="不使用解析缓存（缓存位置见 docs/performance.md）")] = False,
 ) -> None:
     STATE.registry = registry or os.environ.get("JIUZHU_REGISTRY") or "registry"
     STATE.no_cache = no_cache
