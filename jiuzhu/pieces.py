@@ -267,8 +267,8 @@ def build_task(doc: Doc, d: dict[str, Any]) -> Task:
     """The task of a checked progress file. An entry the schema check left without a required
     field (a bad date, a missing note or decided_by: already reported) is skipped; positions stay
     those of the file, since the check keeps a bad entry as `{}` in its place."""
-    log = tuple(LogEntry(e["date"], e["by"], e["note"], e.get("percent"), e.get("status"), e.get("reason"),
-                         doc.at("log", i)) for i, e in enumerate(d.get("log", []))
+    log = tuple(LogEntry(e["date"], e["by"], e["note"], e.get("percent"), e.get("status"), e.get("reason"), i)
+                for i, e in enumerate(d.get("log", []))
                 if isinstance(e, dict) and {"date", "by", "note"} <= e.keys())
     re_ = tuple(Reassignment(r["date"], r["lead"], tuple(r.get("responsible", [])), r["reason"], r["decided_by"],
                              doc.at("reassignments", i)) for i, r in enumerate(d.get("reassignments", []))

@@ -76,3 +76,27 @@ def test_short_tables_are_rich_tables(capsys: pytest.CaptureFixture[str]) -> Non
     output.table("督办任务", ["编号", "单位"], [("t-1", "[bold]民政局")])
     out = capsys.readouterr().out
     assert "┏" in out and "[bold]民政局" in out
+
+
+def test_the_program_exits_with_its_code_and_all_its_output(make_registry, tmp_path) -> None:
+    """`python -m jiuzhu` (the console script's path) ends without tearing down what it loaded:
+    every line printed arrives, exit codes are kept, a reader that leaves early is no error."""
+    import subprocess
+    import sys
+
+    root = make_registry()
+    env = {**__import__("os").environ, "JIUZHU_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "jiuzhu", "-r", str(root), *args], capture_output=True,
+                              text=True, env=env)
+
+    ok = run("validate", "--as-of", "2026-11-26")
+    assert ok.returncode == 0 and ok.stdout.endswith("共 0 个错误，1 个警告。\n")
+    (root / "units" / "caizheng.yaml").write_text("id: caizheng\n", encoding="utf-8")
+    bad = run("validate", "--as-of", "2026-11-26")
+    assert bad.returncode == 1 and bad.stdout.rstrip().endswith("个警告。")
+    assert run("no-such-command").returncode == 2
+    head = subprocess.run(f"{sys.executable} -m jiuzhu -r {root} --help | head -1", shell=True, capture_output=True,
+                          text=True, env=env)
+    assert head.returncode == 0 and head.stdout.startswith("用法") and "Traceback" not in head.stderr

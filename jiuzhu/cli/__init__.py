@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -71,4 +72,17 @@ git_cmds.register(app)
 
 
 def main() -> None:
-    app(prog_name="jiuzhu")
+    """The `jiuzhu` program. It ends without tearing down what it loaded: freeing a province's
+    registry object by object takes longer than answering (0.35 s of `tasks overdue` on 100k
+    tasks); every file it writes is complete and closed before the command returns."""
+    try:
+        app(prog_name="jiuzhu")
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `jiuzhu … | head`: the reader left
+        pass
+    os._exit(code)

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class State:
     registry: str = "registry"
     no_cache: bool = False
+    loaded: Any = None  # the registry this run loaded, alive until the program ends (jiuzhu.cli.main)
 
     @property
     def root(self) -> Path:
@@ -55,7 +56,8 @@ def load_all() -> Loaded:
     # `jiuzhu --help` and every command's --help would otherwise pay (python -X importtime).
     from jiuzhu import loader
 
-    return loader.load(STATE.root, use_cache=not STATE.no_cache)
+    STATE.loaded = loader.load(STATE.root, use_cache=not STATE.no_cache)
+    return STATE.loaded
 
 
 def today() -> dt.date:

@@ -152,19 +152,20 @@ def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[
 def _plain(title: str | None, specs: list[tuple[str, dict[str, Any]]], rows: list[list[str]]) -> None:
     free = next((i for i, (_, opts) in enumerate(specs) if opts.get("text")), len(specs) - 1)
     order = [i for i in range(len(specs)) if i != free] + [free]
-    names = [specs[i][0] for i in order]
-    flat = [[row[i].replace("\n", " ").replace("\t", " ") for i in order] for row in rows]
-    widths = [max(cell_len(names[c]), *(cell_len(r[c]) for r in flat)) for c in range(len(order) - 1)]
-
-    def line(cells: list[str]) -> str:
-        fixed = "  ".join(cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=False))
-        return f"{fixed}  {cells[-1]}".rstrip() + "\n"
-
+    head = [[specs[i][0] for i in order]]
+    flat = head + [[row[i].replace("\n", " ").replace("\t", " ") for i in order] for row in rows]
+    # the fixed columns padded to their widest cell (measured once each), the free text after them
+    padded = []
+    for c in range(len(order) - 1):
+        cells = [r[c] for r in flat]
+        sizes = [len(x) if x.isascii() else cell_len(x) for x in cells]
+        most = max(sizes)
+        padded.append([x + " " * (most - n) for x, n in zip(cells, sizes, strict=True)])
+    lines = ["  ".join(parts).rstrip() + "\n" for parts in zip(*padded, [r[-1] for r in flat], strict=True)]
     out = sys.stdout
-    head = line(names)
-    out.write((f"{title}\n" if title else "") + head + "─" * min(cell_len(head) - 1, _width()) + "\n")
-    for start in range(0, len(flat), _CHUNK):
-        out.write("".join(line(r) for r in flat[start:start + _CHUNK]))
+    out.write((f"{title}\n" if title else "") + lines[0] + "─" * min(cell_len(lines[0]) - 1, _width()) + "\n")
+    for start in range(1, len(lines), _CHUNK):
+        out.write("".join(lines[start:start + _CHUNK]))
     out.flush()
 
 
