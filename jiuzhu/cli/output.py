@@ -103,18 +103,19 @@ def _gh_escape(s: str) -> str:
 
 
 def print_json(value: Any) -> None:
-    """UTF-8 JSON with Chinese kept readable; key order is the one the core produced (stable)."""
+    """UTF-8 JSON with Chinese kept readable; key order is the one the core produced (stable). A
+    long list is written one element a line, as it goes: json's C encoder does no indenting."""
     sys.stdout.flush()
-    # written in pieces, not as one string: 100k tasks are ~100 MB of JSON (same text as json.dumps)
-    out, pending, size = sys.stdout, [], 0
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=2, default=str).iterencode(value):
-        pending.append(piece)
-        size += len(piece)
-        if size > 1 << 16:
-            out.write("".join(pending))
-            pending, size = [], 0
-    pending.append("\n")
-    out.write("".join(pending))
+    out = sys.stdout
+    if isinstance(value, list) and len(value) >= LONG_FROM:
+        encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        out.write("[\n")
+        for start in range(0, len(value), _CHUNK):
+            part = value[start:start + _CHUNK]
+            out.write(",\n".join("  " + encode(x) for x in part) + (",\n" if start + _CHUNK < len(value) else "\n"))
+        out.write("]\n")
+    else:
+        out.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
     out.flush()
 
 
