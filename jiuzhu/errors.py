@@ -34,7 +34,3 @@ class RegistryInvalid(JiuzhuError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__(f"登记册有 {len(problems)} 个错误，请先运行 jiuzhu validate 并修正。")
         self.problems = list(problems)
-
-
-class UsageError(JiuzhuError):
-    exit_code = 2

@@ -309,7 +309,7 @@ class LogEntry(NamedTuple):
     percent: int | None = None
     status: str | None = None
     reason: str | None = None
-    index: int = 0  # its place in the file's `log` list (a position there is looked up only for a problem)
+    place: int = 0  # its index in the file's `log` list (a position there is looked up only for a problem)
 
 
 @_fast

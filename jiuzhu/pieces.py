@@ -124,10 +124,10 @@ def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem
         return _areas_piece(doc, data)
     if rel == "calendar.yaml":
         return Piece("calendar", _calendar(doc, data, problems))
-    required, build = _BUILDERS.get(rel.split("/")[0], (None, None))
-    if build is None or not required <= data.keys():
+    builder = _BUILDERS.get(rel.split("/")[0])
+    if builder is None or not builder[0] <= data.keys():
         return Piece("", incomplete=indexes(rel))
-    return build(doc, data)
+    return builder[1](doc, data)
 
 
 def _areas_piece(doc: Doc, data: dict[str, Any]) -> Piece:

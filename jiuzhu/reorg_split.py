@@ -62,8 +62,12 @@ def _targets(reg: Registry, unit: Unit, into: list[str], new_names: dict[str, st
     id (None)."""
     targets: dict[str, Unit | None] = {}
     for t in into:
-        target = _new_target(reg, t) if t in new_names else _existing_target(reg, t)
-        tid = t if target is None else target.id
+        if t in new_names:
+            _check_new_id(reg, t)
+            tid, target = t, None
+        else:
+            target = _existing_target(reg, t)
+            tid = target.id
         if tid == unit.id:
             raise InputRefused(f"不能把{unit.name}（{unit.id}）拆分到它自己",
                                "--into 写承接职责的其他单位；被拆分的单位将不再是成员单位。")
@@ -79,7 +83,7 @@ def _targets(reg: Registry, unit: Unit, into: list[str], new_names: dict[str, st
     return targets
 
 
-def _new_target(reg: Registry, t: str) -> None:
+def _check_new_id(reg: Registry, t: str) -> None:
     if t in reg.units or any(t == u.name for u in reg.units.values()):
         u = find_unit(reg, t)
         raise InputRefused(f"{u.name}（{u.id}）已存在，--name 只用于拆分出的新单位", f"去掉 --name {t}=…。")

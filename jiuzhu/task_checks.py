@@ -63,7 +63,7 @@ def _all_fine(reg: Registry, d: Decision | None, task: Task, office: str, met: A
 
 def _entry_problems(reg: Registry, doc: Any, d: Decision | None, task: Task, e: LogEntry, office: str,
                     met: Any) -> Iterator[Problem]:
-    i = e.index
+    i = e.place
     yield from _check_entry(reg, d, task, e, office, doc.at("log", i, "by"))
     if e.percent is not None and not 0 <= e.percent <= 100:
         yield error(doc.at("log", i, "percent"), "bad-percent", f"进度 {e.percent}% 超出 0–100 的范围",

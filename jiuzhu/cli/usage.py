@@ -1,12 +1,13 @@
-"""Usage errors in Chinese. typer (0.29, its vendored click) prints them in English with no hook
-for translation, so `UsageError.show` is replaced once, here, with a Chinese one: same exit code 2,
-same facts (usage line, what was wrong, how to get help)."""
+"""Usage errors in Chinese. click prints them in English, so `click.UsageError.show` is replaced
+once, here, with a Chinese one: same exit code 2, same facts (usage line, what was wrong, how to
+get help)."""
 
 from __future__ import annotations
 
 import re
 from typing import IO, Any
 
+import click
 import typer
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
@@ -50,7 +51,4 @@ def _show(self: Any, file: IO[Any] | None = None) -> None:
 
 def install() -> None:
     """Replace the usage-error printer (idempotent)."""
-    for cls in typer.BadParameter.__mro__:
-        if cls.__name__ == "UsageError":
-            cls.show = _show  # type: ignore[attr-defined]
-            return
+    click.UsageError.show = _show  # type: ignore[method-assign]
