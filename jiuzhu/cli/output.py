@@ -156,18 +156,20 @@ def _plain(title: str | None, specs: list[tuple[str, dict[str, Any]]], rows: lis
     head = [[specs[i][0] for i in order]]
     flat = head + [[row[i].replace("\n", " ").replace("\t", " ") for i in order] for row in rows]
     # the fixed columns padded to their widest cell (measured once each), the free text after them
-    padded = []
-    for c in range(len(order) - 1):
-        cells = [r[c] for r in flat]
-        sizes = [len(x) if x.isascii() else cell_len(x) for x in cells]
-        most = max(sizes)
-        padded.append([x + " " * (most - n) for x, n in zip(cells, sizes, strict=True)])
+    padded = [_padded([r[c] for r in flat]) for c in range(len(order) - 1)]
     lines = ["  ".join(parts).rstrip() + "\n" for parts in zip(*padded, [r[-1] for r in flat], strict=True)]
     out = sys.stdout
     out.write((f"{title}\n" if title else "") + lines[0] + "─" * min(cell_len(lines[0]) - 1, _width()) + "\n")
     for start in range(1, len(lines), _CHUNK):
         out.write("".join(lines[start:start + _CHUNK]))
     out.flush()
+
+
+def _padded(cells: list[str]) -> list[str]:
+    """A column's cells padded to its widest (display width: CJK counts two)."""
+    sizes = [len(x) if x.isascii() else cell_len(x) for x in cells]
+    most = max(sizes)
+    return [x + " " * (most - n) for x, n in zip(cells, sizes, strict=True)]
 
 
 def _width() -> int:
