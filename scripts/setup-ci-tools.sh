@@ -12,6 +12,7 @@ command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v libreoffice >/dev/null || command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 # the benchmark's side-by-side report (issue 8; tests/test_bench.py runs bench/run.py on a small registry)
 command -v task >/dev/null || need+=(taskwarrior)
+[ -x /usr/bin/time ] || need+=(time)  # GNU time: each benchmarked command's own peak memory
 { command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qi "Noto Serif CJK"; } || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
