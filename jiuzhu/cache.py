@@ -167,8 +167,12 @@ class ParseCache:
             if entry is None or not self._still(rel, path, entry):
                 missing.append((rel, path))
         self.dirty.update(_shard(rel) for rel in old.keys() - listed)  # pruned
+        # equal strings and dates of the fresh entries become one object each (a province's 100k
+        # files would otherwise hold each unit id and date thousands of times), done here while
+        # the workers parse on
+        pool: dict[Any, Any] = {}
         for rel, entry in _read_all(missing, self.pool):
-            self.entries[rel] = entry
+            self.entries[rel] = _share(entry, pool)
             self.dirty.add(_shard(rel))
             self.parsed += 1
 
@@ -212,10 +216,8 @@ class ParseCache:
                 by_shard[n][rel] = entry
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for n, entries in by_shard.items():
-                pool: dict[Any, Any] = {}
-                shared = {rel: _share(e, pool) for rel, e in entries.items()}
-                atomic_write(self._shard_path(n), [MAGIC, self.key, pickle.dumps(shared, protocol=5)],
+            for n, entries in by_shard.items():  # fresh entries share their strings already (prepare)
+                atomic_write(self._shard_path(n), [MAGIC, self.key, pickle.dumps(entries, protocol=5)],
                              durable=False)
         except (OSError, InputRefused):  # read-only, full, or a name taken by a folder
             pass
@@ -280,12 +282,9 @@ def _share(obj: Any, pool: dict[Any, Any]) -> Any:
 
 
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, Entry]]:
-    """Entries of these files, equal strings and dates shared among them (a province's 100k
-    freshly parsed files would otherwise hold each unit id and date thousands of times)."""
     out = []
-    pool: dict[Any, Any] = {}
     for i, (rel, path) in enumerate(items, 1):
-        out.append((rel, _share(read_entry(path, rel), pool)))
+        out.append((rel, read_entry(path, rel)))
         if not i % 256 and not gc.isenabled():  # the loader pauses the collector; YAML nodes are cyclic
             gc.collect(0)
     return out
