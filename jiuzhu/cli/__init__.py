@@ -53,7 +53,9 @@ def _root(
 
 
 # Command modules add their commands to the sub-apps on import; top-level commands are added by
-# their module's `register(app)`. Keep them light: core imports go inside the command functions.
+# their module's `register(app)`. Keep them light: core imports go inside the command functions,
+# the one place imports are not at the top — the core (ruamel.yaml, the model, jinja2, python-docx)
+# would cost `jiuzhu --help` and every command's help 60-150 ms (python -X importtime).
 from jiuzhu.cli import (  # noqa: E402
     assign_cmds,  # noqa: E402
     docs_cmds,  # noqa: E402,F401
