@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from jiuzhu.assign import Suggestion, resolve_area, suggest
 from jiuzhu.checking import unresolved
 from jiuzhu.errors import InputRefused
-from jiuzhu.meetings import find_meeting, refuse_if_issued, refuse_if_liaison
+from jiuzhu.meetings import refuse_if_issued, refuse_if_liaison
 from jiuzhu.model import Decision, Meeting, Registry
 from jiuzhu.problems import Problem, error
-from jiuzhu.proposals import active_unit, find_proposal, flow, require_text
+from jiuzhu.proposals import require_text
+from jiuzhu.queries import active_unit, find_meeting, find_proposal
 from jiuzhu.workdays import Calendar
-from jiuzhu.writer import Transaction, to_commented
+from jiuzhu.writer import Transaction, flow, to_commented
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context

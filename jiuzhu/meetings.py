@@ -19,29 +19,15 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Attendee, Meeting, Proposal, Registry, System
-from jiuzhu.proposals import (
-    act,
-    active_unit,
-    draw_id,
-    flow,
-    last_act_date,
-    render,
-    stage_act,
-    states_for,
-    token,
-)
-from jiuzhu.queries import lookup
+from jiuzhu.proposals import act, last_act_date, stage_act, states_for
+from jiuzhu.queries import active_unit, find_meeting
 from jiuzhu.schema import TIME_RE
-from jiuzhu.writer import Transaction, to_commented
+from jiuzhu.writer import Transaction, draw_id, flow, new_file, to_commented, token
 
 KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
 CHAIR_ROLES = {"chief": "总召集人", "convener": "召集人", "office": "联席会议办公室"}
 MODES = {"attended": "出席", "excused": "请假", "observers": "列席"}
 PREPARING, HELD, ISSUED = "筹备中", "已召开", "纪要已印发"
-
-
-def find_meeting(reg: Registry, ref: str) -> Meeting:
-    return lookup(reg.meetings, ref, "会议", "jiuzhu meeting list")
 
 
 def minutes_number(m: Meeting) -> str | None:
@@ -91,7 +77,7 @@ def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None,
                             "chair": {"role": role, "name": name}, "expected": _expected(reg, day),
                             "agenda": [p.id for p in agenda], **({} if kind == "liaison" else {"decisions": []})}
     tx = Transaction(root)
-    tx.create(rel, render(data, title, flow_maps=["chair"]))
+    tx.create(rel, new_file(data, title, flow_maps=["chair"]))
     if kind != "liaison":
         for p in agenda:
             stage_act(tx, p, act(reg, p, "schedule", day, "office", None, ident))

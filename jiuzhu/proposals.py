@@ -9,7 +9,6 @@ the proposal's `history` with who, when and the opinion; the status is the `to` 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,8 @@ from jiuzhu.checking import id_matches_file, unresolved
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Proposal, Registry, Transition, Workflow
 from jiuzhu.problems import Problem, error, nearest
-from jiuzhu.queries import find_unit, lookup
-from jiuzhu.writer import Transaction, dump_rt, load_rt, new_document, to_commented
+from jiuzhu.queries import active_unit, find_proposal
+from jiuzhu.writer import Transaction, draw_id, flow, new_file, token
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context
@@ -47,44 +46,6 @@ class Created:
     path: str
 
 
-# --- small shared helpers (meetings and decisions use them too) -------------------------------------
-
-def token() -> str:
-    """Four random hex digits: two offices creating records on two branches do not collide."""
-    return secrets.token_hex(2)
-
-
-def draw_id(prefix: str, taken: Callable[[str], bool], draw: Callable[[], str] = token) -> str:
-    """`prefix-xxxx`, drawn again while `taken(id)` (an id in the registry or a file on disk)."""
-    for _ in range(1000):
-        ident = f"{prefix}-{draw()}"
-        if not taken(ident):
-            return ident
-    raise InputRefused(f"无法为“{prefix}”生成不重复的编号", "检查登记册中是否已有大量同名记录。")
-
-
-def flow(data: dict[str, Any]) -> Any:
-    """A one-line YAML mapping ({a: 1, b: 2}) without its None values."""
-
-    cm = to_commented({k: v for k, v in data.items() if v is not None})
-    cm.fa.set_flow_style()
-    return cm
-
-
-def render(data: dict[str, Any], header: str, flow_items: Iterable[str] = (), flow_maps: Iterable[str] = ()) -> str:
-    """Text of a new registry file: block style, with the items of the lists in `flow_items` and the
-    mappings in `flow_maps` on one line each (one line a history step: readable diffs)."""
-
-    yaml, doc = load_rt(new_document({k: v for k, v in data.items() if v is not None}, header))
-    for key in flow_items:
-        for item in doc.get(key) or ():
-            item.fa.set_flow_style()
-    for key in flow_maps:
-        if key in doc:
-            doc[key].fa.set_flow_style()
-    return str(dump_rt(yaml, doc))
-
-
 def require_text(value: str | None, option: str, hint: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -107,19 +68,6 @@ def states_for(reg: Registry, action: str) -> tuple[str, ...]:
 
 def last_act_date(p: Proposal, action: str) -> dt.date | None:
     return next((a.date for a in reversed(p.history) if a.action == action), None)
-
-
-# --- lookups ----------------------------------------------------------------------------------------
-
-def find_proposal(reg: Registry, ref: str) -> Proposal:
-    return lookup(reg.proposals, ref, "议题", "jiuzhu proposal list")
-
-
-def active_unit(reg: Registry, ref: str) -> str:
-    unit = find_unit(reg, ref)
-    if not unit.active:
-        raise InputRefused(f"{unit.name}（{unit.id}）已不是成员单位", "用 jiuzhu units list 查看现有成员单位。")
-    return unit.id
 
 
 # --- the transitions ---------------------------------------------------------------------------------
@@ -181,7 +129,7 @@ def new_proposal(reg: Registry, unit_ref: str, title: str, summary: str | None, 
                     or (root / f"proposals/{day.year}/{i}.yaml").exists(), draw)
     rel = f"proposals/{day.year}/{ident}.yaml"
     step = {"action": "submit", "to": wf.initial, "date": day, "by": unit}
-    text = render({"id": ident, "unit": unit, "title": title, "summary": (summary or "").strip() or None,
+    text = new_file({"id": ident, "unit": unit, "title": title, "summary": (summary or "").strip() or None,
                    "history": [step]}, f"议题：{title}", flow_items=["history"])
     tx = Transaction(root)
     tx.create(rel, text)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Registry, Unit
+from jiuzhu.model import Decision, Meeting, Proposal, Registry, Unit
 from jiuzhu.problems import nearest
 
 T = TypeVar("T")
@@ -115,3 +115,23 @@ def info_matrix(reg: Registry) -> list[dict[str, Any]]:
 
 def unit_names(reg: Registry, ids: list[str] | tuple[str, ...]) -> str:
     return "、".join(reg.units[i].name if i in reg.units else i for i in ids)
+
+
+def find_proposal(reg: Registry, ref: str) -> Proposal:
+    return lookup(reg.proposals, ref, "议题", "jiuzhu proposal list")
+
+
+def active_unit(reg: Registry, ref: str) -> str:
+    unit = find_unit(reg, ref)
+    if not unit.active:
+        raise InputRefused(f"{unit.name}（{unit.id}）已不是成员单位", "用 jiuzhu units list 查看现有成员单位。")
+    return unit.id
+
+
+def find_meeting(reg: Registry, ref: str) -> Meeting:
+    return lookup(reg.meetings, ref, "会议", "jiuzhu meeting list")
+
+
+def find_task(reg: Registry, ref: str) -> Decision:
+    """A task by its decision id; refused with the nearest id."""
+    return lookup(reg.decisions, ref, "任务", "jiuzhu tasks list")

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.meetings import KIND_NAMES, find_meeting
+from jiuzhu.meetings import KIND_NAMES
 from jiuzhu.model import Meeting, Person, Registry, System
+from jiuzhu.queries import find_meeting
 
 if TYPE_CHECKING:
     pass

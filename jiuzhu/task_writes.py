@@ -15,7 +15,7 @@ from filelock import FileLock, Timeout
 from jiuzhu.errors import InputRefused, RegistryInvalid
 from jiuzhu.model import Decision, Index, LogEntry, Registry, Task, Unit
 from jiuzhu.pieces import read_file
-from jiuzhu.queries import find_unit, unit_names
+from jiuzhu.queries import find_task, find_unit, unit_names
 from jiuzhu.writer import Transaction, new_document, to_commented
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ from jiuzhu.tasks import (
     STATUSES,
     assignment,
     bad_status,
-    find_task,
     state,
     task_file,
 )

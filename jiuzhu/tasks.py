@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Decision, Level, Meeting, Registry, Task
 from jiuzhu.problems import nearest
-from jiuzhu.queries import find_unit, lookup, unit_names
+from jiuzhu.queries import find_task, find_unit, unit_names
 from jiuzhu.workdays import Calendar
 
 if TYPE_CHECKING:
@@ -202,11 +202,6 @@ def view_row(reg: Registry, v: TaskView) -> dict[str, Any]:
         "percent": v.percent, "level": v.level, "report_status": v.report_status,
         "last_date": v.last_date.isoformat() if v.last_date else None, "last_note": v.last_note,
     }
-
-
-def find_task(reg: Registry, ref: str) -> Decision:
-    """A task by its decision id; refused with the nearest id."""
-    return lookup(reg.decisions, ref, "任务", "jiuzhu tasks list")
 
 
 def task_detail(reg: Registry, ref: str, as_of: dt.date) -> dict[str, Any]:

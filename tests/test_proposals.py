@@ -9,7 +9,8 @@ import pytest
 from cycle_helpers import ok, proposal, refused_cleanly, registry
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.proposals import draw_id, new_proposal
+from jiuzhu.proposals import new_proposal
+from jiuzhu.writer import draw_id
 
 
 def test_new_writes_the_file_with_its_submit_step(make_registry):
