@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.writer import Transaction, new_document
+from jiuzhu.writer import Transaction, new_document, registry_lock
 
 WORKFLOW = {
     "initial": "待初审",
@@ -69,11 +69,13 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
                                             "founding_document 的日期、文号等请按成立文件改写。"),
         "areas.yaml": new_document(areas, "救助领域和工作领域，synonyms 是人们常用的说法"),
         "units/minzheng.yaml": new_document(unit, "成员单位：联席会议办公室所在单位"),
-        # `tasks update` locks a task file with tasks/<year>/.<id>.lock while it appends
-        ".gitignore": "# jiuzhu 写任务进展时的锁文件\n.*.lock\n",
+        # commands that write hold .jiuzhu.lock (and tasks/<year>/.<id>.lock) while they write
+        ".gitignore": "# jiuzhu 写入登记册时的锁文件\n.*.lock\n",
     }
-    tx = Transaction(root)
-    for rel, text in files.items():
-        tx.create(rel, text)
-    tx.commit()
+    root.mkdir(parents=True, exist_ok=True)
+    with registry_lock(root):
+        tx = Transaction(root)
+        for rel, text in files.items():
+            tx.create(rel, text)
+        tx.commit()
     return list(files)

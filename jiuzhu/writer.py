@@ -14,10 +14,12 @@ import secrets
 import stat
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -154,10 +156,48 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True
         pass
 
 
+LOCK_NAME = ".jiuzhu.lock"  # in the registry folder; `jiuzhu init` ignores `.*.lock` in git
+LOCK_TIMEOUT = 60.0
+_held: dict[str, int] = {}  # registry folder -> how deeply this process holds its lock
+
+
+@contextmanager
+def registry_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Held by every command that changes a registry, from before it reads the registry until its
+    last write: two commands never both decide from the same state, so no write is lost and every
+    id and document number is drawn from what the other one wrote. Re-entrant in one process."""
+    key = os.path.realpath(root)
+    if _held.get(key):
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    if not os.path.isdir(key):
+        raise InputRefused(f"找不到登记册目录：{root}",
+                           "用 --registry 指定登记册目录，或设置环境变量 JIUZHU_REGISTRY；新建登记册用 jiuzhu init。")
+    lock = FileLock(os.path.join(key, LOCK_NAME), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise InputRefused(f"登记册正被另一个 jiuzhu 命令修改，{timeout:.0f} 秒内未能等到它结束",
+                           "稍后再试；如果没有别的命令在运行，检查是否有卡住的 jiuzhu 进程。") from None
+    _held[key] = 1
+    try:
+        yield
+    finally:
+        del _held[key]
+        lock.release()
+
+
 class Transaction:
-    """Stage every file a command writes; `commit()` writes them, only those that changed."""
+    """Stage every file a command writes; `commit()` writes them, only those that changed. Only
+    under `registry_lock`: a write decided on a state another command has since changed is lost."""
 
     def __init__(self, root: Path) -> None:
+        if not _held.get(os.path.realpath(root)):
+            raise RuntimeError(f"registry write outside registry_lock: {root}")  # a bug, not the user's
         self.root = root
         self.staged: dict[Path, bytes] = {}
 

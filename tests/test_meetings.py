@@ -10,12 +10,15 @@ import pytest
 from cycle_helpers import approved, errors, meeting, ok, problems, proposal, refused_cleanly, registry
 
 from jiuzhu.meetings import new_meeting
+from jiuzhu.writer import registry_lock
 
 
 def test_regular_meeting_file_is_prefilled_and_topics_scheduled(make_registry, jz):
     root = make_registry()
     pid = approved(jz, root)
-    m = new_meeting(registry(root), "regular", dt.date(2026, 9, 22), "09:30", "县政府第一会议室", draw=lambda: "a1b2")
+    with registry_lock(root):
+        m = new_meeting(registry(root), "regular", dt.date(2026, 9, 22), "09:30", "县政府第一会议室",
+                        draw=lambda: "a1b2")
     assert m.id == "m-20260922-regular-a1b2" and m.chair == "总召集人（张三）"
     assert (root / m.path).read_text(encoding="utf-8") == (
         "# 测试县社会救助工作联席会议2026年例会\n"
@@ -78,8 +81,9 @@ def test_chair_may_be_delegated_to_a_convener(make_registry, jz, chair, role, na
 def test_two_meetings_one_day_and_a_taken_id_drawn_again(make_registry):
     root = make_registry()
     draws = iter(["abcd", "abcd", "ef01"])
-    first = new_meeting(registry(root), "regular", dt.date(2026, 11, 26), draw=lambda: "abcd")
-    second = new_meeting(registry(root), "regular", dt.date(2026, 11, 26), draw=lambda: next(draws))
+    with registry_lock(root):
+        first = new_meeting(registry(root), "regular", dt.date(2026, 11, 26), draw=lambda: "abcd")
+        second = new_meeting(registry(root), "regular", dt.date(2026, 11, 26), draw=lambda: next(draws))
     assert (first.id, second.id) == ("m-20261126-regular-abcd", "m-20261126-regular-ef01")
     assert len(registry(root).meetings) == 2
 

@@ -10,14 +10,14 @@ from cycle_helpers import ok, proposal, refused_cleanly, registry
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.proposals import new_proposal
-from jiuzhu.writer import draw_id
+from jiuzhu.writer import draw_id, registry_lock
 
 
 def test_new_writes_the_file_with_its_submit_step(make_registry):
     root = make_registry()
-    c = new_proposal(
-        registry(root), "县民政局", "关于提高城乡低保标准的议题", "物价上涨", dt.date(2026, 9, 1), draw=lambda: "abcd"
-    )
+    with registry_lock(root):
+        c = new_proposal(registry(root), "县民政局", "关于提高城乡低保标准的议题", "物价上涨", dt.date(2026, 9, 1),
+                         draw=lambda: "abcd")
     assert c.id == "p-20260901-minzheng-abcd"
     assert c.path == "proposals/2026/p-20260901-minzheng-abcd.yaml"
     assert (root / c.path).read_text(encoding="utf-8") == (

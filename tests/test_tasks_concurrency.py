@@ -22,14 +22,16 @@ WORKER = textwrap.dedent("""
     from pathlib import Path
     from jiuzhu.loader import load
     from jiuzhu.task_writes import Update, update_task
+    from jiuzhu.writer import registry_lock
     import datetime as dt
 
     root, who, start = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
     while not start.exists():          # all workers start writing at the same moment
         time.sleep(0.001)
     for i in range(5):
-        reg = load(root).registry       # each update reads the registry first, as the CLI does
-        update_task(root, reg, Update(sys.argv[4], who, f"{who} 第 {i + 1} 次"), dt.date(2026, 10, 20))
+        with registry_lock(root):       # as the CLI does: the lock, then read the registry, then write
+            reg = load(root).registry
+            update_task(root, reg, Update(sys.argv[4], who, f"{who} 第 {i + 1} 次"), dt.date(2026, 10, 20))
 """)
 
 

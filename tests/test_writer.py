@@ -9,11 +9,24 @@ from pathlib import Path
 
 import pytest
 
+from jiuzhu import writer
 from jiuzhu.errors import InputRefused
 from jiuzhu.writer import Transaction, _guess_indent, atomic_write, dump_rt, load_rt, new_document
 from tests.conftest import SHIPPED
 
 SHIPPED_FILES = sorted(p.relative_to(SHIPPED).as_posix() for p in SHIPPED.rglob("*.yaml"))
+
+
+class _AlwaysHeld(dict):  # type: ignore[type-arg]
+    def get(self, key: object, default: object = None) -> object:
+        return 1
+
+
+@pytest.fixture(autouse=True)
+def _as_if_locked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about what the writer writes; the registry lock is tested in
+    tests/test_concurrency.py."""
+    monkeypatch.setattr(writer, "_held", _AlwaysHeld())
 
 
 def test_shipped_registry_has_files():

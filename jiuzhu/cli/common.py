@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +51,23 @@ def load(allow_errors: bool = False, founding: bool = False) -> Registry:
     if loaded.errors and not allow_errors:
         raise RegistryInvalid(loaded.errors)
     return loaded.registry
+
+
+def writes(command: Callable[..., Any]) -> Callable[..., Any]:
+    """For a command that changes the registry: it runs holding the registry's lock
+    (jiuzhu.writer.registry_lock) from before it loads the registry to its last write."""
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with write_lock():
+            return command(*args, **kwargs)
+
+    return run
+
+
+def write_lock() -> Any:
+    from jiuzhu.writer import registry_lock  # see load_all
+
+    return registry_lock(STATE.root)
 
 
 def load_all() -> Loaded:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -9,7 +10,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from jiuzhu.cli.apps import briefing_app, meeting_app, minutes_app, report_app
-from jiuzhu.cli.common import as_of_or_today, load, parse_date
+from jiuzhu.cli.common import as_of_or_today, load, parse_date, write_lock
 
 DOC_FORMATS = ("md", "html", "docx")  # jiuzhu.render.FORMATS, repeated so --help imports no renderer
 
@@ -36,17 +37,18 @@ def _emit(kind: str, fmt: str, output: Path | None, force: bool, context: Callab
     from jiuzhu.render import KINDS, check_target, render, save
 
     check_target(fmt, output, force)
-    reg = load()
-    ctx = context(reg)
-    data = render(reg, kind, fmt, ctx)
-    txn = after(reg, ctx) if after else None
-    if output is None:
-        echo(data.decode("utf-8").rstrip("\n"))
-    else:
-        save(output, data, force)
-        echo(f"已生成{KINDS[kind]}：{output}")
-    if txn is not None:
-        txn.commit()
+    with write_lock() if after else contextlib.nullcontext():  # `after` writes to the registry
+        reg = load()
+        ctx = context(reg)
+        data = render(reg, kind, fmt, ctx)
+        txn = after(reg, ctx) if after else None
+        if output is None:
+            echo(data.decode("utf-8").rstrip("\n"))
+        else:
+            save(output, data, force)
+            echo(f"已生成{KINDS[kind]}：{output}")
+        if txn is not None:
+            txn.commit()
 
 
 @minutes_app.command("render")

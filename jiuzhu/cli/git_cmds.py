@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from jiuzhu.cli.apps import duties_app, units_app
-from jiuzhu.cli.common import STATE, load, parse_date
+from jiuzhu.cli.common import STATE, load, parse_date, writes
 
 if TYPE_CHECKING:
     from jiuzhu.reorg import Outcome
@@ -75,6 +75,7 @@ def register(app: typer.Typer) -> None:
 
 
 @units_app.command("rename")
+@writes
 def units_rename(
     unit: Annotated[str, typer.Argument(help="单位标识或名称")],
     name: Annotated[str, typer.Option("--name", help="新名称")],
@@ -87,6 +88,7 @@ def units_rename(
 
 
 @units_app.command("merge")
+@writes
 def units_merge(
     units: Annotated[list[str], typer.Argument(help="被合并的单位（标识或名称，可多个）")],
     into: Annotated[str, typer.Option("--into", help="合并后的单位：已有单位，或新单位的标识（同时给出 --name）")],
@@ -100,6 +102,7 @@ def units_merge(
 
 
 @units_app.command("split")
+@writes
 def units_split(
     unit: Annotated[str, typer.Argument(help="被拆分的单位（标识或名称）")],
     into: Annotated[list[str], typer.Option(
@@ -118,6 +121,7 @@ def units_split(
 
 
 @units_app.command("dissolve")
+@writes
 def units_dissolve(
     unit: Annotated[str, typer.Argument(help="单位标识或名称")],
     date: Annotated[str, DateOpt],
@@ -130,6 +134,7 @@ def units_dissolve(
 
 
 @units_app.command("add")
+@writes
 def units_add(
     unit: Annotated[str, typer.Argument(help="新单位的标识（小写字母、数字和连字符，如 yibao）")],
     name: Annotated[str, typer.Option("--name", help="单位名称，如 县医疗保障局")],
@@ -144,6 +149,7 @@ def units_add(
 
 
 @duties_app.command("move")
+@writes
 def duties_move(
     duties: Annotated[list[str], typer.Argument(help="要移交的职责编号（可多个）")],
     to: Annotated[str, typer.Option("--to", help="接收职责的成员单位")],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from jiuzhu.cli.apps import tasks_app
-from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load, parse_date
+from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load, parse_date, writes
 
 if TYPE_CHECKING:
     from jiuzhu.model import Registry
@@ -115,6 +115,7 @@ def tasks_due_soon(
 
 
 @tasks_app.command("update")
+@writes
 def tasks_update(
     task: Annotated[str, typer.Argument(help="任务编号（议定事项编号）")],
     by: Annotated[str, typer.Option("--by", help="报告进展的单位（标识或名称）")],
@@ -139,6 +140,7 @@ def tasks_update(
 
 
 @tasks_app.command("reassign")
+@writes
 def tasks_reassign(
     task: Annotated[str, typer.Argument(help="任务编号（议定事项编号）")],
     lead: Annotated[str, typer.Option("--lead", help="新的牵头单位")],

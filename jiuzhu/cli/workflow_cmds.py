@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from jiuzhu.cli.apps import decision_app, meeting_app, minutes_app, proposal_app
-from jiuzhu.cli.common import FormatOpt, load, parse_date, today
+from jiuzhu.cli.common import FormatOpt, load, parse_date, today, writes
 
 DateOpt = typer.Option("--date", help="办理日期 YYYY-MM-DD（默认今天，北京时间）")
 
@@ -36,6 +36,7 @@ def _step(step: dict[str, Any], title: str) -> None:
 # --- proposal -----------------------------------------------------------------------------------
 
 @proposal_app.command("new")
+@writes
 def proposal_new(
     unit: Annotated[str, typer.Option("--unit", "-u", help="提出议题的成员单位（标识或名称）")],
     title: Annotated[str, typer.Option("--title", "-t", help="议题标题")],
@@ -53,6 +54,7 @@ def proposal_new(
 
 
 @proposal_app.command("review")
+@writes
 def proposal_review(
     ident: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
     opinion: Annotated[str, typer.Option("--opinion", "-o", help="初审意见")],
@@ -70,6 +72,7 @@ def proposal_review(
 
 
 @proposal_app.command("approve")
+@writes
 def proposal_approve(
     ident: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
     by: Annotated[str, typer.Option("--by", help="审定人：chief（总召集人）或 convener（召集人）")] = "chief",
@@ -83,6 +86,7 @@ def proposal_approve(
 
 
 @proposal_app.command("resubmit")
+@writes
 def proposal_resubmit(
     ident: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
     note: Annotated[str, typer.Option("--note", "-n", help="修改说明")],
@@ -143,6 +147,7 @@ def proposal_show(
 # --- meeting ------------------------------------------------------------------------------------
 
 @meeting_app.command("new")
+@writes
 def meeting_new(
     kind: Annotated[str, typer.Option("--kind", "-k", help="regular 例会、adhoc 临时会议或 liaison 联络员会议")],
     date: Annotated[str, typer.Option("--date", "-d", help="会议日期 YYYY-MM-DD")],
@@ -170,6 +175,7 @@ def meeting_new(
 
 
 @meeting_app.command("attend")
+@writes
 def meeting_attend(
     meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     units: Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="成员单位（可重复）")] = None,
@@ -271,6 +277,7 @@ def _print_agenda_and_decisions(d: dict[str, Any]) -> None:
 # --- decision -----------------------------------------------------------------------------------
 
 @decision_app.command("add")
+@writes
 def decision_add(
     meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     text: Annotated[str, typer.Option("--text", "-t", help="议定事项内容")],
@@ -315,6 +322,7 @@ def decision_add(
 # --- minutes ------------------------------------------------------------------------------------
 
 @minutes_app.command("issue")
+@writes
 def minutes_issue(
     meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
     date: Annotated[Optional[str], DateOpt] = None,

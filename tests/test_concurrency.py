@@ -1,0 +1,123 @@
+"""Writing commands run 10 at a time, as real processes: every write is kept, every id and number
+is drawn once (each command holds the registry's lock from before it reads until it has written)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from jiuzhu.loader import load
+from jiuzhu.writer import registry_lock
+
+TODAY = "2026-10-20"
+
+
+def _together(root: Path, commands: list[list[str]], tmp_path: Path) -> list[subprocess.CompletedProcess[str]]:
+    """Run the commands at the same moment, each as its own `python -m jiuzhu` process."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    go = tmp_path / "go"
+    starter = ("import os, sys, time, runpy\n"
+               "while not os.path.exists(sys.argv[1]): time.sleep(0.001)\n"
+               "sys.argv = ['jiuzhu', *sys.argv[2:]]\n"
+               "runpy.run_module('jiuzhu', run_name='__main__')\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "cache")}
+    procs = [subprocess.Popen([sys.executable, "-c", starter, str(go), "-r", str(root), *args], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in commands]
+    time.sleep(0.5)
+    go.touch()
+    done = []
+    for p, args in zip(procs, commands, strict=True):
+        out, err = p.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(args, p.returncode, out, err))
+    return done
+
+
+def _meeting(jz, root: Path) -> str:  # type: ignore[no-untyped-def]
+    made = jz(root, "meeting", "new", "--kind", "regular", "--date", "2026-09-22", "--format", "json")
+    assert made.exit_code == 0, made.output
+    return str(json.loads(made.output)["id"])
+
+
+def test_ten_decisions_added_at_once_are_all_kept_with_distinct_ids(make_registry, jz, tmp_path) -> None:
+    root = make_registry()
+    mid = _meeting(jz, root)
+    runs = _together(root, [["decision", "add", mid, "--text", f"第 {i} 项议定事项", "--lead", "minzheng",
+                             "--due", "2026-12-31"] for i in range(10)], tmp_path)
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    decisions = load(root).registry.meetings[mid].decisions
+    assert sorted(d.text for d in decisions) == sorted(f"第 {i} 项议定事项" for i in range(10))
+    assert len({d.id for d in decisions}) == 10
+
+
+def test_ten_units_recorded_at_once_are_all_kept(make_registry, jz, tmp_path) -> None:
+    extra = {f"units/u{i}.yaml": f"id: u{i}\nname: 县第{i}局\nkind: government\norder: {i + 10}\n" for i in range(8)}
+    root = make_registry(extra)
+    mid = _meeting(jz, root)
+    units = ["minzheng", "caizheng", *(f"u{i}" for i in range(8))]
+    runs = _together(root, [["meeting", "attend", mid, "--unit", u, "--attended"] for u in units], tmp_path)
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    assert sorted(a.unit for a in load(root).registry.meetings[mid].attended) == sorted(units)
+
+
+def test_ten_proposals_and_their_reviews_at_once(make_registry, tmp_path) -> None:
+    root = make_registry()
+    runs = _together(root, [["proposal", "new", "--unit", "minzheng", "--title", f"议题{i}", "--date", "2026-09-01",
+                             "--format", "json"] for i in range(10)], tmp_path / "a")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    ids = [json.loads(r.stdout)["id"] for r in runs]
+    assert len(set(ids)) == 10 and len(load(root).registry.proposals) == 10
+    runs = _together(root, [["proposal", "review", p, "--pass", "--opinion", f"同意{i}", "--date", "2026-09-02"]
+                            for i, p in enumerate(ids)], tmp_path / "b")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    reg = load(root).registry
+    assert all(reg.proposals[p].history[-1].opinion == f"同意{i}" for i, p in enumerate(ids))
+
+
+def test_minutes_of_two_meetings_issued_at_once_get_two_numbers(make_registry, jz, tmp_path) -> None:
+    root = make_registry()
+    meetings = []
+    for day in ("2026-09-22", "2026-09-23"):
+        made = jz(root, "meeting", "new", "--kind", "adhoc", "--date", day, "--format", "json")
+        meetings.append(json.loads(made.output)["id"])
+        added = jz(root, "decision", "add", meetings[-1], "--text", "完善低保资金发放机制", "--lead", "minzheng",
+                   "--due", "2026-12-31")
+        assert added.exit_code == 0, added.output
+    runs = _together(root, [["minutes", "issue", m, "--date", "2026-09-25"] for m in meetings], tmp_path)
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    numbers = sorted(load(root).registry.meetings[m].minutes.number for m in meetings)  # type: ignore[union-attr]
+    assert numbers == [1, 2]
+
+
+def test_a_writer_waits_for_the_lock_and_then_sees_the_other_write(make_registry, jz, tmp_path) -> None:
+    """While another process holds the lock, a command waits; it then works on fresh data."""
+    root = make_registry()
+    mid = _meeting(jz, root)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from jiuzhu.writer import registry_lock\n"
+        "with registry_lock(Path(sys.argv[1])):\n"
+        "    Path(sys.argv[2]).touch(); time.sleep(1.5)\n"), str(root), str(tmp_path / "held")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    while not (tmp_path / "held").exists():
+        time.sleep(0.01)
+    started = time.monotonic()
+    added = jz(root, "decision", "add", mid, "--text", "等锁之后添加", "--lead", "minzheng", "--due", "2026-12-31")
+    assert added.exit_code == 0, added.output
+    assert time.monotonic() - started > 0.5
+    holder.wait(timeout=30)
+
+
+def test_a_write_outside_the_lock_is_a_bug(make_registry) -> None:
+    from jiuzhu.writer import Transaction
+
+    root = make_registry()
+    with pytest.raises(RuntimeError, match="outside registry_lock"):
+        Transaction(root)
+    with registry_lock(root), registry_lock(root):  # re-entrant
+        Transaction(root)
