@@ -25,6 +25,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jiuzhu import privacy
 from jiuzhu.errors import InputRefused
+from jiuzhu.pieces import read_bytes, spec_for
 from jiuzhu.yamlread import parse_text
 
 
@@ -227,6 +228,7 @@ class Transaction:
         """Write the staged files that changed. Refused, writing nothing, when the change would add
         personal data of people seeking assistance (an ID number in a note, a phone in a title)."""
         self._refuse_personal_data()
+        self._refuse_unreadable()
         written = []
         for path, data in self.staged.items():
             if path.exists() and path.read_bytes() == data:
@@ -245,6 +247,21 @@ class Transaction:
                 raise InputRefused(f"输入中含有疑似{what}，未写入",
                                    "登记册保存在 git 中，不能记录申请人的身份证号、银行卡号或手机号；"
                                    "请改写为不含个人信息的表述（如“某户”）。")
+
+    def _refuse_unreadable(self) -> None:
+        """Read every registry file back as jiuzhu's own reader would: a write that would leave an
+        error the file did not have (bytes that are not UTF-8, broken YAML, a wrong field) is
+        refused before anything is written — after it, every command would refuse the registry."""
+        for path, data in self.staged.items():
+            rel = self._rel(path)
+            if spec_for(rel) is None:
+                continue
+            before = {p.message for p in read_bytes(path.read_bytes(), rel).problems if p.is_error} \
+                if path.exists() else set()
+            new = [p for p in read_bytes(data, rel).problems if p.is_error and p.message not in before]
+            if new:
+                raise InputRefused(f"写入后 {rel} 将无法读取（{new[0].message}），未写入",
+                                   "检查输入中是否有无效的字符或格式；这是 jiuzhu 的缺陷时请报告。")
 
     def _rel(self, path: Path) -> str:
         try:

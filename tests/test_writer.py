@@ -171,7 +171,7 @@ def test_create_refuses_existing_file_and_writes_nothing(tmp_path):
 
 def test_nothing_written_before_commit(tmp_path):
     tx = Transaction(tmp_path)
-    tx.create("units/x.yaml", "id: x\n")
+    tx.create("units/x.yaml", "id: x\nname: 县某局\nkind: government\norder: 1\n")
     assert not (tmp_path / "units").exists()
     assert tx.commit() == [tmp_path / "units" / "x.yaml"]
 
@@ -191,3 +191,37 @@ def test_unchanged_file_is_not_rewritten_by_create_then_noop(tmp_path: Path):
     tx.edit("a.yaml", lambda d: None)
     tx.commit()
     assert (tmp_path / "a.yaml").read_text(encoding="utf-8") == "a: 1\n"
+
+
+def test_a_write_jiuzhus_reader_would_reject_is_refused(make_registry) -> None:
+    """The writer reads every registry file back before writing: nothing that would break the
+    registry for every later command is written."""
+    root = make_registry()
+    before = (root / "units/caizheng.yaml").read_bytes()
+    for bad in (b"id: caizheng\nname: [unclosed\n", b"id: caizheng\nname: \xff\xfe\n", b"id: caizheng\norder: three\n"):
+        tx = Transaction(root)
+        tx.staged[root / "units/caizheng.yaml"] = bad
+        with pytest.raises(InputRefused, match="写入后 units/caizheng.yaml 将无法读取"):
+            tx.commit()
+        assert (root / "units/caizheng.yaml").read_bytes() == before
+    tx = Transaction(root)  # a file that was already broken may be edited without being repaired
+    (root / "units/caizheng.yaml").write_bytes(before.replace(b"order: 2", b"order: two"))
+    tx.edit("units/caizheng.yaml", lambda data: data.__setitem__("name", "县财政局（改）"))
+    tx.commit()
+
+
+def test_arguments_that_are_not_text_are_refused(make_registry, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, tree_hash
+
+    root = make_registry()
+    before = tree_hash(root)
+    out = subprocess.run([sys.executable.encode(), b"-m", b"jiuzhu", b"-r", str(root).encode(), b"proposal", b"new",
+                          b"--unit", b"minzheng", b"--title", b"\xff\xfe\xe5\x9d\x8f"], capture_output=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT),
+                              "JIUZHU_CACHE_DIR": str(tmp_path / "cache")})
+    assert out.returncode == 2
+    assert "含有不是 UTF-8 文字的字节" in out.stderr.decode("utf-8") and b"Traceback" not in out.stderr
+    assert tree_hash(root) == before

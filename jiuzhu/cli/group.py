@@ -113,6 +113,15 @@ class LazyGroup(Group):
         self.commands[cmd_name] = typer.main.get_group(sub)
         return super().get_command(ctx, cmd_name)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        """Every argument must be text: bytes that are not UTF-8 reach Python as lone surrogates,
+        which no file can hold (`--note $'\\xff'` would write a file the reader rejects)."""
+        for arg in args:
+            if any("\ud800" <= c <= "\udfff" for c in arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise click.UsageError(f"参数“{shown}”含有不是 UTF-8 文字的字节，请检查终端和输入法的编码", ctx)
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
             return super().resolve_command(ctx, args)
