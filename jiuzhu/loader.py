@@ -64,7 +64,10 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool) -> Loaded:
     problems: list[Problem] = []
     files = []
     for rel in registry_paths(root, only):
-        if spec_for(rel) is None:
+        if not rel.isprintable():  # a line break in a name would forge lines in CI annotations
+            problems.append(error(Pos(repr(rel)[1:-1]), "bad-file-name", "文件名中有换行或其他控制字符",
+                                  "把文件改名为只含普通文字的名称。"))
+        elif spec_for(rel) is None:
             problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
                                     "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
                                     "units/、proposals/、meetings/、tasks/ 下的文件。"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -324,8 +325,9 @@ def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any]) -> by
 
 # --- writing --------------------------------------------------------------------------------------
 
-def check_target(fmt: str, output: Path | None, force: bool) -> None:
-    """Refuse before any work: unknown format, html/docx without -o, an existing file without --force."""
+def check_target(fmt: str, output: Path | None, force: bool, registry: Path | None = None) -> None:
+    """Refuse before any work: unknown format, html/docx without -o, an existing file without
+    --force, a file inside the registry (a document never replaces or joins the registry's data)."""
     if fmt not in FORMATS:
         raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html 或 docx。")
     if output is None and fmt != "md":
@@ -336,6 +338,9 @@ def check_target(fmt: str, output: Path | None, force: bool) -> None:
             raise InputRefused(f"{output} 是目录", f"-o 后写文件名，例如 {output / ('文档.' + fmt)}。")
         if output.exists() and not force:
             raise InputRefused(f"文件已存在：{output}", "加 --force 覆盖，或换一个文件名。")
+        if registry is not None and Path(os.path.realpath(output)).is_relative_to(os.path.realpath(registry)):
+            raise InputRefused(f"{output} 在登记册目录 {registry} 之内：生成的文档不放进登记册",
+                               "把文档写到登记册之外，例如 -o out/纪要.docx。")
 
 
 def save(output: Path, data: bytes, force: bool) -> None:

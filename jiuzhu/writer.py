@@ -221,6 +221,8 @@ class Transaction:
         change(data)
         new = dump_rt(yaml, data)
         if new != before:  # a no-op change keeps the file's bytes, whatever ruamel would reformat
+            if b"\r\n" in raw:  # the file's own line endings (ruamel writes \n)
+                new = new.replace("\r\n", "\n").replace("\n", "\r\n")
             self.staged[path] = (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8")
         return path
 

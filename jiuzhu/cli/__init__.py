@@ -82,9 +82,26 @@ def main() -> None:
         code = 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except BrokenPipeError:
+        code = 0
+    except OSError as exc:  # output that could not be written outside a command (help, --version)
+        code = _cut_short(exc)
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
     except BrokenPipeError:  # `jiuzhu … | head`: the reader left
         pass
+    except OSError as exc:  # a full disk, a file-size limit: the output is cut short
+        code = _cut_short(exc)
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
     os._exit(code)
+
+
+def _cut_short(exc: OSError) -> int:
+    try:
+        sys.stderr.write(f"错误：输出没有写完（{exc.strerror or exc}）\n  提示：检查磁盘空间和输出文件的位置。\n")
+    except OSError:
+        pass
+    return 1

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from jiuzhu.cli.apps import briefing_app, meeting_app, minutes_app, report_app
-from jiuzhu.cli.common import as_of_or_today, load, parse_date, write_lock
+from jiuzhu.cli.common import STATE, as_of_or_today, load, parse_date, write_lock
 
 DOC_FORMATS = ("md", "html", "docx")  # jiuzhu.render.FORMATS, repeated so --help imports no renderer
 
@@ -32,23 +32,22 @@ Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出�
 def _emit(kind: str, fmt: str, output: Path | None, force: bool, context: Callable[[Any], dict[str, Any]],
           after: Callable[[Any, dict[str, Any]], Any] | None = None) -> None:
     """Render one document and print it (md without -o) or write it; `after` stages registry
-    changes written only once the document is."""
+    changes, written before the document (its number is recorded, or nothing is written)."""
     from jiuzhu.cli.output import echo
     from jiuzhu.render import KINDS, check_target, render, save
 
-    check_target(fmt, output, force)
+    check_target(fmt, output, force, STATE.root)
     with write_lock() if after else contextlib.nullcontext():  # `after` writes to the registry
         reg = load()
         ctx = context(reg)
         data = render(reg, kind, fmt, ctx)
-        txn = after(reg, ctx) if after else None
+        if after:  # the registry's record first: a document is never out without its number kept
+            after(reg, ctx).commit()
         if output is None:
             echo(data.decode("utf-8").rstrip("\n"))
         else:
             save(output, data, force)
             echo(f"已生成{KINDS[kind]}：{output}")
-        if txn is not None:
-            txn.commit()
 
 
 @minutes_app.command("render")

@@ -28,8 +28,16 @@ def check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json")) -> None
         raise typer.BadParameter(f"只能是 {choices}", param_hint="--format")
 
 
+# Control characters in what users wrote (an ESC in a note) are shown, never sent to the terminal.
+_SHOWN = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f, *range(0x80, 0xa0)) if chr(c) not in "\n\t"}
+
+
+def printable(text: str) -> str:
+    return text.translate(_SHOWN)
+
+
 def echo(text: str = "", err: bool = False) -> None:
-    typer.echo(text, err=err)
+    typer.echo(printable(text), err=err)
 
 
 def report_error(exc: JiuzhuError) -> None:
@@ -71,7 +79,8 @@ def _problems_github(problems: Sequence[Problem]) -> None:
     for p in problems:
         kind = "error" if p.is_error else "warning"
         msg = f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else "")
-        echo(f"::{kind} file={STATE.shown(p.pos.file)},line={p.pos.line},col={p.pos.column}::{_gh_escape(msg)}")
+        where = f"file={_gh_property(STATE.shown(p.pos.file))},line={p.pos.line},col={p.pos.column}"
+        typer.echo(f"::{kind} {where}::{_gh_escape(msg)}")
 
 
 def _problems_text(problems: Sequence[Problem]) -> None:
@@ -96,6 +105,11 @@ def _codequality(p: Problem) -> dict[str, Any]:
     return {"description": f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else ""),
             "check_name": p.code, "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
             "severity": "major" if p.is_error else "minor", "location": {"path": path, "lines": {"begin": p.pos.line}}}
+
+
+def _gh_property(s: str) -> str:
+    """A workflow command's property value (GitHub's rules: %, CR, LF, and : and , too)."""
+    return _gh_escape(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def _gh_escape(s: str) -> str:
@@ -132,7 +146,8 @@ def table(title: str | None, columns: Iterable[Column], rows: Iterable[Sequence[
     Cells are plain text: brackets in a duty or a note are printed, not read as rich markup.
     `long`: the layout chosen by the caller (several tables of one listing look alike)."""
     specs = [col if isinstance(col, tuple) else (col, {}) for col in columns]
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    title = printable(title) if title else title
+    cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     if len(cells) >= LONG_FROM if long is None else long:
         _plain(title, specs, cells)
         return

@@ -1,0 +1,80 @@
+"""What jiuzhu writes and prints cannot be turned against its users: a file's own line endings
+are kept, documents never land in the registry, a briefing's number is kept before its document
+goes out, a cut-short output is an error, and control characters users typed are shown, not obeyed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, tree_hash
+from test_tasks import MEETING, M
+
+from jiuzhu.loader import load
+
+
+def test_a_crlf_file_keeps_its_line_endings(make_registry, jz) -> None:
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
+    path = root / "meetings/2026" / f"{M}.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    r = jz(root, "decision", "add", M, "--text", "完善低保资金发放机制", "--lead", "minzheng", "--due", "2026-12-31")
+    assert r.exit_code == 0, r.output
+    raw = path.read_bytes()
+    assert b"\r\n" in raw and raw.count(b"\n") == raw.count(b"\r\n")
+
+
+def test_a_document_never_goes_into_the_registry(make_registry, jz) -> None:
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
+    before = tree_hash(root)
+    for target in (root / "units/minzheng.yaml", root / "notes.md"):
+        r = jz(root, "minutes", "render", M, "--format", "md", "-o", str(target), "--force")
+        assert r.exit_code == 1 and "生成的文档不放进登记册" in r.output
+    assert tree_hash(root) == before
+
+
+def test_a_briefing_number_is_recorded_before_its_document_is_written(make_registry, jz, tmp_path,
+                                                                     monkeypatch) -> None:
+    from jiuzhu import render
+
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
+
+    def full_disk(output: Path, data: bytes, force: bool) -> None:
+        raise OSError(28, "No space left on device", str(output))
+
+    monkeypatch.setattr(render, "save", full_disk)
+    r = jz(root, "briefing", "render", "--issue", "--date", "2026-10-20", "-o", str(tmp_path / "简报.md"))
+    assert r.exit_code == 1
+    assert [b.number for b in load(root).registry.system.briefings] == [1]  # type: ignore[union-attr]
+
+
+def test_output_cut_short_is_an_error(make_registry, tmp_path) -> None:
+    root = make_registry()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_CACHE_DIR": str(tmp_path / "cache")}
+    for args in (["--version"], ["units", "list"], ["validate", "--as-of", "2026-11-26"]):
+        with open("/dev/full", "w") as full:
+            out = subprocess.run([sys.executable, "-m", "jiuzhu", "-r", str(root), *args], stdout=full,
+                                 stderr=subprocess.PIPE, text=True, env=env)
+        assert out.returncode == 1, args
+        assert "Traceback" not in out.stderr and "错误" in out.stderr
+
+
+def test_control_characters_users_typed_are_shown_not_sent(make_registry, jz) -> None:
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
+    r = jz(root, "tasks", "update", f"{M}-1", "--by", "minzheng", "--percent", "30", "--note",
+           "已起草\x1b[2J\x1b]0;伪造标题\x07流程", "--date", "2026-10-10")
+    assert r.exit_code == 0, r.output
+    shown = jz(root, "tasks", "show", f"{M}-1")
+    assert "\x1b" not in shown.output and "\x07" not in shown.output
+    assert "\\x1b[2J" in shown.output
+
+
+def test_github_annotations_cannot_be_forged_by_a_file_name(make_registry, jz) -> None:
+    root = make_registry({"units/a,b:c.yaml": "id: x\n", "units/evil\n::stop-commands::x.yaml": "id: y\n"})
+    r = jz(root, "validate", "--format", "github", "--as-of", "2026-11-26")
+    lines = r.output.splitlines()
+    assert all(line.startswith("::") for line in lines)
+    assert not any(line.startswith("::stop-commands::") for line in lines)
+    assert any("a%2Cb%3Ac.yaml" in line for line in lines)
+    assert any("bad-file-name" in line for line in lines)
