@@ -19,6 +19,7 @@ from jiuzhu.listing import registry_paths
 from jiuzhu.model import Index, Registry
 from jiuzhu.pieces import FOLDERS, SINGLE, Piece, indexes, read_file, spec_for
 from jiuzhu.problems import Pos, Problem, error, warning
+from jiuzhu.writer import JOURNAL
 
 
 @dataclass
@@ -60,19 +61,8 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool) -> Loaded:
     reg = Registry(root=str(root))
     for left_out in () if only is None else (set(SINGLE) | set(FOLDERS)) - set(only):
         _mark_incomplete(reg, indexes(left_out))
-    base = os.path.join(str(root), "")
     problems: list[Problem] = []
-    files = []
-    for rel in registry_paths(root, only):
-        if not rel.isprintable():  # a line break in a name would forge lines in CI annotations
-            problems.append(error(Pos(repr(rel)[1:-1]), "bad-file-name", "文件名中有换行或其他控制字符",
-                                  "把文件改名为只含普通文字的名称。"))
-        elif spec_for(rel) is None:
-            problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
-                                    "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
-                                    "units/、proposals/、meetings/、tasks/ 下的文件。"))
-        else:
-            files.append((rel, base + rel))
+    files = _listed(root, only, problems)
     parse_cache = cache.ParseCache(root) if use_cache else None
     read = read_file if parse_cache is None else parse_cache.read
     if parse_cache is not None:
@@ -86,13 +76,39 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool) -> Loaded:
         pieces.append(piece)
     if parse_cache is not None:
         parse_cache.close()
+    _whole_registry(root, reg, problems)
+    _assemble(reg, pieces, problems)
+    return Loaded(reg, problems, len(files) if parse_cache is None else parse_cache.parsed)
+
+
+def _listed(root: Path, only: Collection[str] | None, problems: list[Problem]) -> list[tuple[str, str]]:
+    """The registry's files jiuzhu reads, as (relative path, path); the others are reported."""
+    base = os.path.join(str(root), "")
+    files = []
+    for rel in registry_paths(root, only):
+        if not rel.isprintable():  # a line break in a name would forge lines in CI annotations
+            problems.append(error(Pos(repr(rel)[1:-1]), "bad-file-name", "文件名中有换行或其他控制字符",
+                                  "把文件改名为只含普通文字的名称。"))
+        elif spec_for(rel) is None:
+            problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
+                                    "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
+                                    "units/、proposals/、meetings/、tasks/ 下的文件。"))
+        else:
+            files.append((rel, base + rel))
+    return files
+
+
+def _whole_registry(root: Path, reg: Registry, problems: list[Problem]) -> None:
+    """What only the registry as a whole can lack: a finished last write, its two required files."""
+    if (root / JOURNAL).exists():
+        problems.append(error(Pos(JOURNAL), "unfinished-write", "上一条修改登记册的命令被中断，修改只做了一部分",
+                              "再运行一条修改登记册的命令（例如重做被中断的那一条），它会先把那次修改补完或撤销；"
+                              "不要手工删除该文件。"))
     for required in ("system.yaml", "areas.yaml"):
         if not (root / required).is_file():
             problems.append(error(Pos(required), "missing-file", f"登记册缺少 {required}",
                                   f"用 jiuzhu init 新建登记册，或从已有登记册复制 {required} 后修改。"))
             _mark_incomplete(reg, indexes(required))
-    _assemble(reg, pieces, problems)
-    return Loaded(reg, problems, len(files) if parse_cache is None else parse_cache.parsed)
 
 
 def _mark_incomplete(reg: Registry, names: Iterable[str]) -> None:

@@ -9,6 +9,7 @@ so refused input never leaves a byte behind.
 from __future__ import annotations
 
 import io
+import json
 import os
 import secrets
 import stat
@@ -112,7 +113,18 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True
     `data` may come in chunks (the parse cache writes hundreds of MB without joining them).
     `durable=False` skips the fsyncs: for the parse cache, where a file lost in a power cut is only
     a cache miss (its reader checks every entry), not for anything of the user's."""
+    tmp = _prepare(path, data, durable)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    if durable:
+        _sync_folder(path.parent)
 
+
+def _prepare(path: Path, data: bytes | Iterable[bytes], durable: bool, tmp: Path | None = None) -> Path:
+    """`data` in a temporary file beside `path` (named `tmp` if given), with `path`'s mode."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -127,7 +139,11 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if tmp is None:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        tmp = Path(name)
+    else:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, (bytes, bytearray, memoryview)):
@@ -138,23 +154,84 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True
             if durable:
                 os.fsync(fh.fileno())
         os.chmod(tmp, mode if mode is not None else 0o644)
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
-    if not durable:
-        return
-    try:  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
+    return tmp
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable."""
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:
             os.close(dfd)
     except OSError:
         pass
+
+
+# --- several files, all or nothing ------------------------------------------------------------------
+#
+# A command that changes several files (a meeting and the proposals it schedules) first writes the
+# new contents beside them, then a journal naming them, then puts them in place. Killed before
+# the journal says "ready", the next writer removes the new contents (nothing happened); after,
+# it puts the rest in place (everything happened). `validate` reports a journal left behind.
+
+JOURNAL = ".jiuzhu-journal.json"
+_before_replace: Callable[[Path], None] | None = None  # a test's hook: kill the process at a step
+
+
+def _journal(root: Path, state: str, files: list[tuple[Path, Path]]) -> None:
+    entries = [[tmp.relative_to(root).as_posix(), path.relative_to(root).as_posix()] for tmp, path in files]
+    atomic_write(root / JOURNAL, json.dumps({"state": state, "files": entries}, ensure_ascii=False).encode())
+
+
+def _write_all(root: Path, changed: list[tuple[Path, bytes]]) -> None:
+    files = [(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp", path) for path, _ in changed]
+    _journal(root, "preparing", files)
+    for (tmp, path), (_, data) in zip(files, changed, strict=True):
+        _prepare(path, data, durable=True, tmp=tmp)
+    _journal(root, "ready", files)
+    _finish(root, files)
+
+
+def _finish(root: Path, files: list[tuple[Path, Path]]) -> None:
+    for tmp, path in files:
+        if _before_replace is not None:
+            _before_replace(path)
+        if tmp.exists():
+            os.replace(tmp, path)
+    for folder in {path.parent for _, path in files}:
+        _sync_folder(folder)
+    os.unlink(root / JOURNAL)
+    _sync_folder(root)
+
+
+def recover(root: Path) -> None:
+    """Complete or undo a change a killed command left half done (under the registry's lock)."""
+    journal = root / JOURNAL
+    for stray in root.glob(f".{JOURNAL}.*.tmp"):  # a journal that was being written
+        _unlink(stray)
+    if not journal.exists():
+        return
+    plan = json.loads(journal.read_text(encoding="utf-8"))
+    files = [(root / tmp, root / path) for tmp, path in plan["files"]]
+    if plan["state"] == "ready":
+        _finish(root, files)
+        return
+    for tmp, _ in files:
+        _unlink(tmp)
+    os.unlink(journal)
+    _sync_folder(root)
 
 
 LOCK_NAME = ".jiuzhu.lock"  # in the registry folder; `jiuzhu init` ignores `.*.lock` in git
@@ -186,6 +263,7 @@ def registry_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                            "稍后再试；如果没有别的命令在运行，检查是否有卡住的 jiuzhu 进程。") from None
     _held[key] = 1
     try:
+        recover(Path(key))
         yield
     finally:
         del _held[key]
@@ -231,14 +309,14 @@ class Transaction:
         personal data of people seeking assistance (an ID number in a note, a phone in a title)."""
         self._refuse_personal_data()
         self._refuse_unreadable()
-        written = []
-        for path, data in self.staged.items():
-            if path.exists() and path.read_bytes() == data:
-                continue
-            atomic_write(path, data)
-            written.append(path)
+        changed = [(path, data) for path, data in self.staged.items()
+                   if not (path.exists() and path.read_bytes() == data)]
         self.staged.clear()
-        return written
+        if len(changed) == 1:
+            atomic_write(*changed[0])
+        elif changed:
+            _write_all(self.root, changed)
+        return [path for path, _ in changed]
 
     def _refuse_personal_data(self) -> None:
         for path, data in self.staged.items():

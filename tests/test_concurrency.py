@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, tree_hash
 
 from jiuzhu.loader import load
 from jiuzhu.writer import registry_lock
@@ -121,3 +121,59 @@ def test_a_write_outside_the_lock_is_a_bug(make_registry) -> None:
         Transaction(root)
     with registry_lock(root), registry_lock(root):  # re-entrant
         Transaction(root)
+
+
+# --- a command killed midway: the registry is fully before or fully after ----------------------------
+
+KILL_AT = """
+import os, runpy, sys
+from jiuzhu import writer
+step, seen = int(sys.argv[1]), [0]
+def hook(path):
+    if seen[0] == step:
+        os._exit(9)  # as if killed: no cleanup of any kind
+    seen[0] += 1
+writer._before_replace = hook
+sys.argv = ["jiuzhu", *sys.argv[2:]]
+runpy.run_module("jiuzhu", run_name="__main__")
+"""
+
+
+def _state(root: Path) -> tuple[int, list[str]]:
+    reg = load(root, use_cache=False).registry
+    return len(reg.meetings), sorted(p.status for p in reg.proposals.values())
+
+
+@pytest.mark.parametrize("step", [0, 1, 2])
+def test_a_meeting_killed_at_each_replace_is_completed_by_the_next_writer(step, make_registry, jz, tmp_path) -> None:
+    from cycle_helpers import approved
+
+    root = make_registry()
+    for title in ("关于提高城乡低保标准的议题", "关于加强救助资金监管的议题"):
+        approved(jz, root, title=title)
+    before = _state(root)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "c")}
+    killed = subprocess.run([sys.executable, "-c", KILL_AT, str(step), "-r", str(root), "meeting", "new", "--kind",
+                             "regular", "--date", "2026-09-22"], env=env, capture_output=True, text=True)
+    assert killed.returncode == 9
+    half = jz(root, "validate", "--as-of", "2026-11-26")
+    assert half.exit_code == 1 and "unfinished-write" in half.output  # validate sees the half-applied change
+    again = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "另一个议题", "--date", "2026-09-23")
+    assert again.exit_code == 0, again.output  # the next writer completed the meeting first
+    meetings, statuses = _state(root)
+    assert (meetings, statuses) == (before[0] + 1, sorted(["已上会", "已上会", "待初审"]))
+    assert not list(root.rglob("*.tmp")) and not (root / ".jiuzhu-journal.json").exists()
+
+
+def test_a_change_killed_before_it_was_ready_is_undone(make_registry) -> None:
+    from jiuzhu import writer
+
+    root = make_registry()
+    before = tree_hash(root)
+    target = root / "units" / "caizheng.yaml"
+    tmp = target.parent / ".caizheng.yaml.0badc0de.tmp"
+    tmp.write_text("id: caizheng\nname: 半截\n", encoding="utf-8")
+    writer._journal(root, "preparing", [(tmp, target)])
+    with registry_lock(root):  # any writer: the change is undone
+        pass
+    assert tree_hash(root) == before and not tmp.exists()
