@@ -72,7 +72,7 @@ def build(blocks: str, template: str) -> bytes:
     styles(doc)
     footer(doc)
     builder = _Builder(doc, template)
-    for lineno, raw in enumerate(blocks.splitlines(), 1):
+    for lineno, raw in enumerate(blocks.split("\n"), 1):  # only \n ends a block (not U+2028 and the like)
         line = raw.strip()
         if line:
             builder.line(lineno, line)

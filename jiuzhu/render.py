@@ -142,22 +142,43 @@ def _unit_filters(reg: Registry, day: dt.date) -> dict[str, Callable[..., str]]:
     return {"unit": unit, "units": units}
 
 
+# Everything that ends a line for str.splitlines, and other control characters: in a value they
+# become a space, so a decision's text can never start a block line of its own (a forged 红头).
+_ONE_LINE = {c: " " for c in (*range(0x20), 0x7f, *range(0x80, 0xa0), 0x2028, 0x2029)}
+
+
+_NO_CONTROL = {c: " " for c in _ONE_LINE if chr(c) not in "\n\t"}
+
+
 def _docx_value(value: Any) -> str:
     """What a value may put into a docx block list: one line, no field separator."""
-    return str(value).replace("\r", "").replace("\n", " ").replace("|", "｜")
+    return str(value).replace("\r\n", " ").translate(_ONE_LINE).replace("|", "｜")
 
 
 def _md_value(value: Any) -> str:
     """What a value may put into Markdown: no raw HTML, so a pull request shows `<b>` literally.
     Only `<` and `>` are replaced, which keeps the step idempotent (a macro's output passes
     through here once inside the macro and again where it is printed)."""
-    return str(value).replace("<", "&lt;").replace(">", "&gt;")
+    return str(value).replace("<", "&lt;").replace(">", "&gt;").translate(_NO_CONTROL)
 
 
 _FINALIZE: dict[str, Callable[[Any], str]] = {"docx": _docx_value, "md": _md_value}
 
 
 # --- environment ----------------------------------------------------------------------------------
+
+class _Inside(FileSystemLoader):
+    """Templates from one folder, which a template may not leave through a symlink (a registry's
+    `templates/x.j2 -> /etc/passwd` would print the host's file into the minutes)."""
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        folder = os.path.realpath(self.searchpath[0])
+        if not os.path.realpath(filename).startswith(folder + os.sep):
+            raise InputRefused(f"模板 {template} 是指向模板目录之外的符号链接，不会读取它",
+                               "模板必须是 templates/ 中的普通文件；把链接换成文件本身。")
+        return source, filename, uptodate
+
 
 def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
     """The sandboxed environment for one registry, output format and document date: the
@@ -168,7 +189,7 @@ def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
     (compiled without autoescape they would hand back unescaped text). Markdown and docx values
     pass through their own `finalize` (`_md_value`, `_docx_value`)."""
 
-    loaders = [FileSystemLoader(str(Path(reg.root) / "templates")), FileSystemLoader(str(TEMPLATES))]
+    loaders = [_Inside(str(Path(reg.root) / "templates")), _Inside(str(TEMPLATES))]
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,

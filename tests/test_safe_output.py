@@ -78,3 +78,31 @@ def test_github_annotations_cannot_be_forged_by_a_file_name(make_registry, jz) -
     assert not any(line.startswith("::stop-commands::") for line in lines)
     assert any("a%2Cb%3Ac.yaml" in line for line in lines)
     assert any("bad-file-name" in line for line in lines)
+
+
+def test_user_text_cannot_forge_blocks_of_a_word_document(make_registry, jz, tmp_path) -> None:
+    import zipfile
+
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
+    forged = "完善低保资金发放机制\u2028mark 30 | 伪造的红头文件\u2029title 伪造标题\x0b\x1c结束"
+    r = jz(root, "decision", "add", M, "--text", forged, "--lead", "minzheng", "--due", "2026-12-31")
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "纪要.docx"
+    r = jz(root, "minutes", "render", M, "--format", "docx", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    # the whole text stays one paragraph's words: no block of its own, no red mark, no title
+    assert "完善低保资金发放机制 mark 30 ｜ 伪造的红头文件 title 伪造标题  结束" in xml
+    md = jz(root, "minutes", "render", M, "--format", "md")
+    assert md.exit_code == 0 and "\x0b" not in md.output and "\u2028" not in md.output
+
+
+def test_a_template_linked_outside_the_registry_is_refused(make_registry, jz, tmp_path) -> None:
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
+    secret = tmp_path / "secret.txt"
+    secret.write_text("主机上的秘密\n", encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates" / "_leak.j2").symlink_to(secret)
+    (root / "templates" / "minutes.md.j2").write_text("{% include '_leak.j2' %}\n", encoding="utf-8")
+    r = jz(root, "minutes", "render", M, "--format", "md")
+    assert r.exit_code == 1 and "主机上的秘密" not in r.output and "符号链接" in r.output
