@@ -7,28 +7,50 @@ of every file, comments included: a comment in git is as public as a value.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlread import Doc
 
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx](?![0-9A-Za-z])")
-_CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")
-_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
-# Every match of the three above holds at least 11 digits, from a digit to a digit, with nothing
-# but digits, spaces and hyphens between (an ID number's final X follows such a run).
-_CANDIDATE = re.compile(r"\d[\d -]{9,}\d")
+# Separators people put between digit groups: a space, a hyphen, a dot (after NFKC folding).
+_SEP = "[ .-]"
+_ID_RE = re.compile(rf"(?<![0-9A-Za-z])(?:\d{_SEP}?){{17}}[\dXx](?![0-9A-Za-z])")
+_OLD_ID_RE = re.compile(rf"(?<![0-9A-Za-z])(?:\d{_SEP}?){{14}}\d(?![0-9A-Za-z])")  # 15 digits, before 1999
+_CARD_RE = re.compile(rf"(?<!\d)(?:\d{_SEP}?){{15,18}}\d(?!\d)")
+_MOBILE_RE = re.compile(rf"(?<!\d)(?:\+?86{_SEP}?)?1[3-9]\d{_SEP}?\d{{4}}{_SEP}?\d{{4}}(?!\d)")
+# Every match of the patterns above holds at least 11 digits, from a digit to a digit, with only
+# digits and separators between (an ID number's final X follows such a run).
+_CANDIDATE = re.compile(r"\d[\d .-]{9,}\d")
+# Characters that hide inside a number: zero-width spaces and joiners, the BOM, a soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_CN_RUN = re.compile("[〇零一二三四五六七八九]{11,}")  # a number written in Chinese numerals
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
 def valid_id_number(s: str) -> bool:
     total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == s[17].upper()
+    return _ID_CHECK[total % 11] == s[17].upper() and _real_date(s[6:14])
+
+
+def _valid_old_id(s: str) -> bool:
+    """A 15-digit ID (issued before 1999): a region code, then a real birth date 19yymmdd."""
+    return s[0] in "12345678" and _real_date("19" + s[6:12])
+
+
+def _real_date(yyyymmdd: str) -> bool:
+    try:
+        day = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return 1800 <= day.year <= 2100
 
 
 def luhn(digits: str) -> bool:
@@ -41,30 +63,69 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _digits(value: str) -> str:
+    return re.sub(_SEP, "", value)
+
+
 def mask(value: str) -> str:
     """Show a number so it can be found in the file, never in full: 1101**********1234, 138****5678."""
-    digits = re.sub(r"[ -]", "", value)
+    digits = _digits(value)
     if len(digits) > 11 and digits.startswith(("+86", "86")) and _MOBILE_RE.fullmatch(value):
         digits = digits[-11:]
     keep = 3 if len(digits) == 11 else 4
     return digits[:keep] + "*" * max(len(digits) - keep - 4, 0) + digits[-4:]
 
 
+def normalised(text: str) -> str:
+    """The text as the patterns read it: full-width and other compatibility forms folded (NFKC),
+    invisible characters dropped, long runs of Chinese numerals as digits."""
+    return _CN_RUN.sub(lambda m: m.group().translate(_CN_DIGITS),
+                       unicodedata.normalize("NFKC", text).translate(_INVISIBLE))
+
+
 def find(text: str) -> Iterator[tuple[int, str, str, str]]:
-    """Yield (offset, code, kind in Chinese, masked value) for each personal datum in `text`."""
+    """Yield (offset in `text`, code, kind in Chinese, masked value) for each personal datum."""
+    for start, _, code, kind, masked in _spans(text):
+        yield start, code, kind, masked
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, str, str, str]]:
+    """(start, end) in `text`, code, kind and masked value of each personal datum, matched in its
+    normalised form (each normalised character mapped back to the one it came from)."""
+    chars, where = [], []
+    for i, ch in enumerate(text):
+        folded = normalised(ch) if ord(ch) > 127 else ch
+        chars.append(folded)
+        where.extend([i] * len(folded))
+    norm = _CN_RUN.sub(lambda m: m.group().translate(_CN_DIGITS), "".join(chars))
+    where.append(len(text))
     taken: list[tuple[int, int]] = []
-    for m in _ID_RE.finditer(text):
-        if valid_id_number(re.sub(r"[ -]", "", m.group())):
-            taken.append(m.span())
-            yield m.start(), "personal-id", "公民身份号码", mask(m.group())
-    for m in _CARD_RE.finditer(text):
-        digits = re.sub(r"[ -]", "", m.group())
-        if 16 <= len(digits) <= 19 and luhn(digits) and not _overlaps(m.span(), taken):
-            taken.append(m.span())
-            yield m.start(), "bank-card", "银行卡号", mask(m.group())
-    for m in _MOBILE_RE.finditer(text):
-        if not _overlaps(m.span(), taken):
-            yield m.start(), "mobile", "手机号码", mask(m.group())
+    for pattern, code, kind, valid in _KINDS:
+        for m in pattern.finditer(norm):
+            if valid(_digits(m.group())) and not _overlaps(m.span(), taken):
+                taken.append(m.span())
+                yield where[m.start()], where[m.end() - 1] + 1, code, kind, mask(m.group())
+
+
+_KINDS: tuple[tuple[re.Pattern[str], str, str, Callable[[str], bool]], ...] = (
+    (_ID_RE, "personal-id", "公民身份号码", valid_id_number),
+    (_OLD_ID_RE, "personal-id", "公民身份号码", _valid_old_id),
+    (_CARD_RE, "bank-card", "银行卡号", lambda d: 16 <= len(d) <= 19 and luhn(d)),
+    (_MOBILE_RE, "mobile", "手机号码", lambda d: True),
+)
+
+
+def mask_text(text: str) -> str:
+    """`text` with every personal datum in it masked: how any message shows a user's value."""
+    if not _CANDIDATE.search(normalised(text)):
+        return text
+    out = []
+    for line in text.split("\n"):
+        spans = sorted(_spans(line))
+        for start, end, _, _, masked in reversed(spans):
+            line = line[:start] + masked + line[end:]
+        out.append(line)
+    return "\n".join(out)
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -84,7 +145,7 @@ def scan_text(file: str, text: str, allowed: tuple[int, int, int] | None = None)
     """Personal data in any text of the registry folder (also files jiuzhu does not read: notes,
     CSV exports ...). `allowed` is the one place a mobile number may stand (line, first, last col)."""
     out: list[Problem] = []
-    if not _CANDIDATE.search(text):  # the common case, at C speed: no line can hold a match
+    if not _CANDIDATE.search(normalised(text)):  # the common case, at C speed: no line holds one
         return out
     for lineno, line in enumerate(text.splitlines(), 1):
         for offset, code, kind, masked in find(line):
@@ -99,30 +160,44 @@ def scan_text(file: str, text: str, allowed: tuple[int, int, int] | None = None)
 
 
 _SKIP_DIRS = (".git", ".jiuzhu-cache")
-_MAX_TEXT = 2 * 1024 * 1024
 
 
 def scan_other_files(root: Path, known: Iterable[str]) -> Iterator[Problem]:
     """Personal data in the registry folder's files that jiuzhu does not load (unknown YAML, notes,
-    CSV ...): whatever sits in the folder ends up in git. Binary files (Word, PDF) are not read."""
+    CSV ...), whatever their size, in UTF-8, UTF-16 or GB18030: whatever sits in the folder ends up
+    in git. Binary files (Word, PDF) are not read."""
     skip = known if isinstance(known, (dict, set, frozenset)) else set(known)
     for rel in sorted(_other_files(str(root), skip), key=lambda r: r.split("/")):  # Path order
         path = root / rel
+        yield from scan_names([rel])
         if not path.is_file():
             continue
         try:
-            if path.stat().st_size > _MAX_TEXT:
-                continue
             raw = path.read_bytes()
         except OSError:
             continue
-        if b"\0" in raw[:8192]:
-            continue
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030", errors="replace")
-        yield from scan_text(rel, text)
+        text = _text_of(raw)
+        if text is not None:
+            yield from scan_text(rel, text)
+
+
+def _text_of(raw: bytes) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    if b"\0" in raw[:8192]:
+        return None  # binary
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
+
+
+def scan_names(names: Iterable[str]) -> Iterator[Problem]:
+    """Personal data in file names (a file named after an applicant's ID number is in git too)."""
+    for rel in names:
+        for _, code, kind, masked in find(rel):
+            yield error(Pos(mask_text(rel)), code, f"文件名中发现疑似救助对象的{kind}（{masked}）",
+                        "给文件改名，不要用申请人的号码命名；并从 git 历史中清除原来的文件名。")
 
 
 def _other_files(base: str, skip: Any) -> Iterator[str]:

@@ -21,6 +21,7 @@ from jiuzhu.problems import Pos, Problem, error, warning
 def check_personal_data(reg: Registry, ctx: Context) -> Iterable[Problem]:
     for doc in reg.files.values():
         yield from privacy.scan(doc)
+    yield from privacy.scan_names(reg.files)
     yield from privacy.scan_other_files(Path(reg.root), reg.files)
 
 

@@ -93,3 +93,39 @@ def test_scan_reads_comments_and_block_scalars():
     assert [(str(p.pos), p.code) for p in found] == [
         ("tasks/2026/t.yaml:3:7", "personal-id"), ("tasks/2026/t.yaml:4:5", "bank-card")]
     assert all("11010519491231002X" not in p.message + p.hint for p in found)
+
+
+@pytest.mark.parametrize("text", [
+    "身份证 110105 1949 1231 002X",           # in groups
+    "身份证 １１０１０５１９４９１２３１００２Ｘ",  # full-width digits
+    "身份证 1101051949\u200b1231002X",         # a zero-width space inside
+    "身份证 110105.19491231.002X",             # dots
+    "旧证 110105491231002",                    # a 15-digit ID issued before 1999
+    "电话 一三八一二三四五六七八",               # a mobile in Chinese numerals
+])
+def test_personal_data_written_other_ways_is_found(text: str) -> None:
+    from jiuzhu.privacy import scan_text
+
+    found = scan_text("notes.txt", text)
+    assert found and found[0].pos.column == text.index(" ") + 2
+
+
+def test_a_value_quoted_in_any_message_is_masked(jz, make_registry) -> None:
+    """The wrong-type message quotes the value: shown masked, in text and JSON alike."""
+    root = make_registry()
+    path = root / "units" / "caizheng.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("order: 2", "order: 11010519491231002X"),
+                    encoding="utf-8")
+    for fmt in ("text", "json", "github"):
+        out = jz(root, "validate", "--format", fmt, "--as-of", "2026-11-26").output
+        assert "11010519491231002X" not in out and "1101**********002X" in out
+
+
+def test_files_are_scanned_whatever_their_size_encoding_or_name(jz, make_registry) -> None:
+    root = make_registry()
+    (root / "big.csv").write_text("x" * (3 * 1024 * 1024) + "\n手机 13812345678\n", encoding="utf-8")
+    (root / "utf16.txt").write_bytes("手机 13912345678\n".encode("utf-16"))
+    (root / "11010519491231002X.txt").write_text("无\n", encoding="utf-8")
+    out = jz(root, "validate", "--as-of", "2026-11-26").output
+    assert "138****5678" in out and "139****5678" in out and "文件名中发现疑似救助对象的公民身份号码" in out
+    assert "11010519491231002X" not in out

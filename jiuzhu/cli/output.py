@@ -15,6 +15,7 @@ import typer
 from rich.cells import cell_len
 
 from jiuzhu.cli.common import STATE
+from jiuzhu.privacy import mask_text
 
 if TYPE_CHECKING:
     from jiuzhu.errors import JiuzhuError
@@ -36,6 +37,12 @@ def printable(text: str) -> str:
     return text.translate(_SHOWN)
 
 
+def said(text: str | None) -> str:
+    """A message or hint as shown: personal data masked (a user's value quoted in a message may
+    hold an ID number), control characters shown. Every problem and error goes through here."""
+    return mask_text(text or "")
+
+
 def echo(text: str = "", err: bool = False) -> None:
     typer.echo(printable(text), err=err)
 
@@ -43,9 +50,9 @@ def echo(text: str = "", err: bool = False) -> None:
 def report_error(exc: JiuzhuError) -> None:
     from jiuzhu.errors import RegistryInvalid
 
-    echo(f"错误：{exc.message}", err=True)
+    echo(f"错误：{said(exc.message)}", err=True)
     if exc.hint:
-        echo(f"  提示：{exc.hint}", err=True)
+        echo(f"  提示：{said(exc.hint)}", err=True)
     if isinstance(exc, RegistryInvalid):
         for p in exc.problems[:10]:
             echo(problem_line(p), err=True)
@@ -55,7 +62,7 @@ def report_error(exc: JiuzhuError) -> None:
 
 def problem_line(p: Problem) -> str:
     label = "错误" if p.is_error else "警告"
-    return f"{STATE.shown(p.pos.file)}:{p.pos.line}:{p.pos.column}: {p.code} {label}：{p.message}"
+    return f"{STATE.shown(p.pos.file)}:{p.pos.line}:{p.pos.column}: {p.code} {label}：{said(p.message)}"
 
 
 def print_problems(problems: Sequence[Problem], fmt: str) -> None:
@@ -66,7 +73,7 @@ def print_problems(problems: Sequence[Problem], fmt: str) -> None:
 def _problems_json(problems: Sequence[Problem]) -> None:
     def obj(p: Problem) -> dict[str, Any]:
         return {"file": STATE.shown(p.pos.file), "line": p.pos.line, "column": p.pos.column,
-                "code": p.code, "message": p.message, "hint": p.hint}
+                "code": p.code, "message": said(p.message), "hint": said(p.hint)}
     print_json({"errors": [obj(p) for p in problems if p.is_error],
                 "warnings": [obj(p) for p in problems if not p.is_error]})
 
@@ -78,7 +85,7 @@ def _problems_codequality(problems: Sequence[Problem]) -> None:
 def _problems_github(problems: Sequence[Problem]) -> None:
     for p in problems:
         kind = "error" if p.is_error else "warning"
-        msg = f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else "")
+        msg = f"{p.code} {said(p.message)}" + (f"（{said(p.hint)}）" if p.hint else "")
         where = f"file={_gh_property(STATE.shown(p.pos.file))},line={p.pos.line},col={p.pos.column}"
         typer.echo(f"::{kind} {where}::{_gh_escape(msg)}")
 
@@ -87,7 +94,7 @@ def _problems_text(problems: Sequence[Problem]) -> None:
     for p in problems:
         echo(problem_line(p))
         if p.hint:
-            echo(f"    提示：{p.hint}")
+            echo(f"    提示：{said(p.hint)}")
     errors = sum(1 for p in problems if p.is_error)
     if problems:
         echo(f"共 {errors} 个错误，{len(problems) - errors} 个警告。")
@@ -101,8 +108,8 @@ def _codequality(p: Problem) -> dict[str, Any]:
     import hashlib
 
     path = STATE.shown(p.pos.file).removeprefix("./")
-    key = "\0".join((path, str(p.pos.line), p.code, p.message))
-    return {"description": f"{p.code} {p.message}" + (f"（{p.hint}）" if p.hint else ""),
+    key = "\0".join((path, str(p.pos.line), p.code, said(p.message)))
+    return {"description": f"{p.code} {said(p.message)}" + (f"（{said(p.hint)}）" if p.hint else ""),
             "check_name": p.code, "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
             "severity": "major" if p.is_error else "minor", "location": {"path": path, "lines": {"begin": p.pos.line}}}
 
