@@ -24,19 +24,27 @@ def _together(root: Path, commands: list[list[str]], tmp_path: Path) -> list[sub
     tmp_path.mkdir(parents=True, exist_ok=True)
     go = tmp_path / "go"
     starter = ("import os, sys, time, runpy\n"
-               "while not os.path.exists(sys.argv[1]): time.sleep(0.001)\n"
+               "deadline = time.monotonic() + 60\n"
+               "while not os.path.exists(sys.argv[1]):\n"
+               "    if time.monotonic() > deadline: sys.exit('never started')\n"
+               "    time.sleep(0.001)\n"
                "sys.argv = ['jiuzhu', *sys.argv[2:]]\n"
                "runpy.run_module('jiuzhu', run_name='__main__')\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "cache")}
     procs = [subprocess.Popen([sys.executable, "-c", starter, str(go), "-r", str(root), *args], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in commands]
-    time.sleep(0.5)
-    go.touch()
-    done = []
-    for p, args in zip(procs, commands, strict=True):
-        out, err = p.communicate(timeout=300)
-        done.append(subprocess.CompletedProcess(args, p.returncode, out, err))
-    return done
+    try:
+        time.sleep(0.5)
+        go.touch()
+        done = []
+        for p, args in zip(procs, commands, strict=True):
+            out, err = p.communicate(timeout=300)
+            done.append(subprocess.CompletedProcess(args, p.returncode, out, err))
+        return done
+    finally:
+        for p in procs:  # none outlives the test, whatever happened
+            if p.poll() is None:
+                p.kill()
 
 
 def _meeting(jz, root: Path) -> str:  # type: ignore[no-untyped-def]
