@@ -79,8 +79,10 @@ def mask(value: str) -> str:
 def normalised(text: str) -> str:
     """The text as the patterns read it: full-width and other compatibility forms folded (NFKC),
     invisible characters dropped, long runs of Chinese numerals as digits."""
-    return _CN_RUN.sub(lambda m: m.group().translate(_CN_DIGITS),
-                       unicodedata.normalize("NFKC", text).translate(_INVISIBLE))
+    text = unicodedata.normalize("NFKC", text)
+    if any(chr(c) in text for c in _INVISIBLE):  # rare: translate() walks every character
+        text = text.translate(_INVISIBLE)
+    return _CN_RUN.sub(lambda m: m.group().translate(_CN_DIGITS), text)
 
 
 def find(text: str) -> Iterator[tuple[int, str, str, str]]:
