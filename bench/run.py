@@ -270,7 +270,7 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
         figures.append(measure("jiuzhu --help", [*cli, "--help"], max(runs, 10), 0.1, env))
         figures.append(measure("tasks overdue --help", [*cli, "tasks", "overdue", "--help"], max(runs, 10), 0.15, env))
         validate = fresh("validate")
-        figures.append(measure("validate（冷：缓存为空）", validate, max(1, min(runs, 3)), only(3.0), env, clear_cache))
+        figures.append(measure("validate（冷：缓存为空）", validate, max(1, min(runs, 5)), only(3.0), env, clear_cache))
         figures.append(measure("validate（改动一个文件后）", validate, runs, only(0.6), env, change))
         tw, tw_overdue = taskwarrior(cli, root, work, runs, env, install)
         limit = tw.seconds if county and tw.seconds else (3.0 if not county else None)
