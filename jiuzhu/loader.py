@@ -62,7 +62,9 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool) -> Loaded:
     for left_out in () if only is None else (set(SINGLE) | set(FOLDERS)) - set(only):
         _mark_incomplete(reg, indexes(left_out))
     problems: list[Problem] = []
-    files = _listed(root, only, problems)
+    incomplete: set[str] = set()
+    files = _listed(root, only, problems, incomplete)
+    _mark_incomplete(reg, incomplete)
     parse_cache = cache.ParseCache(root) if use_cache else None
     read = read_file if parse_cache is None else parse_cache.read
     if parse_cache is not None:
@@ -81,11 +83,18 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool) -> Loaded:
     return Loaded(reg, problems, len(files) if parse_cache is None else parse_cache.parsed)
 
 
-def _listed(root: Path, only: Collection[str] | None, problems: list[Problem]) -> list[tuple[str, str]]:
-    """The registry's files jiuzhu reads, as (relative path, path); the others are reported."""
+def _listed(root: Path, only: Collection[str] | None, problems: list[Problem],
+            incomplete: set[str]) -> list[tuple[str, str]]:
+    """The registry's files jiuzhu reads, as (relative path, path); the others are reported, and
+    the indexes a folder that could not be read would have filled go to `incomplete`."""
     base = os.path.join(str(root), "")
     files = []
-    for rel in registry_paths(root, only):
+    trouble: list[tuple[str, str]] = []
+    paths = registry_paths(root, only, trouble)
+    for rel, what in trouble:
+        problems.append(_FOLDER_TROUBLE[what](rel))
+        incomplete.update(indexes(rel))  # what it would have held: references to it are not errors too
+    for rel in paths:
         if not rel.isprintable():  # a line break in a name would forge lines in CI annotations
             problems.append(error(Pos(repr(rel)[1:-1]), "bad-file-name", "文件名中有换行或其他控制字符",
                                   "把文件改名为只含普通文字的名称。"))
@@ -96,6 +105,14 @@ def _listed(root: Path, only: Collection[str] | None, problems: list[Problem]) -
         else:
             files.append((rel, base + rel))
     return files
+
+
+_FOLDER_TROUBLE = {
+    "unreadable": lambda rel: error(Pos(rel), "unreadable-folder", f"读不了目录 {rel}，其中的文件都没有检查",
+                                    "检查目录的权限。"),
+    "yaml-folder": lambda rel: error(Pos(rel), "yaml-folder", f"{rel} 是目录，不是 YAML 文件",
+                                     "把它改名，或换成同名的文件。"),
+}
 
 
 def _whole_registry(root: Path, reg: Registry, problems: list[Problem]) -> None:

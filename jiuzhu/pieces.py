@@ -305,5 +305,10 @@ def _calendar(doc: Doc, data: dict[str, Any], problems: list[Problem]) -> dict[i
             if key not in ("holidays", "workdays"):
                 problems.append(error(doc.key_at("years", year, key), "unknown-key", f"未知的键“{key}”",
                                       "每年只有 holidays（放假日）和 workdays（调休上班日）两项。"))
+        both = sorted(set(entry.get("holidays", ())) & set(entry.get("workdays", ())))
+        if both:
+            problems.append(error(doc.at("years", year), "holiday-and-workday",
+                                  f"{'、'.join(map(str, both))} 既写成放假日又写成调休上班日",
+                                  "按国务院通知只保留其中一处。"))
         years[year] = entry
     return years

@@ -111,12 +111,28 @@ def _check_scalar(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out:
     if allowed is not None and (not isinstance(value, allowed) or (isinstance(value, bool) and kind != "bool")):
         out.append(_wrong_type(doc, path, spec, value))
         return _MISSING
-    if kind == "str" and not isinstance(value, str):
-        return str(value)
+    if kind == "str":
+        return _check_text(doc, value if isinstance(value, str) else str(value), spec, path, out)
     if kind == "id" and (not isinstance(value, str) or not ID_RE.match(value)):
         out.append(error(doc.at(*path), "unsafe-id", f"标识“{value}”不能用作文件名",
                          "标识只能用小写英文字母、数字和连字符，以字母或数字开头（如 minzheng）；"
                          "不能有空格、斜杠、“..”或汉字。"))
+        return _MISSING
+    return value
+
+
+_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+
+def _check_text(doc: Doc, value: str, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
+    """A text: a required one is not blank, and none hides invisible characters (a name with a
+    zero-width space looks like another and never matches it)."""
+    if any(c in value for c in _INVISIBLE):
+        out.append(error(doc.at(*path), "invisible-char", f"{_label(path)}中有看不见的字符（零宽空格等）",
+                         "删掉这段文字重新输入，不要从网页或文档里复制带格式的文字。"))
+        return _MISSING
+    if spec.required and not value.strip():
+        out.append(error(doc.at(*path), "empty-text", f"{_label(path)}是空的", "填上内容。"))
         return _MISSING
     return value
 
@@ -154,18 +170,27 @@ def _report_missing(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[An
 
 def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem]) -> Any:
     if isinstance(value, dt.date):
-        return value
+        return _in_range(doc, value, path, out)
     text = str(value)
     if not DATE_RE.match(text):
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的值“{text}”不是日期",
                          "日期写成 YYYY-MM-DD，例如 2026-03-15。"))
         return _MISSING
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {text} 不存在",
                          "检查月份和日期（例如 2 月没有 30 日）。"))
         return _MISSING
+    return _in_range(doc, day, path, out)
+
+
+def _in_range(doc: Doc, day: dt.date, path: tuple[Any, ...], out: list[Problem]) -> Any:
+    if not 1949 <= day.year <= 2199:  # the years jiuzhu takes on the command line too
+        out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {day} 超出可处理的范围（1949–2199 年）",
+                         "检查年份是否写错。"))
+        return _MISSING
+    return day
 
 
 def _wrong_type(doc: Doc, path: tuple[Any, ...], spec: Field, value: Any) -> Problem:

@@ -286,7 +286,12 @@ def _converter() -> Any:
                             key = slow(knode)
                     else:
                         key = str(knode.value)
-                    if key == "<<":
+                    if key == "<<":  # a merge key: its values would silently not count
+                        mark = knode.start_mark
+                        problems.append(error(
+                            Pos(file, mark.line + 1, mark.column + 1), "yaml-merge-key",
+                            "jiuzhu 不支持 YAML 合并键“<<”，其中的内容不会生效",
+                            "把要合并的键和值直接写在这里。"))
                         continue
                     mark = knode.start_mark
                     kpos = (mark.line + 1, mark.column + 1)

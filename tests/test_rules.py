@@ -282,7 +282,7 @@ def test_issued_minutes_pass(make_registry):
          "纪要印发日期 2026-09-20 早于会议日期 2026-09-22"),
         ("{year: 2025, number: 1, issued: 2026-09-25, reported_to: 县政府}", "minutes-year",
          "纪要年份 2025 与印发日期 2026-09-25 不符"),
-        ("{year: 2026, number: 1, issued: 2026-09-25, reported_to: ''}", "minutes-report", "没有记录纪要报送对象"),
+        ("{year: 2026, number: 1, issued: 2026-09-25, reported_to: ''}", "empty-text", "“minutes.reported_to”是空的"),
         ("{year: 2026, issued: 2026-09-25, reported_to: 县政府}", "missing-field", "缺少必填字段“number”（纪要印发）"),
         ("{year: 2026, number: 1, reported_to: 县政府}", "missing-field", "缺少必填字段“issued”（纪要印发）"),
         ("{year: 2026, number: 1, issued: 2026-09-25}", "missing-field", "缺少必填字段“reported_to”（纪要印发）"),

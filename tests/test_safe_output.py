@@ -106,3 +106,67 @@ def test_a_template_linked_outside_the_registry_is_refused(make_registry, jz, tm
     (root / "templates" / "minutes.md.j2").write_text("{% include '_leak.j2' %}\n", encoding="utf-8")
     r = jz(root, "minutes", "render", M, "--format", "md")
     assert r.exit_code == 1 and "主机上的秘密" not in r.output and "符号链接" in r.output
+
+
+# --- what used to pass silently: each now an error naming the real cause -----------------------------
+
+def _codes(jz, root: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    out = jz(root, "validate", "--format", "json", "--as-of", "2026-11-26").output
+    import json
+
+    return [e["code"] for e in json.loads(out)["errors"]]
+
+
+def test_an_unreadable_folder_is_named(make_registry, jz, monkeypatch) -> None:
+    from jiuzhu import listing
+
+    root = make_registry({f"tasks/2026/{M}-1.yaml": f"task: {M}-1\nlog: []\n"})
+    real = os.scandir
+
+    def refuse(path):  # type: ignore[no-untyped-def]
+        if str(path).endswith("tasks/2026"):  # as for a folder without read permission (tests run as root)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(listing.os, "scandir", refuse)
+    assert "unreadable-folder" in _codes(jz, root)
+    (root / "tasks" / "2026" / f"{M}-1.yaml").unlink()
+    root2 = make_registry()  # an unreadable units/: the one cause, not an error per reference to a unit
+    monkeypatch.setattr(listing.os, "scandir", lambda p: (_ for _ in ()).throw(PermissionError(13, "denied"))
+                        if str(p).endswith("/units") else real(p))
+    assert _codes(jz, root2) == ["unreadable-folder"]
+
+
+def test_a_folder_named_like_a_unit_file_is_the_one_error(make_registry, jz) -> None:
+    root = make_registry()
+    (root / "units" / "xinfang.yaml").mkdir()
+    assert _codes(jz, root) == ["yaml-folder"]
+
+
+def test_texts_that_look_right_but_are_not(make_registry, jz) -> None:
+    root = make_registry()
+    path = root / "units" / "caizheng.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("县财政局", "县\u200b财政局")
+                    .replace("负责将社会救助资金列入预算安排。", "' '"), encoding="utf-8")
+    codes = _codes(jz, root)
+    assert "invisible-char" in codes and "empty-text" in codes
+
+
+def test_a_date_out_of_any_plausible_range(make_registry, jz) -> None:
+    root = make_registry({f"meetings/2026/{M}.yaml": MEETING,
+                          f"tasks/2026/{M}-1.yaml": f"task: {M}-1\nlog:\n  - {{date: 9999-12-31, by: minzheng, "
+                                                   f"note: 记录}}\n"})
+    assert "bad-date" in _codes(jz, root)
+
+
+def test_a_day_both_holiday_and_workday(make_registry, jz) -> None:
+    root = make_registry({"calendar.yaml": "years:\n  2027:\n    holidays: [2027-10-01]\n"
+                                           "    workdays: [2027-10-01]\n"})
+    assert "holiday-and-workday" in _codes(jz, root)
+
+
+def test_a_yaml_merge_key_is_an_error_not_silently_dropped(make_registry, jz) -> None:
+    root = make_registry()
+    path = root / "units" / "caizheng.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "extra: &e {a: 1}\nmore:\n  <<: *e\n", encoding="utf-8")
+    assert "yaml-merge-key" in _codes(jz, root)

@@ -54,6 +54,9 @@ class _RefConverter:
             for knode, vnode in node.value:
                 key = self._scalar(knode) if not isinstance(knode, (MappingNode, SequenceNode)) else str(knode.value)
                 if key == "<<":
+                    self.problems.append(error(
+                        Pos(self.file, knode.start_mark.line + 1, knode.start_mark.column + 1), "yaml-merge-key",
+                        "jiuzhu 不支持 YAML 合并键“<<”，其中的内容不会生效", "把要合并的键和值直接写在这里。"))
                     continue
                 kpos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
                 if key in out:
