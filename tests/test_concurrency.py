@@ -185,3 +185,51 @@ def test_a_change_killed_before_it_was_ready_is_undone(make_registry) -> None:
     with registry_lock(root):  # any writer: the change is undone
         pass
     assert tree_hash(root) == before and not tmp.exists()
+
+
+def test_ten_meetings_progress_reports_and_briefings_at_once(make_registry, jz, tmp_path) -> None:
+    root = make_registry()
+    runs = _together(root, [["meeting", "new", "--kind", "adhoc", "--date", "2026-09-22", "--format", "json"]
+                            for _ in range(10)], tmp_path / "m")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    ids = {json.loads(r.stdout)["id"] for r in runs}
+    assert len(ids) == 10 and len(load(root).registry.meetings) == 10
+    mid = sorted(ids)[0]
+    added = jz(root, "decision", "add", mid, "--text", "完善低保资金发放机制", "--lead", "minzheng", "--due",
+               "2026-12-31")
+    assert added.exit_code == 0, added.output
+    runs = _together(root, [["tasks", "update", f"{mid}-1", "--by", "minzheng", "--note", f"第 {i} 次进展",
+                             "--date", "2026-10-01"] for i in range(10)], tmp_path / "t")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    notes = sorted(e.note for e in load(root).registry.tasks[f"{mid}-1"].log)
+    assert notes == sorted(f"第 {i} 次进展" for i in range(10))
+    runs = _together(root, [["briefing", "render", "--issue", "--date", "2026-10-20", "-o",
+                             str(tmp_path / f"简报{i}.md")] for i in range(10)], tmp_path / "b")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    numbers = sorted(b.number for b in load(root).registry.system.briefings)  # type: ignore[union-attr]
+    assert numbers == list(range(1, 11))
+
+
+@pytest.mark.parametrize("step", [0, 1, 2])
+def test_minutes_issue_killed_at_each_replace_is_completed_by_the_next_writer(step, make_registry, jz,
+                                                                           tmp_path) -> None:
+    from cycle_helpers import approved
+
+    root = make_registry()
+    for title in ("关于提高城乡低保标准的议题", "关于加强救助资金监管的议题"):
+        approved(jz, root, title=title)
+    mid = _meeting(jz, root)
+    added = jz(root, "decision", "add", mid, "--text", "完善低保资金发放机制", "--lead", "minzheng", "--due",
+               "2026-12-31")
+    assert added.exit_code == 0, added.output
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "c")}
+    killed = subprocess.run([sys.executable, "-c", KILL_AT, str(step), "-r", str(root), "minutes", "issue", mid,
+                             "--date", "2026-09-25"], env=env, capture_output=True, text=True)
+    assert killed.returncode == 9, killed.stderr
+    assert "unfinished-write" in jz(root, "validate", "--as-of", "2026-11-26").output
+    again = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "另一个议题", "--date", "2026-09-26")
+    assert again.exit_code == 0, again.output
+    reg = load(root, use_cache=False).registry
+    assert reg.meetings[mid].minutes is not None
+    assert sorted(p.status for p in reg.proposals.values()) == ["已议定", "已议定", "待初审"]
+    assert not list(root.rglob("*.tmp"))
