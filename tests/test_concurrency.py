@@ -233,3 +233,47 @@ def test_minutes_issue_killed_at_each_replace_is_completed_by_the_next_writer(st
     assert reg.meetings[mid].minutes is not None
     assert sorted(p.status for p in reg.proposals.values()) == ["已议定", "已议定", "待初审"]
     assert not list(root.rglob("*.tmp"))
+
+
+EIGHT_UNITS = {f"units/u{i}.yaml": f"id: u{i}\nname: 县第{i}局\nkind: government\norder: {i + 10}\n"
+               f"duties:\n  - {{id: u{i}-1, text: 负责第{i}项工作。, role: lead}}\n" for i in range(8)}
+
+
+def test_ten_approvals_and_ten_renames_at_once(make_registry, jz, tmp_path) -> None:
+    from cycle_helpers import ok, proposal
+
+    root = make_registry(EIGHT_UNITS)
+    ids = [proposal(jz, root, "minzheng", f"议题{i}", "2026-09-01") for i in range(10)]
+    for p in ids:
+        ok(jz, root, "proposal", "review", p, "--pass", "--opinion", "同意", "--date", "2026-09-02")
+    runs = _together(root, [["proposal", "approve", p, "--date", "2026-09-03"] for p in ids], tmp_path / "a")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    assert all(p.status == "已审定" for p in load(root).registry.proposals.values())
+    units = [f"u{i}" for i in range(8)] + ["minzheng", "caizheng"]
+    runs = _together(root, [["units", "rename", u, "--name", f"县新{u}局", "--date", "2026-10-01"] for u in units],
+                     tmp_path / "r")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    reg = load(root).registry
+    assert [reg.units[u].name for u in units] == [f"县新{u}局" for u in units]
+
+
+@pytest.mark.parametrize("step", [0, 1, 2])
+@pytest.mark.parametrize("command", [["units", "merge", "u0", "u1", "--into", "u2"],
+                                     ["units", "dissolve", "u0", "--duties-to", "u1"]])
+def test_a_reorganisation_killed_at_each_replace_is_completed(command, step, make_registry, jz, tmp_path) -> None:
+    root = make_registry(EIGHT_UNITS)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "c")}
+    whole = tmp_path / "whole"
+    subprocess.run(["cp", "-r", str(root), str(whole)], check=True)
+    done = jz(whole, *command, "--date", "2026-10-01")
+    assert done.exit_code == 0, done.output
+    killed = subprocess.run([sys.executable, "-c", KILL_AT, str(step), "-r", str(root), *command, "--date",
+                             "2026-10-01"], env=env, capture_output=True, text=True)
+    if killed.returncode == 0:  # fewer files than this step: nothing to kill
+        return
+    assert killed.returncode == 9, killed.stderr
+    again = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "议题", "--date", "2026-10-02")
+    assert again.exit_code == 0, again.output
+    for rel in ("units/u0.yaml", "units/u1.yaml", "units/u2.yaml"):  # exactly as the uninterrupted run
+        assert (root / rel).read_bytes() == (whole / rel).read_bytes(), rel
+    assert not list(root.rglob("*.tmp"))
