@@ -277,3 +277,30 @@ def test_a_reorganisation_killed_at_each_replace_is_completed(command, step, mak
     for rel in ("units/u0.yaml", "units/u1.yaml", "units/u2.yaml"):  # exactly as the uninterrupted run
         assert (root / rel).read_bytes() == (whole / rel).read_bytes(), rel
     assert not list(root.rglob("*.tmp"))
+
+
+def test_ten_resubmissions_reassignments_and_new_units_at_once(make_registry, jz, tmp_path) -> None:
+    from cycle_helpers import ok, proposal
+
+    root = make_registry(EIGHT_UNITS)
+    ids = [proposal(jz, root, "minzheng", f"议题{i}", "2026-09-01") for i in range(10)]
+    for p in ids:
+        ok(jz, root, "proposal", "review", p, "--return", "--opinion", "请补充", "--date", "2026-09-02")
+    runs = _together(root, [["proposal", "resubmit", p, "--note", f"已补充{i}", "--date", "2026-09-03"]
+                            for i, p in enumerate(ids)], tmp_path / "s")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    assert all(p.status == "待初审" for p in load(root).registry.proposals.values())
+    mid = _meeting(jz, root)
+    for i in range(10):
+        ok(jz, root, "decision", "add", mid, "--text", f"事项{i}", "--lead", "minzheng", "--due", "2026-12-31")
+    leads = [f"u{i % 8}" for i in range(10)]
+    runs = _together(root, [["tasks", "reassign", f"{mid}-{i + 1}", "--lead", leads[i], "--reason", "分工调整",
+                             "--decided-by", "总召集人", "--date", "2026-10-01"] for i in range(10)], tmp_path / "r")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    tasks = load(root).registry.tasks
+    assert [tasks[f"{mid}-{i + 1}"].reassignments[-1].lead for i in range(10)] == leads
+    runs = _together(root, [["units", "add", f"n{i}", "--name", f"县新设{i}局", "--date", "2026-10-02"]
+                            for i in range(10)], tmp_path / "u")
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
+    units = load(root).registry.units
+    assert all(f"n{i}" in units for i in range(10)) and len({u.order for u in units.values()}) == len(units)
