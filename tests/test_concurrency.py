@@ -259,9 +259,15 @@ def test_ten_approvals_and_ten_renames_at_once(make_registry, jz, tmp_path) -> N
 
 @pytest.mark.parametrize("step", [0, 1, 2])
 @pytest.mark.parametrize("command", [["units", "merge", "u0", "u1", "--into", "u2"],
-                                     ["units", "dissolve", "u0", "--duties-to", "u1"]])
+                                     ["units", "dissolve", "u0", "--duties-to", "u1"],
+                                     ["units", "split", "s0", "--into", "u1", "--into", "u2",
+                                      "--duty", "s0-1=u1", "--duty", "s0-2=u2"],
+                                     ["duties", "move", "u0-1", "--to", "u1"]])
 def test_a_reorganisation_killed_at_each_replace_is_completed(command, step, make_registry, jz, tmp_path) -> None:
-    root = make_registry(EIGHT_UNITS)
+    split_me = {"units/s0.yaml": "id: s0\nname: 县拆分局\nkind: government\norder: 30\nduties:\n"
+                                 "  - {id: s0-1, text: 负责甲项工作。, role: lead}\n"
+                                 "  - {id: s0-2, text: 负责乙项工作。, role: lead}\n"}
+    root = make_registry({**EIGHT_UNITS, **split_me})
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "c")}
     whole = tmp_path / "whole"
     subprocess.run(["cp", "-r", str(root), str(whole)], check=True)
@@ -274,7 +280,7 @@ def test_a_reorganisation_killed_at_each_replace_is_completed(command, step, mak
     assert killed.returncode == 9, killed.stderr
     again = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "议题", "--date", "2026-10-02")
     assert again.exit_code == 0, again.output
-    for rel in ("units/u0.yaml", "units/u1.yaml", "units/u2.yaml"):  # exactly as the uninterrupted run
+    for rel in ("units/u0.yaml", "units/u1.yaml", "units/u2.yaml", "units/s0.yaml"):  # as the uninterrupted run
         assert (root / rel).read_bytes() == (whole / rel).read_bytes(), rel
     assert not list(root.rglob("*.tmp"))
 
