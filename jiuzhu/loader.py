@@ -112,6 +112,8 @@ _FOLDER_TROUBLE = {
                                     "检查目录的权限。"),
     "yaml-folder": lambda rel: error(Pos(rel), "yaml-folder", f"{rel} 是目录，不是 YAML 文件",
                                      "把它改名，或换成同名的文件。"),
+    "outside": lambda rel: error(Pos(rel), "link-outside", f"{rel} 是指向登记册之外的符号链接，不会读取它",
+                                 "把链接换成文件本身；登记册只读取自己目录里的文件。"),
 }
 
 

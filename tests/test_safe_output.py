@@ -170,3 +170,13 @@ def test_a_yaml_merge_key_is_an_error_not_silently_dropped(make_registry, jz) ->
     path = root / "units" / "caizheng.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "extra: &e {a: 1}\nmore:\n  <<: *e\n", encoding="utf-8")
     assert "yaml-merge-key" in _codes(jz, root)
+
+
+def test_a_registry_file_linked_outside_is_not_read(make_registry, jz, tmp_path) -> None:
+    root = make_registry()
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("id: elsewhere\nname: 外部单位\nkind: government\norder: 99\n", encoding="utf-8")
+    (root / "units" / "elsewhere.yaml").symlink_to(outside)
+    (root / "units" / "inside.yaml").symlink_to(root / "units" / "caizheng.yaml")  # inside: read (as a duplicate)
+    codes = _codes(jz, root)
+    assert "link-outside" in codes and "外部单位" not in jz(root, "units", "list").output
