@@ -41,12 +41,16 @@ def _walk(folder: str, prefix: str, only: Collection[str] | None, out: list[str]
                 trouble.append((prefix + name, "yaml-folder"))
             elif prefix or name not in IGNORED_DIRS:
                 _walk(e.path, prefix + name + "/", only, out, trouble)
-        # os.path.splitext's rule: ".yaml" or "..yml" have no extension
-        elif name.endswith((".yaml", ".yml")) and name.lstrip(".") not in ("yaml", "yml") and e.is_file():
+        elif _is_yaml_file(e):
             if e.is_symlink() and not _inside(e.path, folder, prefix):
                 trouble.append((prefix + name, "outside"))  # a link to a file outside the registry
             else:
                 out.append(prefix + name)
+
+
+def _is_yaml_file(e: os.DirEntry[str]) -> bool:
+    # os.path.splitext's rule: ".yaml" or "..yml" have no extension
+    return e.name.endswith((".yaml", ".yml")) and e.name.lstrip(".") not in ("yaml", "yml") and e.is_file()
 
 
 def _inside(path: str, folder: str, prefix: str) -> bool:
