@@ -20,8 +20,9 @@ from jiuzhu.model import Decision, Meeting, Registry
 from jiuzhu.problems import Problem, error
 from jiuzhu.proposals import require_text
 from jiuzhu.queries import active_unit, find_meeting, find_proposal
+from jiuzhu.records import flow
 from jiuzhu.workdays import Calendar
-from jiuzhu.writer import Transaction, flow, to_commented
+from jiuzhu.writer import Transaction, to_commented
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context

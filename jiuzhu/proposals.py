@@ -19,7 +19,8 @@ from jiuzhu.errors import InputRefused
 from jiuzhu.model import Proposal, Registry, Transition, Workflow
 from jiuzhu.problems import Problem, error, nearest
 from jiuzhu.queries import active_unit, find_proposal
-from jiuzhu.writer import Transaction, draw_id, flow, new_file, token
+from jiuzhu.records import draw_id, flow, new_file, token
+from jiuzhu.writer import Transaction
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context

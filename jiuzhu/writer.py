@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import secrets
 import stat
 import tempfile
@@ -216,12 +217,15 @@ def _finish(root: Path, files: list[tuple[Path, Path]]) -> None:
     _sync_folder(root)
 
 
+_OUR_TMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what _prepare names a file being written
+
+
 def recover(root: Path) -> None:
-    """Complete or undo a change a killed command left half done (under the registry's lock)."""
+    """Complete or undo a change a killed command left half done (under the registry's lock), and
+    remove the new contents of any file a killed command was writing."""
     journal = root / JOURNAL
-    for stray in root.glob(f".{JOURNAL}.*.tmp"):  # a journal that was being written
-        _unlink(stray)
     if not journal.exists():
+        _sweep(root)
         return
     plan = json.loads(journal.read_text(encoding="utf-8"))
     files = [(root / tmp, root / path) for tmp, path in plan["files"]]
@@ -232,6 +236,15 @@ def recover(root: Path) -> None:
         _unlink(tmp)
     os.unlink(journal)
     _sync_folder(root)
+    _sweep(root)
+
+
+def _sweep(root: Path) -> None:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in names:
+            if _OUR_TMP.match(name):
+                _unlink(Path(folder) / name)
 
 
 LOCK_NAME = ".jiuzhu.lock"  # in the registry folder; `jiuzhu init` ignores `.*.lock` in git
@@ -360,37 +373,4 @@ def _personal_data(rel: str, data: bytes) -> list[Any]:
 
 # --- new records: ids and the text of new files ---------------------------------------------------
 
-def token() -> str:
-    """Four random hex digits: two offices creating records on two branches do not collide."""
-    return secrets.token_hex(2)
 
-
-def draw_id(prefix: str, taken: Callable[[str], bool], draw: Callable[[], str] = token) -> str:
-    """`prefix-xxxx`, drawn again while `taken(id)` (an id in the registry or a file on disk)."""
-    for _ in range(1000):
-        ident = f"{prefix}-{draw()}"
-        if not taken(ident):
-            return ident
-    raise InputRefused(f"无法为“{prefix}”生成不重复的编号", "检查登记册中是否已有大量同名记录。")
-
-
-def flow(data: dict[str, Any]) -> Any:
-    """A one-line YAML mapping ({a: 1, b: 2}) without its None values."""
-
-    cm = to_commented({k: v for k, v in data.items() if v is not None})
-    cm.fa.set_flow_style()
-    return cm
-
-
-def new_file(data: dict[str, Any], header: str, flow_items: Iterable[str] = (), flow_maps: Iterable[str] = ()) -> str:
-    """Text of a new registry file: block style, with the items of the lists in `flow_items` and the
-    mappings in `flow_maps` on one line each (one line a history step: readable diffs)."""
-
-    yaml, doc = load_rt(new_document({k: v for k, v in data.items() if v is not None}, header))
-    for key in flow_items:
-        for item in doc.get(key) or ():
-            item.fa.set_flow_style()
-    for key in flow_maps:
-        if key in doc:
-            doc[key].fa.set_flow_style()
-    return str(dump_rt(yaml, doc))

@@ -310,3 +310,14 @@ def test_ten_resubmissions_reassignments_and_new_units_at_once(make_registry, jz
     assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
     units = load(root).registry.units
     assert all(f"n{i}" in units for i in range(10)) and len({u.order for u in units.values()}) == len(units)
+
+
+def test_a_file_left_half_written_by_a_killed_command_is_removed(make_registry, jz) -> None:
+    root = make_registry()
+    stray = root / "units" / ".caizheng.yaml.k3j_9xq2.tmp"  # what a killed single-file write leaves
+    stray.write_text("id: caizheng\nname: 半截", encoding="utf-8")
+    note = root / "units" / ".notes.tmp"  # not jiuzhu's: kept
+    note.write_text("自己的笔记\n", encoding="utf-8")
+    done = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "议题", "--date", "2026-10-02")
+    assert done.exit_code == 0, done.output
+    assert not stray.exists() and note.exists()

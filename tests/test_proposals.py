@@ -10,7 +10,8 @@ from cycle_helpers import ok, proposal, refused_cleanly, registry
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.proposals import new_proposal
-from jiuzhu.writer import draw_id, registry_lock
+from jiuzhu.records import draw_id
+from jiuzhu.writer import registry_lock
 
 
 def test_new_writes_the_file_with_its_submit_step(make_registry):
