@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import secrets
 import stat
 import tempfile
@@ -182,8 +181,8 @@ def _sync_folder(folder: Path) -> None:
 
 # --- several files, all or nothing ------------------------------------------------------------------
 #
-# A command that changes several files (a meeting and the proposals it schedules) first writes the
-# new contents beside them, then a journal naming them, then puts them in place. Killed before
+# A command's files (a meeting and the proposals it schedules, or a single one) are first written
+# beside their places, then a journal names them, then they are put in place. Killed before
 # the journal says "ready", the next writer removes the new contents (nothing happened); after,
 # it puts the rest in place (everything happened). `validate` reports a journal left behind.
 
@@ -217,15 +216,12 @@ def _finish(root: Path, files: list[tuple[Path, Path]]) -> None:
     _sync_folder(root)
 
 
-_OUR_TMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what _prepare names a file being written
-
-
 def recover(root: Path) -> None:
-    """Complete or undo a change a killed command left half done (under the registry's lock), and
-    remove the new contents of any file a killed command was writing."""
+    """Complete or undo a change a killed command left half done (under the registry's lock)."""
     journal = root / JOURNAL
+    for stray in root.glob(f".{JOURNAL}.*.tmp"):  # a journal that was being written
+        _unlink(stray)
     if not journal.exists():
-        _sweep(root)
         return
     plan = json.loads(journal.read_text(encoding="utf-8"))
     files = [(root / tmp, root / path) for tmp, path in plan["files"]]
@@ -236,15 +232,6 @@ def recover(root: Path) -> None:
         _unlink(tmp)
     os.unlink(journal)
     _sync_folder(root)
-    _sweep(root)
-
-
-def _sweep(root: Path) -> None:
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d != ".git"]
-        for name in names:
-            if _OUR_TMP.match(name):
-                _unlink(Path(folder) / name)
 
 
 LOCK_NAME = ".jiuzhu.lock"  # in the registry folder; `jiuzhu init` ignores `.*.lock` in git
@@ -325,9 +312,7 @@ class Transaction:
         changed = [(path, data) for path, data in self.staged.items()
                    if not (path.exists() and path.read_bytes() == data)]
         self.staged.clear()
-        if len(changed) == 1:
-            atomic_write(*changed[0])
-        elif changed:
+        if changed:  # through the journal even for one file: a killed write leaves nothing behind
             _write_all(self.root, changed)
         return [path for path, _ in changed]
 

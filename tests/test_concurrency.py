@@ -312,12 +312,19 @@ def test_ten_resubmissions_reassignments_and_new_units_at_once(make_registry, jz
     assert all(f"n{i}" in units for i in range(10)) and len({u.order for u in units.values()}) == len(units)
 
 
-def test_a_file_left_half_written_by_a_killed_command_is_removed(make_registry, jz) -> None:
+def test_a_single_file_write_killed_midway_leaves_nothing_behind(make_registry, jz, tmp_path) -> None:
+    from cycle_helpers import proposal
+
     root = make_registry()
-    stray = root / "units" / ".caizheng.yaml.k3j_9xq2.tmp"  # what a killed single-file write leaves
-    stray.write_text("id: caizheng\nname: 半截", encoding="utf-8")
+    pid = proposal(jz, root, "minzheng", "议题", "2026-09-01")
     note = root / "units" / ".notes.tmp"  # not jiuzhu's: kept
     note.write_text("自己的笔记\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "c")}
+    killed = subprocess.run([sys.executable, "-c", KILL_AT, "0", "-r", str(root), "proposal", "review", pid,
+                             "--pass", "--opinion", "同意", "--date", "2026-09-02"], env=env, capture_output=True,
+                            text=True)
+    assert killed.returncode == 9, killed.stderr
     done = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "议题", "--date", "2026-10-02")
     assert done.exit_code == 0, done.output
-    assert not stray.exists() and note.exists()
+    assert not [p for p in root.rglob("*.tmp") if p != note] and note.exists()
+    assert load(root).registry.proposals[pid].history[-1].opinion == "同意"
