@@ -28,6 +28,11 @@ class InputRefused(JiuzhuError):
     """Command-line input refused (unknown id, bad date, forbidden transition ...)."""
 
 
+def no_registry(root: object) -> InputRefused:
+    return InputRefused(f"找不到登记册目录：{root}",
+                        "用 --registry 指定登记册目录，或设置环境变量 JIUZHU_REGISTRY；新建登记册用 jiuzhu init。")
+
+
 class RegistryInvalid(JiuzhuError):
     """The registry has errors that stop a command from working on it."""
 

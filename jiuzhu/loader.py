@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jiuzhu import cache
-from jiuzhu.errors import InputRefused
+from jiuzhu.errors import no_registry
 from jiuzhu.listing import registry_paths
 from jiuzhu.model import Index, Registry
 from jiuzhu.pieces import FOLDERS, SINGLE, Piece, indexes, read_file, spec_for
@@ -42,8 +42,7 @@ def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True
     the rest of the registry out. `use_cache`: read unchanged files through the parse cache
     (jiuzhu.cache); the answer is the same either way."""
     if not root.is_dir():
-        raise InputRefused(f"找不到登记册目录：{root}",
-                           "用 --registry 指定登记册目录，或设置环境变量 JIUZHU_REGISTRY；新建登记册用 jiuzhu init。")
+        raise no_registry(root)
     # Loading allocates hundreds of thousands of small tuples and nothing cyclic: the cyclic
     # collector would walk the growing heap again and again (two thirds of a warm 10k-task load).
     # It is paused while loading, and what was loaded is moved out of its sight afterwards.

@@ -28,7 +28,8 @@ _MOBILE_RE = re.compile(rf"(?<!\d)(?:\+?86{_SEP}?)?1[3-9]\d{_SEP}?\d{{4}}{_SEP}?
 # digits and separators between (an ID number's final X follows such a run).
 _CANDIDATE = re.compile(r"\d[\d .-]{9,}\d")
 # Characters that hide inside a number: zero-width spaces and joiners, the BOM, a soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 _CN_RUN = re.compile("[〇零一二三四五六七八九]{11,}")  # a number written in Chinese numerals
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

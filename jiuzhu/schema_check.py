@@ -8,6 +8,7 @@ import difflib
 from dataclasses import replace
 from typing import Any
 
+from jiuzhu.privacy import INVISIBLE
 from jiuzhu.problems import Problem, error
 from jiuzhu.schema import DATE_RE, ID_RE, TYPE_NAMES, Field
 from jiuzhu.yamlread import Doc
@@ -121,13 +122,10 @@ def _check_scalar(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out:
     return value
 
 
-_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
-
-
 def _check_text(doc: Doc, value: str, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
     """A text: a required one is not blank, and none hides invisible characters (a name with a
     zero-width space looks like another and never matches it)."""
-    if any(c in value for c in _INVISIBLE):
+    if any(c in value for c in INVISIBLE):
         out.append(error(doc.at(*path), "invisible-char", f"{_label(path)}中有看不见的字符（零宽空格等）",
                          "删掉这段文字重新输入，不要从网页或文档里复制带格式的文字。"))
         return _MISSING

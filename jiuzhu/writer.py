@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jiuzhu import privacy
-from jiuzhu.errors import InputRefused
+from jiuzhu.errors import InputRefused, no_registry
 from jiuzhu.pieces import read_bytes, spec_for
 from jiuzhu.yamlread import parse_text
 
@@ -253,8 +253,7 @@ def registry_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             _held[key] -= 1
         return
     if not os.path.isdir(key):
-        raise InputRefused(f"找不到登记册目录：{root}",
-                           "用 --registry 指定登记册目录，或设置环境变量 JIUZHU_REGISTRY；新建登记册用 jiuzhu init。")
+        raise no_registry(root)
     lock = FileLock(os.path.join(key, LOCK_NAME), timeout=timeout)
     try:
         lock.acquire()
