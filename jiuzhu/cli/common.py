@@ -42,12 +42,7 @@ def load(allow_errors: bool = False, founding: bool = False) -> Registry:
     """Load the registry for a command; refuse when it has errors (validate shows them all).
     `founding`: only system.yaml, areas.yaml, calendar.yaml and units/ (questions about units and
     duties; jiuzhu.loader.FOUNDING)."""
-    if founding:
-        from jiuzhu import loader  # see load_all
-
-        loaded = loader.load(STATE.root, only=loader.FOUNDING)
-    else:
-        loaded = load_all()
+    loaded = load_all(founding)
     if loaded.errors and not allow_errors:
         raise RegistryInvalid(loaded.errors)
     return loaded.registry
@@ -70,12 +65,12 @@ def write_lock() -> Any:
     return registry_lock(STATE.root)
 
 
-def load_all() -> Loaded:
+def load_all(founding: bool = False) -> Loaded:
     # Imported here, not at the top: the loader brings ruamel.yaml and the model, 60 ms that
     # `jiuzhu --help` and every command's --help would otherwise pay (python -X importtime).
     from jiuzhu import loader
 
-    STATE.loaded = loader.load(STATE.root, use_cache=not STATE.no_cache)
+    STATE.loaded = loader.load(STATE.root, loader.FOUNDING if founding else None, use_cache=not STATE.no_cache)
     return STATE.loaded
 
 
