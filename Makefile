@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint eval golden bench clean
+.PHONY: demo test lint eval golden bench locale clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,6 +36,10 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --tasks 10000
+
+# Chinese for click's and typer's own messages: edit jiuzhu/locale/zh_CN/LC_MESSAGES/jiuzhu.po, then this.
+locale: $(STAMP)
+	$(BIN)/python scripts/compile-locale.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

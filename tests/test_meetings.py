@@ -209,12 +209,12 @@ def _issued(jz, root):
 FROZEN = "错误：会议“{mid}”的纪要已于 2026-09-25 印发（〔2026〕1号），不能再修改"
 
 REFUSALS = [
-    (None, ("meeting", "new", "--kind", "annual", "--date", "2026-09-22"), "错误：会议类型“annual”不可用",
-     "--kind 只能是 regular（例会）、adhoc（临时会议）或 liaison（联络员会议）。"),
+    (None, ("meeting", "new", "--kind", "annual", "--date", "2026-09-22"), "错误：--kind 的值“annual”不可用",
+     "可选：例会（regular）、临时会议（adhoc）、联络员会议（liaison）。"),
     (None, ("meeting", "new", "--kind", "regular", "--date", "2026-13-01"),
-     "错误：--date 的值“2026-13-01”不是存在的日期", "日期写成 YYYY-MM-DD"),
-    (None, ("meeting", "new", "--kind", "regular", "--date", "2026-09-22", "--time", "9点"),
-     "错误：--time 的值“9点”不是时间", "时间写成 HH:MM，例如 09:30。"),
+     "错误：--date 的值“2026-13-01”不是存在的日期", "检查月份和日子是否写错。"),
+    (None, ("meeting", "new", "--kind", "regular", "--date", "2026-09-22", "--time", "25点"),
+     "错误：--time 的值“25点”不是一天中的时间", "小时为 0–23，分钟为 0–59。"),
     (None, ("meeting", "new", "--kind", "regular", "--date", "2026-09-22", "--chair", "王五"),
      "错误：“王五”不是总召集人或召集人，不能主持联席会议",
      "用 --chair chief 或 --chair convener，或写姓名：张三、李四。"),

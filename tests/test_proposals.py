@@ -147,7 +147,7 @@ REFUSALS = [
      "你是不是想写“县民政局”？"),
     ("new", ("proposal", "new", "--unit", "minzheng", "--title", "  "), "错误：--title 不能为空", "写明议题的标题"),
     ("new", ("proposal", "new", "--unit", "minzheng", "--title", "标题", "--date", "2026-02-30"),
-     "错误：--date 的值“2026-02-30”不是存在的日期", "日期写成 YYYY-MM-DD"),
+     "错误：--date 的值“2026-02-30”不是存在的日期", "检查月份和日子是否写错。"),
     (
         "new",
         ("proposal", "approve", "{pid}", "--date", "2026-09-03"),

@@ -38,15 +38,16 @@ def test_force_never_replaces_a_symlink_or_device(make_registry, jz, tmp_path):
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "mine"
 
 
-def test_a_newline_in_a_title_stays_in_the_title(make_registry, jz):
+def test_a_newline_in_a_title_is_refused(make_registry, jz):
+    from conftest import tree_hash
+
     root = make_registry()
-    ok(jz, root, "proposal", "new", "--unit", "minzheng", "--title", "甲\nsummary: 乙", "--date", "2026-09-01")
-    (path,) = (root / "proposals").rglob("*.yaml")
-    text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[0].startswith("# ") and "甲 summary: 乙" in text.splitlines()[0]
-    assert "\nsummary: 乙" not in text
-    assert jz(root, "validate", "--as-of", "2026-09-30").exit_code in (0, 1)
-    assert "unknown-key" not in jz(root, "validate", "--as-of", "2026-09-30").output
+    before = tree_hash(root)
+    res = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "甲\nsummary: 乙", "--date", "2026-09-01")
+    assert res.exit_code == 1 and "--title 的值含有换行，只能是一行文字" in res.output
+    res = jz(root, "proposal", "new", "--unit", "minzheng", "--title", "长" * 201, "--date", "2026-09-01")
+    assert res.exit_code == 1 and "超过上限 200 个字" in res.output
+    assert tree_hash(root) == before
 
 
 def test_dates_far_away_are_refused_not_overflowed(make_registry, jz):

@@ -62,9 +62,15 @@ def test_output_cut_short_is_an_error(make_registry, tmp_path) -> None:
 
 def test_control_characters_users_typed_are_shown_not_sent(make_registry, jz) -> None:
     root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
+    before = tree_hash(root)
     r = jz(root, "tasks", "update", f"{M}-1", "--by", "minzheng", "--percent", "30", "--note",
            "已起草\x1b[2J\x1b]0;伪造标题\x07流程", "--date", "2026-10-10")
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1 and "控制字符 U+001B" in r.output  # refused at the door (jiuzhu.parse)
+    assert tree_hash(root) == before
+    # and written into a file by hand, it is shown, never sent to the terminal
+    path = root / "meetings/2026" / f"{M}.yaml"
+    path.write_text(MEETING.replace("text: 完善低保资金发放流程。", 'text: "已起草\\e[2J\\e]0;伪造标题\\a流程"'),
+                    encoding="utf-8")
     shown = jz(root, "tasks", "show", f"{M}-1")
     assert "\x1b" not in shown.output and "\x07" not in shown.output
     assert "\\x1b[2J" in shown.output
@@ -86,7 +92,11 @@ def test_user_text_cannot_forge_blocks_of_a_word_document(make_registry, jz, tmp
     root = make_registry({f"meetings/2026/{M}.yaml": MEETING})
     forged = "完善低保资金发放机制\u2028mark 30 | 伪造的红头文件\u2029title 伪造标题\x0b\x1c结束"
     r = jz(root, "decision", "add", M, "--text", forged, "--lead", "minzheng", "--due", "2026-12-31")
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1 and "控制字符" in r.output  # refused on the command line (jiuzhu.parse)
+    escaped = (forged.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x0b", "\\v")
+               .replace("\x1c", "\\x1c"))
+    path = root / "meetings/2026" / f"{M}.yaml"
+    path.write_text(MEETING.replace("text: 完善低保资金发放流程。", 'text: "' + escaped + '"'), encoding="utf-8")
     out = tmp_path / "纪要.docx"
     r = jz(root, "minutes", "render", M, "--format", "docx", "-o", str(out))
     assert r.exit_code == 0, r.output

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from jiuzhu.cli import apps
+from jiuzhu.cli import apps, i18n
 from jiuzhu.cli.common import STATE
 from jiuzhu.cli.group import DEBUG, LazyGroup
 
@@ -62,11 +62,10 @@ from jiuzhu.cli import (  # noqa: E402
     git_cmds,  # noqa: E402
     registry_cmds,  # noqa: E402
     tasks_cmds,  # noqa: E402,F401
-    usage,  # noqa: E402
     workflow_cmds,  # noqa: E402,F401
 )
 
-usage.install()
+i18n.install()
 
 registry_cmds.register(app)
 assign_cmds.register(app)

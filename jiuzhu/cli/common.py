@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from jiuzhu.errors import InputRefused, RegistryInvalid
+from jiuzhu.errors import RegistryInvalid
 
 if TYPE_CHECKING:
     from jiuzhu.loader import Loaded
@@ -76,26 +76,23 @@ def load_all(founding: bool = False) -> Loaded:
 
 def today() -> dt.date:
     """Today in Asia/Shanghai: deadlines are Chinese office days wherever the command runs.
-    JIUZHU_TODAY=YYYY-MM-DD stands in for the clock (reproducible demos and tests)."""
+    JIUZHU_TODAY=2026-09-22 stands in for the clock (reproducible demos and tests)."""
+    clock = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     fixed = os.environ.get("JIUZHU_TODAY")
     if fixed:
-        day = parse_date(fixed, "环境变量 JIUZHU_TODAY")
-        assert day is not None
-        return day
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        from jiuzhu import parse
+
+        return parse.date(fixed, "环境变量 JIUZHU_TODAY", clock)
+    return clock
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
-    """A date given on the command line, refused clearly when it does not exist."""
+    """A date given on the command line in any way people write one (jiuzhu.parse.date)."""
     if value is None:
         return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputRefused(f"{option} 的值“{value}”不是存在的日期", "日期写成 YYYY-MM-DD，例如 2026-03-15。") from None
-    if not 1949 <= day.year <= 2199:
-        raise InputRefused(f"{option} 的日期 {day} 超出可处理的范围（1949–2199 年）", "检查年份是否写错。")
-    return day
+    from jiuzhu import parse
+
+    return parse.date(value, option, today())
 
 
 def as_of_or_today(value: str | None) -> dt.date:

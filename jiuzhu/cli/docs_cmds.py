@@ -96,10 +96,13 @@ def briefing_render(
 def report_progress(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="统计截止日期（默认今天）")] = None,
     fmt: DocFormat = "md", output: Output = None, force: Force = False,
-    number: Annotated[Optional[int], typer.Option("--number", min=1, help="期号（默认为截止日期所在月份）")] = None,
+    number: Annotated[Optional[int], typer.Option("--number", help="期号，正整数（默认为截止日期所在月份）")] = None,
 ) -> None:
     """生成议定事项进展情况通报：总体情况、滞后事项（按单位）、工作要求和任务清单附件。"""
     from jiuzhu.render_context import progress_context
 
     day = as_of_or_today(as_of)
+    from jiuzhu import parse
+
+    parse.positive(number, "--number")
     _emit("progress", fmt, output, force, lambda reg: progress_context(reg, day, number))

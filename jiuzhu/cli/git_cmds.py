@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from jiuzhu import parse
 from jiuzhu.cli.apps import duties_app, units_app
 from jiuzhu.cli.common import STATE, load, parse_date, writes
 
 if TYPE_CHECKING:
     from jiuzhu.reorg import Outcome
 
-DateOpt = typer.Option("--date", help="生效日期 YYYY-MM-DD")
+DateOpt = typer.Option("--date", help="生效日期，如 2026-9-22 或 9月22日")
 CheckOpt = typer.Option("--check", help="只检查 CODEOWNERS 是否与登记册一致，不一致时退出码为 1")
 OfficeTeamOpt = typer.Option("--office-team", help="代表联席会议办公室的 git 账号或团队，如 @org/office")
 OutputOpt = typer.Option("--output", "-o", help="CODEOWNERS 文件路径（默认：仓库根目录 .github/ 或 .gitlab/ 下）")
@@ -27,7 +28,7 @@ def register(app: typer.Typer) -> None:
     def diff(
         rev1: Annotated[Optional[str], typer.Argument(help="比较的起点（默认：当前分支与默认分支的分叉点）")] = None,
         rev2: Annotated[Optional[str], typer.Argument(help="比较的终点（默认：工作区）")] = None,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：md（pull request 评论）或 json")] = "md",
+        fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：md（合并请求评论）或 json")] = "md",
     ) -> None:
         """说明两个 git 版本之间登记册的改动：成员单位、职责、议定事项和需要调整的任务。"""
         from jiuzhu.cli.output import echo, print_json
@@ -84,7 +85,7 @@ def units_rename(
     """成员单位更名：自该日期起使用新名称，旧名称记入机构变更记录（历史文件仍用旧名）。"""
     from jiuzhu.reorg import rename
 
-    _done(rename(STATE.root, load(), unit, name, _day(date)))
+    _done(rename(STATE.root, load(), unit, parse.line(name, "--name") or "", _day(date)))
 
 
 @units_app.command("merge")
@@ -98,7 +99,7 @@ def units_merge(
     """合并成员单位：被合并的单位自该日期起不再是成员单位，职责转入合并后的单位。"""
     from jiuzhu.reorg import merge
 
-    _done(merge(STATE.root, load(), units, into, name, _day(date)))
+    _done(merge(STATE.root, load(), list(parse.items(units)), into, parse.line(name, "--name"), _day(date)))
 
 
 @units_app.command("split")
@@ -117,7 +118,8 @@ def units_split(
     机构变更记录写明每条职责的去向。"""
     from jiuzhu.reorg_split import split
 
-    _done(split(STATE.root, load(), unit, into, duty, name or [], _day(date)))
+    _done(split(STATE.root, load(), unit, list(parse.items(into)), list(parse.items(duty)),
+                [parse.line(n, "--name") or "" for n in parse.items(name)], _day(date)))
 
 
 @units_app.command("dissolve")
@@ -145,7 +147,8 @@ def units_add(
     """新增成员单位（自该日期起加入联席会议）；职责用 jiuzhu duties move 移入或直接写入文件。"""
     from jiuzhu.reorg import add_unit
 
-    _done(add_unit(STATE.root, load(), unit, name, kind, _day(date), reviewers or []))
+    _done(add_unit(STATE.root, load(), unit, parse.line(name, "--name") or "", kind, _day(date),
+                   list(parse.items(reviewers))))
 
 
 @duties_app.command("move")
@@ -158,7 +161,7 @@ def duties_move(
     """把职责移交给另一个成员单位（自该日期起），记录原单位（moved_from）。"""
     from jiuzhu.reorg import move_duties
 
-    _done(move_duties(STATE.root, load(), duties, to, _day(date)))
+    _done(move_duties(STATE.root, load(), list(parse.items(duties)), to, _day(date)))
 
 
 def _day(value: str) -> dt.date:

@@ -11,30 +11,19 @@ import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from jiuzhu.cli.i18n import chinese_params
+
 DEBUG = {"on": False}
 
 
-# Help is click's plain formatter with Chinese headings: typer's rich help costs ~80 ms of start-up
-# (rich.markdown, markdown_it), more than all the rest of `jiuzhu --help`.
-_HELP_WORDS = {"Options": "选项", "Arguments": "参数", "Commands": "命令",
-               "Show this message and exit.": "显示本帮助并退出。", "[required]": "[必填]", "[default: ": "[默认："}
-
-
-def _zh(text: str) -> str:
-    for en, zh in _HELP_WORDS.items():
-        text = text.replace(en, zh)
-    return text
-
-
+# Help is click's plain formatter: typer's rich help costs ~80 ms of start-up (rich.markdown,
+# markdown_it), more than all the rest of `jiuzhu --help`. Its words come through gettext (i18n).
 class _Formatter(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{_zh(heading)}：\n")  # full-width colon, as 用法：
-
-    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _zh(text)) for term, text in rows], col_max, col_spacing)
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")  # full-width colon, as 用法：
 
 
 class _Context(click.Context):
@@ -46,14 +35,29 @@ class Group(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["rich_markup_mode"] = None
+        kwargs["suggest_commands"] = False  # typer's suggestion is English: resolve_command says it
         super().__init__(*args, **kwargs)
+        chinese_params(self)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None and not isinstance(cmd, Group):  # leaf commands: plain Chinese help too
             cmd.rich_markup_mode = None  # type: ignore[attr-defined]
             cmd.context_class = _Context
+            chinese_params(cmd)
         return cmd
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            if args and not args[0].startswith("-"):
+                import difflib
+
+                matches = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    exc.message = f"{exc.message}是不是要用 {'、'.join(matches)}？"
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         from jiuzhu.errors import JiuzhuError
@@ -121,23 +125,6 @@ class LazyGroup(Group):
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 raise click.UsageError(f"参数“{shown}”含有不是 UTF-8 文字的字节，请检查终端和输入法的编码", ctx)
         return super().parse_args(ctx, args)
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        try:
-            return super().resolve_command(ctx, args)
-        except typer.BadParameter:
-            raise
-        except Exception as exc:  # typer suggests only among built commands: add the others
-            message = getattr(exc, "message", None)
-            if isinstance(message, str) and args:
-                import difflib
-
-                base = message.split(". Did you mean")[0].rstrip(".")
-                matches = difflib.get_close_matches(args[0], self.list_commands(ctx))
-                if matches:
-                    suggestions = ", ".join(map(repr, matches))
-                    exc.message = f"{base}. Did you mean {suggestions}?"  # type: ignore[attr-defined]
-            raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         self._stubs = True

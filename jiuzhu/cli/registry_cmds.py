@@ -58,7 +58,10 @@ def register(app: typer.Typer) -> None:
         from jiuzhu.scaffold import init_registry
 
         check_format(fmt)
-        initialized(fmt, directory, init_registry(Path(directory), name, jurisdiction))
+        from jiuzhu import parse
+
+        initialized(fmt, directory, init_registry(Path(directory), parse.line(name, "--name") or "",
+                                                  parse.line(jurisdiction, "--jurisdiction") or ""))
 
 
 @units_app.command("list")

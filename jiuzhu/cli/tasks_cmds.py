@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from jiuzhu import parse
 from jiuzhu.cli.apps import tasks_app
 from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load, parse_date, writes
 
@@ -120,7 +121,7 @@ def tasks_update(
     task: Annotated[str, typer.Argument(help="任务编号（议定事项编号）")],
     by: Annotated[str, typer.Option("--by", help="报告进展的单位（标识或名称）")],
     note: Annotated[str, typer.Option("--note", help="本次进展情况")],
-    percent: Annotated[Optional[int], typer.Option("--percent", help="完成进度 0–100")] = None,
+    percent: Annotated[Optional[str], typer.Option("--percent", help="完成进度 0–100，如 40 或 40%")] = None,
     status: Annotated[Optional[str], typer.Option("--status", help=f"状态：{STATUS_HELP}")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="进展日期（默认今天）")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="进度下降或重新打开已完成任务时的原因")] = None,
@@ -131,7 +132,9 @@ def tasks_update(
     from jiuzhu.task_writes import Update, update_task
 
     reg = load()
-    upd = Update(task, by, note, percent, status, parse_date(date, "--date"), reason)
+    done = None if percent is None else parse.percent(percent, "--percent")
+    upd = Update(task, by, parse.text(note, "--note") or "", done, status, parse_date(date, "--date"),
+                 parse.text(reason, "--reason"))
     rel, entry = update_task(STATE.root, reg, upd, as_of_or_today(as_of))
     parts = [f"{entry['percent']}%" if "percent" in entry else "", entry.get("status", "")]
     echo(f"已记录任务 {task} 的进展（{entry['date']}，{reg.units[entry['by']].name}）"
@@ -147,7 +150,8 @@ def tasks_reassign(
     reason: Annotated[str, typer.Option("--reason", help="调整原因")],
     decided_by: Annotated[str, typer.Option("--decided-by", help="作出调整决定的会议或领导")],
     responsible: Annotated[Optional[list[str]], typer.Option(
-        "--responsible", help="新的责任单位（可多次）；不写则保留现有责任单位（新牵头单位从中去掉）")] = None,
+        "--responsible", help="新的责任单位（可多次，或用顿号连接）；不写则保留现有责任单位（新牵头单位从中去掉）"),
+    ] = None,
     no_responsible: Annotated[bool, typer.Option("--no-responsible", help="调整后不再有责任单位")] = False,
     date: Annotated[Optional[str], typer.Option("--date", help="调整日期（默认今天）")] = None,
     as_of: Annotated[Optional[str], TodayOpt] = None,
@@ -163,9 +167,10 @@ def tasks_reassign(
 
     if no_responsible and responsible:
         raise InputRefused("--responsible 和 --no-responsible 不能同时使用", "只写其中一个。")
-    kept = () if no_responsible else tuple(responsible) if responsible else None
+    kept = () if no_responsible else parse.items(responsible) or None
     reg = load()
-    act = Reassign(task, lead, kept, reason, decided_by, parse_date(date, "--date"))
+    act = Reassign(task, lead, kept, parse.text(reason, "--reason") or "", parse.line(decided_by, "--decided-by") or "",
+                   parse_date(date, "--date"))
     rel, entry = reassign_task(STATE.root, reg, act, as_of_or_today(as_of))
     echo(f"已调整任务 {task}（{entry['date']}）：牵头单位 {unit_names(reg, [entry['lead']])}；"
          f"责任单位 {unit_names(reg, entry['responsible']) or '无'}")

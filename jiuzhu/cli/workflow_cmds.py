@@ -6,10 +6,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from jiuzhu import parse
 from jiuzhu.cli.apps import decision_app, meeting_app, minutes_app, proposal_app
 from jiuzhu.cli.common import FormatOpt, load, parse_date, today, writes
 
-DateOpt = typer.Option("--date", help="办理日期 YYYY-MM-DD（默认今天，北京时间）")
+DateOpt = typer.Option("--date", help="办理日期，如 2026-9-22、9月22日或昨天（默认今天，北京时间）")
 
 
 def _day(value: str | None) -> Any:
@@ -49,14 +50,14 @@ def proposal_new(
     from jiuzhu.proposals import new_proposal
 
     reg = load()
-    c = new_proposal(reg, unit, title, summary, _day(date))
+    c = new_proposal(reg, unit, parse.line(title, "--title") or "", parse.text(summary, "--summary"), _day(date))
     created(fmt, c.id, c.path, f"已提交议题：{title}（待办公室初审）")
 
 
 @proposal_app.command("review")
 @writes
 def proposal_review(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    ident: Annotated[str, typer.Argument(metavar="编号", help="议题编号")],
     opinion: Annotated[str, typer.Option("--opinion", "-o", help="初审意见")],
     passed: Annotated[bool, typer.Option("--pass", help="初审通过，报总召集人或召集人审定")] = False,
     returned: Annotated[bool, typer.Option("--return", help="退回提出单位修改")] = False,
@@ -68,13 +69,13 @@ def proposal_review(
 
     if passed == returned:
         raise InputRefused("请在 --pass 和 --return 中选择一个", "--pass 表示初审通过，--return 表示退回提出单位修改。")
-    _step(review(load(), ident, passed, opinion, _day(date)), f"议题 {ident}")
+    _step(review(load(), ident, passed, parse.text(opinion, "--opinion") or "", _day(date)), f"议题 {ident}")
 
 
 @proposal_app.command("approve")
 @writes
 def proposal_approve(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    ident: Annotated[str, typer.Argument(metavar="编号", help="议题编号")],
     by: Annotated[str, typer.Option("--by", help="审定人：chief（总召集人）或 convener（召集人）")] = "chief",
     opinion: Annotated[Optional[str], typer.Option("--opinion", "-o", help="审定意见")] = None,
     date: Annotated[Optional[str], DateOpt] = None,
@@ -82,13 +83,13 @@ def proposal_approve(
     """总召集人或召集人审定议题；审定后的议题列入下一次联席会议议程。"""
     from jiuzhu.proposals import approve
 
-    _step(approve(load(), ident, by, opinion, _day(date)), f"议题 {ident}")
+    _step(approve(load(), ident, by, parse.text(opinion, "--opinion"), _day(date)), f"议题 {ident}")
 
 
 @proposal_app.command("resubmit")
 @writes
 def proposal_resubmit(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    ident: Annotated[str, typer.Argument(metavar="编号", help="议题编号")],
     note: Annotated[str, typer.Option("--note", "-n", help="修改说明")],
     title: Annotated[Optional[str], typer.Option("--title", "-t", help="修改后的标题")] = None,
     summary: Annotated[Optional[str], typer.Option("--summary", "-s", help="修改后的摘要")] = None,
@@ -97,7 +98,8 @@ def proposal_resubmit(
     """被退回的议题修改后重新提交初审。"""
     from jiuzhu.proposals import resubmit
 
-    _step(resubmit(load(), ident, note, _day(date), title, summary), f"议题 {ident}")
+    _step(resubmit(load(), ident, parse.text(note, "--note") or "", _day(date), parse.line(title, "--title"),
+                   parse.text(summary, "--summary")), f"议题 {ident}")
 
 
 @proposal_app.command("list")
@@ -123,7 +125,7 @@ def proposal_list(
 
 @proposal_app.command("show")
 def proposal_show(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    ident: Annotated[str, typer.Argument(metavar="编号", help="议题编号")],
     fmt: Annotated[str, FormatOpt] = "table",
 ) -> None:
     """显示一个议题及其全部流转记录。"""
@@ -149,9 +151,10 @@ def proposal_show(
 @meeting_app.command("new")
 @writes
 def meeting_new(
-    kind: Annotated[str, typer.Option("--kind", "-k", help="regular 例会、adhoc 临时会议或 liaison 联络员会议")],
-    date: Annotated[str, typer.Option("--date", "-d", help="会议日期 YYYY-MM-DD")],
-    time: Annotated[Optional[str], typer.Option("--time", help="开始时间 HH:MM")] = None,
+    kind: Annotated[str, typer.Option(
+        "--kind", "-k", help="例会、临时会议或联络员会议（也可写 regular、adhoc、liaison）")],
+    date: Annotated[str, typer.Option("--date", "-d", help="会议日期，如 2026-9-22 或 9月22日")],
+    time: Annotated[Optional[str], typer.Option("--time", help="开始时间，如 9:00、9点30 或下午3点")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="地点")] = None,
     chair: Annotated[Optional[str], typer.Option("--chair", help="主持人：chief、convener 或姓名")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="会议名称")] = None,
@@ -159,11 +162,13 @@ def meeting_new(
 ) -> None:
     """新建会议记录：主持人、应到单位和议程（联席会议：已审定的议题；联络员会议：已通过初审的议题）。"""
     from jiuzhu.cli.output import created, echo
-    from jiuzhu.meetings import new_meeting
+    from jiuzhu.meetings import KIND_NAMES, new_meeting
 
     day = parse_date(date, "--date")
     assert day is not None
-    m = new_meeting(load(), kind, day, time, place, chair, title)
+    m = new_meeting(load(), parse.choice(kind, KIND_NAMES, "--kind"), day,
+                    None if time is None else parse.time(time, "--time"), parse.line(place, "--place"),
+                    parse.line(chair, "--chair"), parse.line(title, "--title"))
     created(fmt, m.id, m.path, f"已新建会议：{m.title}（{day}，主持：{m.chair}）")
     if fmt != "json":
         if m.agenda:
@@ -177,12 +182,16 @@ def meeting_new(
 @meeting_app.command("attend")
 @writes
 def meeting_attend(
-    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
-    units: Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="成员单位（可重复）")] = None,
+    meeting: Annotated[str, typer.Argument(metavar="会议", help="会议编号")],
+    listed: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[单位]...", help="成员单位，同 --unit（可写多个，或用逗号、顿号连接）", show_default=False)] = None,
+    units: Annotated[Optional[list[str]], typer.Option(
+        "--unit", "-u", help="成员单位（可重复，或用逗号、顿号连接）")] = None,
     attended: Annotated[bool, typer.Option("--attended", help="出席")] = False,
     excused: Annotated[bool, typer.Option("--excused", help="请假")] = False,
     observer: Annotated[bool, typer.Option("--observer", help="列席")] = False,
-    names: Annotated[Optional[list[str]], typer.Option("--name", "-n", help="到会人员姓名（可重复）")] = None,
+    names: Annotated[Optional[list[str]], typer.Option(
+        "--name", "-n", help="到会人员姓名（可重复，或用顿号连接）")] = None,
     org: Annotated[Optional[str], typer.Option("--org", help="列席的非成员单位名称")] = None,
     rest: Annotated[bool, typer.Option("--rest", help="其余尚未登记的应到单位")] = False,
 ) -> None:
@@ -195,7 +204,8 @@ def meeting_attend(
     if len(chosen) != 1:
         raise InputRefused("请在 --attended、--excused、--observer 中选择一个", "每次登记一种出席情况。")
     reg = load()
-    a = attend(reg, meeting, chosen[0], units or (), names or (), org, rest)
+    a = attend(reg, meeting, chosen[0], parse.items([*(listed or ()), *(units or ())]),
+               tuple(parse.line(n, "--name") or "" for n in parse.items(names)), parse.line(org, "--org"), rest)
     who = [reg.units[u].name for u in a.units] + ([a.org] if a.org else [])
     echo(f"已登记{MODES[a.mode]}：{'、'.join(who)}" + (f"（{'、'.join(a.names)}）" if a.names else ""))
 
@@ -225,7 +235,7 @@ def meeting_list(
 
 @meeting_app.command("show")
 def meeting_show(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="会议编号")],
+    ident: Annotated[str, typer.Argument(metavar="编号", help="会议编号")],
     fmt: Annotated[str, FormatOpt] = "table",
 ) -> None:
     """显示一次会议：主持人、出席情况、议程、议定事项和纪要印发情况。"""
@@ -279,13 +289,15 @@ def _print_agenda_and_decisions(d: dict[str, Any]) -> None:
 @decision_app.command("add")
 @writes
 def decision_add(
-    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
+    meeting: Annotated[str, typer.Argument(metavar="会议", help="会议编号")],
     text: Annotated[str, typer.Option("--text", "-t", help="议定事项内容")],
-    areas: Annotated[Optional[list[str]], typer.Option("--area", "-a", help="涉及领域（可重复）")] = None,
+    areas: Annotated[Optional[list[str]], typer.Option(
+        "--area", "-a", help="涉及领域（可重复，或用逗号、顿号连接）")] = None,
     lead: Annotated[Optional[str], typer.Option("--lead", "-l", help="牵头单位（省略则按职责建议）")] = None,
     responsible: Annotated[Optional[list[str]],
-                           typer.Option("--responsible", "-r", help="责任单位（可重复；省略则按职责建议）")] = None,
-    due: Annotated[Optional[str], typer.Option("--due", help="完成时限 YYYY-MM-DD")] = None,
+                           typer.Option("--responsible", "-r",
+                                        help="责任单位（可重复或用顿号连接；省略则按职责建议）")] = None,
+    due: Annotated[Optional[str], typer.Option("--due", help="完成时限，如 2026-10-30 或 10月30日")] = None,
     due_workdays: Annotated[Optional[int],
                             typer.Option("--due-workdays", help="自会议日期起的工作日数（按法定节假日）")] = None,
     ongoing: Annotated[bool, typer.Option("--ongoing", help="长期坚持，没有完成时限")] = False,
@@ -298,9 +310,9 @@ def decision_add(
     from jiuzhu.workdays import source_label
 
     reg = load()
-    a = add_decision(reg, NewDecision(meeting, text, tuple(areas or ()), lead,
-                                      tuple(responsible) if responsible else None,
-                                      parse_date(due, "--due"), due_workdays, ongoing, proposal))
+    a = add_decision(reg, NewDecision(meeting, parse.text(text, "--text") or "", parse.items(areas), lead,
+                                      parse.items(responsible) or None, parse_date(due, "--due"),
+                                      due_workdays, ongoing, proposal))
     for w in a.warnings:
         echo(f"警告：{w}", err=True)
     if fmt == "json":
@@ -324,7 +336,7 @@ def decision_add(
 @minutes_app.command("issue")
 @writes
 def minutes_issue(
-    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号")],
+    meeting: Annotated[str, typer.Argument(metavar="会议", help="会议编号")],
     date: Annotated[Optional[str], DateOpt] = None,
 ) -> None:
     """印发会议纪要：编号〔年份〕N号，记录报送对象（minutes_report_to）；此后议定事项不能再改。"""
