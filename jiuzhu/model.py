@@ -202,6 +202,7 @@ class Unit(NamedTuple):
     duties: tuple[Duty, ...]
     file: str
     pos: Pos = NOWHERE
+    aliases: tuple[str, ...] = ()  # other names clerks use for it (jiuzhu.unitnames)
 
     def name_on(self, day: dt.date) -> str:
         """The unit's name as it was on `day` (renames are recorded with their dates)."""

@@ -229,7 +229,8 @@ def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
     )
     return Unit(d["id"], d["name"], d["kind"], d["order"], d.get("item"), d.get("active", True), d.get("since"),
                 d.get("until"), Liaison(li.get("name"), li.get("phone"), li.get("post")),
-                tuple(d.get("reviewers", [])), history, duties, doc.file, doc.at())
+                tuple(d.get("reviewers", [])), history, duties, doc.file, doc.at(),
+                tuple(a for a in d.get("aliases", []) if isinstance(a, str)))
 
 
 def _proposal(doc: Doc, d: dict[str, Any]) -> Proposal:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from jiuzhu import unitnames
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Decision, Meeting, Proposal, Registry, Unit
 from jiuzhu.problems import nearest
@@ -29,27 +30,33 @@ def lookup(index: Mapping[str, T], ref: str, label: str, listing: str) -> T:
 
 
 def find_unit(reg: Registry, ref: str) -> Unit:
-    """A unit by id or by name, with or without the jurisdiction or 县/区/市/旗 in front (people
-    write 民政局 for 县民政局); refused with the nearest match."""
+    """A unit by id or by any name a clerk uses (jiuzhu.unitnames): its name, an `aliases:` entry
+    or a former name, with or without the jurisdiction, short or full, old or new after a reform.
+    A name that fits several units is refused naming them; a wrong one with the nearest by meaning."""
     if ref in reg.units:
         return reg.units[ref]
-    wanted = bare_name(reg, ref)
-    for u in reg.units.values():
-        if ref == u.name or bare_name(reg, u.name) == wanted:
-            return u
-    names = [*reg.units, *(u.name for u in reg.units.values())]
-    near = nearest(ref, names)
-    hint = f"你是不是想写“{near}”？" if near else "用 jiuzhu units list 查看所有成员单位。"
+    jurisdiction = reg.system.jurisdiction if reg.system else ""
+    named = [(u.id, n) for u in reg.units.values() for n in names_of(u)]
+    found = unitnames.matching(ref.strip(), named, jurisdiction, {u.id for u in reg.units.values() if u.active})
+    if len(found) == 1:
+        return reg.units[found[0]]
+    if found:
+        listed = "、".join(f"{reg.units[i].name}（{i}）" for i in found)
+        raise InputRefused(f"“{ref}”可能指 {listed}，不能确定是哪一个", "写单位标识或完整名称。")
+    if ref.isascii():  # an id typed wrong: the nearest id
+        near_id = nearest(ref, list(reg.units))
+        hint = f"你是不是想写“{near_id}”？" if near_id else "用 jiuzhu units list 查看所有成员单位。"
+        raise InputRefused(f"没有成员单位“{ref}”", hint)
+    near = unitnames.nearest(ref.strip(), named, jurisdiction)
+    hint = ("你是不是想写" + "或".join(f"“{reg.units[i].name}”" for i in near) + "？") if near \
+        else "用 jiuzhu units list 查看所有成员单位。"
     raise InputRefused(f"没有成员单位“{ref}”", hint)
 
 
-def bare_name(reg: Registry, name: str) -> str:
-    """A unit name without the jurisdiction or level prefix: 大厂回族自治县民政局, 县民政局 -> 民政局."""
-    prefixes = [p for p in ((reg.system.jurisdiction if reg.system else ""), "县", "区", "市", "旗") if p]
-    for p in prefixes:
-        if name.startswith(p) and len(name) - len(p) >= 2:
-            return name[len(p):]
-    return name
+def names_of(unit: Unit) -> list[str]:
+    """Every name a unit is known by: its name, its aliases and its former names."""
+    former = [e.old_name for e in unit.history if e.act == "renamed" and e.old_name]
+    return [unit.name, *unit.aliases, *former]
 
 
 def unit_rows(reg: Registry) -> list[dict[str, Any]]:

@@ -150,6 +150,7 @@ UNIT = M(
     "成员单位",
     id=ID("单位标识，与文件名一致", required=True),
     name=S("单位名称（成立文件中的写法）", required=True),
+    aliases=L(S(), "别名：办事人员常用的其他叫法，如 县医保局"),
     kind=S("单位类别", required=True, enum=("government", "party", "mass", "vertical", "enterprise")),
     order=I("在成立文件中的顺序", required=True),
     item=I("成立文件条目号", nullable=True),

@@ -116,6 +116,22 @@ def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
             yield from _unit_contacts(unit, doc)
         for duty in unit.duties:
             yield from _check_duty(reg, doc, duty, duty_ids)
+    yield from _alias_clashes(reg)
+
+
+def _alias_clashes(reg: Registry) -> Iterator[Problem]:
+    """An alias names one unit: not another member unit's name or alias (a name that fits two units
+    would be refused on every command that takes it)."""
+    owner = {n: u.id for u in reg.units.values() if u.active for n in (u.name,)}
+    for unit in reg.units.values():
+        doc = reg.files[unit.file]
+        for i, alias in enumerate(unit.aliases):
+            other = owner.get(alias)
+            if other is not None and other != unit.id:
+                yield error(doc.at("aliases", i), "alias-clash", f"别名“{alias}”已是单位 {other} 的名称或别名",
+                            "一个别名只能指一个单位：删除或改写它。")
+            elif unit.active:
+                owner[alias] = unit.id
 
 
 def _unit_contacts(unit: Unit, doc: Any) -> Iterator[Problem]:

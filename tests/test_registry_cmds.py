@@ -58,7 +58,7 @@ def test_units_show_json(make_registry, jz):
 
 
 @pytest.mark.parametrize("ref, hint", [
-    ("县财政", "你是不是想写“县财政局”？"),
+    ("县财正局", "你是不是想写“县财政局”？"),
     ("caizhen", "你是不是想写“caizheng”？"),
     ("公安", "用 jiuzhu units list 查看所有成员单位。"),
 ])
