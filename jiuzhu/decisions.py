@@ -41,6 +41,18 @@ class NewDecision:
     due_workdays: int | None = None
     ongoing: bool = False
     proposal: str | None = None
+    next_workday: bool = False  # a --due on a rest day moves to the next working day
+    accept_suggestion: bool = False  # without --lead, the suggested lead is taken (scripts must say so)
+
+
+class SuggestionNeeded(InputRefused):
+    """No --lead was given: the suggested units and their reasons wait for the user's yes
+    (`--accept-suggestion`, or the answer to the question the CLI asks in a terminal)."""
+
+    def __init__(self, notes: tuple[str, ...]) -> None:
+        super().__init__("没有指定牵头单位（--lead），按职责建议：" + "；".join(notes),
+                         "采用建议请加 --accept-suggestion，或用 --lead（和 --responsible）指定。")
+        self.notes = notes
 
 
 @dataclass(frozen=True)
@@ -129,7 +141,21 @@ def _deadline(reg: Registry, m: Meeting, new: NewDecision) -> Deadline:
     assert new.due is not None
     if new.due < m.date:
         raise InputRefused(f"完成时限 {new.due} 早于会议日期 {m.date}", "完成时限不能早于作出决定的会议。")
-    return new.due, None, ()
+    return _on_a_workday(Calendar.of(reg), new.due, new.next_workday)
+
+
+def _on_a_workday(cal: Calendar, due: dt.date, move: bool) -> Deadline:
+    """A deadline on a weekend or an official holiday: said, and moved only when asked."""
+    if cal.is_workday(due):
+        return due, None, ()
+    nxt = due + dt.timedelta(days=1)
+    while not cal.is_workday(nxt):
+        nxt += dt.timedelta(days=1)
+    rest = "星期六" if due.weekday() == 5 else "星期日" if due.weekday() == 6 else "法定节假日"
+    if move:
+        return nxt, None, (f"完成时限 {due} 是{rest}，已改为下一个工作日 {nxt}",)
+    return due, None, (f"完成时限 {due} 是{rest}，不是工作日；下一个工作日是 {nxt}"
+                       f"（加 --next-workday 改用它，或用 --due 另定日期）",)
 
 
 def _assignment(reg: Registry, text: str, new: NewDecision
@@ -152,6 +178,8 @@ def _assignment(reg: Registry, text: str, new: NewDecision
         if responsible is None:
             responsible = _suggested_responsible(s, lead, notes)
             how = ("suggested", how[1])
+        if new.lead is None and not new.accept_suggestion:
+            raise SuggestionNeeded(tuple(notes))
     if lead in responsible:
         raise InputRefused(f"牵头单位{reg.units[lead].name}不能同时是责任单位",
                            "从 --responsible 中去掉牵头单位；每个议定事项只有一个牵头单位，其余为责任单位。")

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Attendee, Meeting, Proposal, Registry, System
+from jiuzhu.model import Attendee, Meeting, Person, Proposal, Registry, System
 from jiuzhu.proposals import act, last_act_date, stage_act, states_for
 from jiuzhu.queries import active_unit, find_meeting
 from jiuzhu.records import draw_id, flow, new_file, token
@@ -235,6 +235,7 @@ class Issued:
     issued: dt.date
     reported_to: str
     decided: tuple[str, ...]
+    chair_name: str | None = None
 
 
 def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
@@ -248,6 +249,7 @@ def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
         raise InputRefused(f"会议“{m.id}”还没有议定事项", "会议纪要以议定事项为内容：先用 jiuzhu decision add 添加。")
     if day < m.date:
         raise InputRefused(f"印发日期 {day} 早于会议日期 {m.date}", "纪要在会后印发，--date 不能早于会议日期。")
+    _refuse_unready(m)
     number = max((x.minutes.number for x in reg.meetings.values() if x.minutes and x.minutes.year == day.year),
                  default=0) + 1
     report_to = reg.system.parameters.minutes_report_to
@@ -266,10 +268,40 @@ def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
 
     tx.edit(m.file, change)
     tx.commit()
-    return Issued(m.id, label, day, report_to, tuple(decided))
+    return Issued(m.id, label, day, report_to, tuple(decided), chair_name(reg.system, m))
+
+
+def _refuse_unready(m: Meeting) -> None:
+    """Minutes record who attended and each decision once: refuse what an office would send back."""
+    if not (m.attended or m.excused):
+        raise InputRefused(f"会议“{m.id}”还没有登记出席情况",
+                           f"纪要要写明出席、请假和列席单位：先用 jiuzhu meeting attend {m.id} 登记"
+                           f"（例如 --unit 县民政局 --attended，其余单位用 --rest --attended）。")
+    seen: dict[str, str] = {}
+    for d in m.decisions:
+        key = "".join(d.text.split()).rstrip("。；;.")
+        if key in seen:
+            raise InputRefused(f"议定事项 {seen[key]} 和 {d.id} 的内容相同：“{d.text}”",
+                               f"同一事项只写一次：删除会议文件 {m.file} 中重复的一条，或改写使两条内容不同。")
+        seen[key] = d.id
 
 
 # --- queries ---------------------------------------------------------------------------------------
+
+def chair_name(s: System, m: Meeting) -> str | None:
+    """The chair's name: as recorded for the meeting, else the registry's person in that role."""
+    if m.chair_name:
+        return m.chair_name
+    if m.chair_role == "office":
+        return s.office.director
+    person = convener(s, None) if m.chair_role == "convener" else s.chief
+    return person.name if person else None
+
+
+def convener(s: System, name: str | None) -> Person | None:
+    """The convener of that name, else the first one."""
+    return next((c for c in s.conveners if name and c.name == name), s.conveners[0] if s.conveners else None)
+
 
 def meeting_status(m: Meeting, today: dt.date) -> str:
     if m.minutes:

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.meetings import KIND_NAMES
-from jiuzhu.model import Meeting, Person, Registry, System
+from jiuzhu.meetings import KIND_NAMES, chair_name, convener
+from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
 
 if TYPE_CHECKING:
@@ -50,16 +50,11 @@ def _chair(s: System, m: Meeting) -> str:
     """Who chaired, as minutes write it: 副县长、联席会议总召集人张三."""
     if m.chair_role == "office":
         return f"联席会议办公室主任{m.chair_name or s.office.director or ''}"
-    person, label = (_convener(s, m.chair_name), "联席会议召集人") if m.chair_role == "convener" \
+    person, label = (convener(s, m.chair_name), "联席会议召集人") if m.chair_role == "convener" \
         else (s.chief, "联席会议总召集人")
-    name = m.chair_name or (person.name if person else None) or ""
+    name = chair_name(s, m) or ""
     post = person.post if person and (not m.chair_name or person.name == m.chair_name) else None
     return f"{post}、{label}{name}" if post else f"{label}{name}"
-
-
-def _convener(s: System, name: str | None) -> Person | None:
-    """The convener of that name, else the first one."""
-    return next((c for c in s.conveners if name and c.name == name), s.conveners[0] if s.conveners else None)
 
 
 def _attendees(items: Iterable[Any], order: Mapping[str, int]) -> list[dict[str, Any]]:
@@ -79,7 +74,7 @@ def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
         "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "is_joint": m.is_joint,
         "title": m.title or f"{s.name}{m.date.year}年{KIND_NAMES.get(m.kind, m.kind)}",
         "date": m.date, "time": m.time, "place": m.place, "chair": _chair(s, m),
-        "expected": list(m.expected) or [u.id for u in reg.active_units()],
+        "chair_name": chair_name(s, m), "expected": list(m.expected) or [u.id for u in reg.active_units()],
         "attended": _attendees(m.attended, order), "excused": _attendees(m.excused, order),
         "observers": _attendees(m.observers, order),
         "agenda": agenda, "heard": list(m.heard),

@@ -60,9 +60,11 @@ $JZ decision add "$REGULAR" --text "研究提出2027年城乡低保标准调整�
     --responsible caizheng --responsible tongji --area dibao --due-workdays 10 --proposal "$P1"
 $JZ decision add "$REGULAR" --text "推行医疗救助“一站式”即时结算，年底前覆盖全县定点医疗机构。" --lead weiji \
     --responsible minzheng --responsible renshe --due 2026-12-31 --proposal "$P2"
-step "议定事项：省略牵头单位，按各单位职责给出建议并说明理由"
+step "议定事项：省略牵头单位，按各单位职责给出建议并说明理由；脚本中须加 --accept-suggestion 才采用"
 $JZ decision add "$REGULAR" --text "加强社会救助资金监管，对救助资金的预算安排和拨付使用开展专项检查。" \
-    --due-workdays 30 --proposal "$P3"
+    --due-workdays 30 --proposal "$P3" </dev/null || echo "（退出码 $?：只给出建议，什么也没写）"
+$JZ decision add "$REGULAR" --text "加强社会救助资金监管，对救助资金的预算安排和拨付使用开展专项检查。" \
+    --due-workdays 30 --proposal "$P3" --accept-suggestion
 $JZ decision add "$REGULAR" --text "各成员单位持续做好社会救助政策宣传。" --lead xuanchuan --responsible minzheng --ongoing
 step "印发会议纪要并报县政府（jiuzhu minutes issue）"
 $JZ minutes issue "$REGULAR" --date 2026-09-25

@@ -97,6 +97,7 @@ def test_minutes_of_two_meetings_issued_at_once_get_two_numbers(make_registry, j
         added = jz(root, "decision", "add", meetings[-1], "--text", "完善低保资金发放机制", "--lead", "minzheng",
                    "--due", "2026-12-31")
         assert added.exit_code == 0, added.output
+        assert jz(root, "meeting", "attend", meetings[-1], "--rest", "--attended").exit_code == 0
     runs = _together(root, [["minutes", "issue", m, "--date", "2026-09-25"] for m in meetings], tmp_path)
     assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs if r.returncode]
     numbers = sorted(load(root).registry.meetings[m].minutes.number for m in meetings)  # type: ignore[union-attr]
@@ -222,6 +223,7 @@ def test_minutes_issue_killed_at_each_replace_is_completed_by_the_next_writer(st
     added = jz(root, "decision", "add", mid, "--text", "完善低保资金发放机制", "--lead", "minzheng", "--due",
                "2026-12-31")
     assert added.exit_code == 0, added.output
+    assert jz(root, "meeting", "attend", mid, "--rest", "--attended").exit_code == 0
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JIUZHU_TODAY": TODAY, "JIUZHU_CACHE_DIR": str(tmp_path / "c")}
     killed = subprocess.run([sys.executable, "-c", KILL_AT, str(step), "-r", str(root), "minutes", "issue", mid,
                              "--date", "2026-09-25"], env=env, capture_output=True, text=True)

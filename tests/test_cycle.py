@@ -49,7 +49,7 @@ def test_the_whole_cycle_on_the_shipped_registry(shipped_copy, jz):
     ok(jz, root, "decision", "add", regular, "--text", "落实医疗救助“一站式”即时结算", "--lead", "weiji",
        "--responsible", "minzheng", "--due", "2026-12-31", "--proposal", jiuzhu)
     res = ok(jz, root, "decision", "add", regular, "--text", "加强社会救助资金监管，定期开展专项检查", "--ongoing",
-             "--proposal", zijin)
+             "--proposal", zijin, "--accept-suggestion")
     assert "建议牵头单位：" in res.output
     ok(jz, root, "minutes", "issue", regular, "--date", "2026-09-25")
 

@@ -71,7 +71,8 @@ def test_due_date_ongoing_proposal_and_sequential_ids(make_registry, jz):
 def test_lead_and_responsible_suggested_from_duties(make_registry, jz):
     root = make_registry()
     mid = meeting(jz, root)
-    res = ok(jz, root, "decision", "add", mid, "--text", "提高城乡低保标准", "--due", "2026-12-31")
+    res = ok(jz, root, "decision", "add", mid, "--text", "提高城乡低保标准", "--due", "2026-12-31",
+             "--accept-suggestion")
     assert "建议牵头单位：县民政局（职责 minzheng-1：负责研究制定最低生活保障政策。" in res.output
     assert "建议责任单位：县财政局（" in res.output
     d = registry(root).decisions[f"{mid}-1"]
@@ -91,7 +92,8 @@ def test_explicit_flags_win_over_the_suggestion(make_registry, jz):
 def test_nothing_matches_so_the_office_unit_leads_and_says_so(make_registry, jz):
     root = make_registry()
     mid = meeting(jz, root)
-    res = ok(jz, root, "decision", "add", mid, "--text", "开展一次联合检查活动", "--due", "2026-12-31")
+    res = ok(jz, root, "decision", "add", mid, "--text", "开展一次联合检查活动", "--due", "2026-12-31",
+             "--accept-suggestion")
     assert ("没有成员单位的职责涵盖“开展一次联合检查活动”，"
             "建议由联席会议办公室所在单位县民政局牵头并提请会议明确") in res.output
     assert registry(root).decisions[f"{mid}-1"].lead == "minzheng"

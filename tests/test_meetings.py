@@ -174,6 +174,7 @@ def _joint_with_decision(jz, root, date="2026-09-22"):
     mid = meeting(jz, root, "regular", date)
     ok(jz, root, "decision", "add", mid, "--text", "落实社会救助资金预算", "--lead", "caizheng", "--responsible",
        "minzheng", "--due", f"{date[:4]}-12-31")
+    ok(jz, root, "meeting", "attend", mid, "--rest", "--attended")
     return mid
 
 
@@ -203,6 +204,19 @@ def test_minutes_numbered_per_year_and_topics_decided(make_registry, jz, monkeyp
 def _issued(jz, root):
     mid = _joint_with_decision(jz, root)
     ok(jz, root, "minutes", "issue", mid, "--date", "2026-09-25")
+    return mid
+
+
+def _unattended(jz, root):
+    mid = meeting(jz, root, "regular")
+    ok(jz, root, "decision", "add", mid, "--text", "落实社会救助资金预算", "--lead", "caizheng", "--due", "2026-12-31")
+    return mid
+
+
+def _twice(jz, root):
+    mid = _joint_with_decision(jz, root)
+    ok(jz, root, "decision", "add", mid, "--text", "落实社会救助资金预算 。", "--lead", "caizheng",
+       "--due", "2026-12-31")
     return mid
 
 
@@ -238,6 +252,10 @@ REFUSALS = [
     ("liaison", ("minutes", "issue", "{mid}", "--date", "2026-09-25"),
      "错误：会议“{mid}”是联络员会议，不能印发会议纪要", "议定事项和会议纪要属于联席会议"),
     ("issued", ("minutes", "issue", "{mid}", "--date", "2026-09-26"), FROZEN, "tasks reassign"),
+    ("unattended", ("minutes", "issue", "{mid}", "--date", "2026-09-25"), "错误：会议“{mid}”还没有登记出席情况",
+     "先用 jiuzhu meeting attend {mid} 登记"),
+    ("twice", ("minutes", "issue", "{mid}", "--date", "2026-09-25"),
+     "错误：议定事项 {mid}-1 和 {mid}-2 的内容相同：“落实社会救助资金预算 。”", "同一事项只写一次"),
     ("issued", ("meeting", "attend", "{mid}", "--unit", "minzheng", "--excused"), FROZEN, "需要新的决定请另开会议"),
     ("issued", ("decision", "add", "{mid}", "--text", "新增事项", "--lead", "minzheng", "--due", "2026-12-31"), FROZEN,
      "需要新的决定请另开会议"),
@@ -253,5 +271,7 @@ def test_refused_with_message_and_nothing_written(make_registry, jz, state, args
         "liaison": lambda: meeting(jz, root, "liaison"),
         "decided": lambda: _joint_with_decision(jz, root),
         "issued": lambda: _issued(jz, root),
+        "unattended": lambda: _unattended(jz, root),
+        "twice": lambda: _twice(jz, root),
     }[state]()
     refused_cleanly(jz, root, args, message, hint, mid=mid)

@@ -19,7 +19,7 @@ def test_decision_add_refuses_a_lead_that_is_not_a_unit(make_registry, jz):
     root = make_registry({"system.yaml": MINI_SYSTEM.replace("unit: minzheng", "unit: nosuch")})
     mid = meeting(jz, root, "adhoc", "2026-09-22")
     before = tree_hash(root)
-    res = jz(root, "decision", "add", mid, "--text", "开展一次联合走访", "--ongoing")
+    res = jz(root, "decision", "add", mid, "--text", "开展一次联合走访", "--ongoing", "--accept-suggestion")
     _no_crash(res)
     assert "单位“nosuch”不在登记册中，不能作为牵头或责任单位" in res.output
     assert tree_hash(root) == before

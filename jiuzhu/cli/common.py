@@ -95,6 +95,13 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     return parse.date(value, option, today())
 
 
+def interactive() -> bool:
+    """A person at a terminal can be asked; a script cannot (it must say what it wants)."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def as_of_or_today(value: str | None) -> dt.date:
     return parse_date(value, "--as-of") or today()
 

@@ -40,6 +40,10 @@ def _emit(kind: str, fmt: str, output: Path | None, force: bool, context: Callab
     with write_lock() if after else contextlib.nullcontext():  # `after` writes to the registry
         reg = load()
         ctx = context(reg)
+        meeting = ctx.get("meeting")
+        if isinstance(meeting, dict) and not meeting.get("chair_name"):
+            echo("警告：会议主持人没有姓名，文档中只写职务", err=True)
+            echo("  提示：在会议文件的 chair 下填写 name，或在 system.yaml 的召集人中填写姓名。", err=True)
         data = render(reg, kind, fmt, ctx)
         if after:  # the registry's record first: a document is never out without its number kept
             after(reg, ctx).commit()

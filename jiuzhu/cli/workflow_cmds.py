@@ -301,18 +301,23 @@ def decision_add(
     due_workdays: Annotated[Optional[int],
                             typer.Option("--due-workdays", help="自会议日期起的工作日数（按法定节假日）")] = None,
     ongoing: Annotated[bool, typer.Option("--ongoing", help="长期坚持，没有完成时限")] = False,
+    next_workday: Annotated[bool, typer.Option(
+        "--next-workday", help="--due 落在周末或节假日时改为下一个工作日（不加只提醒）")] = False,
+    accept: Annotated[bool, typer.Option(
+        "--accept-suggestion", help="不写 --lead 时采用按职责建议的牵头单位（脚本中必须写明；终端中会询问）")] = False,
     proposal: Annotated[Optional[str], typer.Option("--proposal", "-p", help="来源议题编号")] = None,
     fmt: Annotated[str, FormatOpt] = "table",
 ) -> None:
     """为联席会议添加议定事项：一个牵头单位、若干责任单位和完成时限。"""
     from jiuzhu.cli.output import created, echo
-    from jiuzhu.decisions import NewDecision, add_decision
+    from jiuzhu.decisions import NewDecision
     from jiuzhu.workdays import source_label
 
     reg = load()
-    a = add_decision(reg, NewDecision(meeting, parse.text(text, "--text") or "", parse.items(areas), lead,
-                                      parse.items(responsible) or None, parse_date(due, "--due"),
-                                      due_workdays, ongoing, proposal))
+    new = NewDecision(meeting, parse.text(text, "--text") or "", parse.items(areas), lead,
+                      parse.items(responsible) or None, parse_date(due, "--due"), due_workdays, ongoing, proposal,
+                      next_workday, accept)
+    a = _add_asking(reg, new)
     for w in a.warnings:
         echo(f"警告：{w}", err=True)
     if fmt == "json":
@@ -331,6 +336,30 @@ def decision_add(
             f"{'、'.join(reg.units[u].name for u in a.responsible) or '无'}；完成时限 {when}")
 
 
+def _add_asking(reg: Any, new: Any) -> Any:
+    """Add the decision; without --lead, a person at a terminal is shown the suggestion and asked."""
+    from dataclasses import replace
+
+    from jiuzhu.cli.common import interactive
+    from jiuzhu.cli.output import echo
+    from jiuzhu.decisions import SuggestionNeeded, add_decision
+    from jiuzhu.errors import InputRefused
+
+    try:
+        return add_decision(reg, new)
+    except SuggestionNeeded as need:
+        if not interactive():
+            raise
+        echo("没有指定牵头单位，按职责建议：")
+        for note in need.notes:
+            echo(f"  {note}")
+        answer = typer.prompt("采用以上建议吗？输入“是”采用，其他任何输入为否", default="否", show_default=False)
+        if answer.strip().lower() not in ("是", "y", "yes", "好", "采用"):
+            raise InputRefused("未采用建议，什么也没有写",
+                               "用 --lead（和 --responsible）指定单位后重新添加。") from None
+        return add_decision(reg, replace(new, accept_suggestion=True))
+
+
 # --- minutes ------------------------------------------------------------------------------------
 
 @minutes_app.command("issue")
@@ -347,3 +376,6 @@ def minutes_issue(
     echo(f"已印发会议纪要 {i.number}（{i.issued}），报{i.reported_to}。")
     if i.decided:
         echo(f"  已议定的议题：{'、'.join(i.decided)}")
+    if not i.chair_name:
+        echo("警告：会议主持人没有姓名，纪要中只写职务", err=True)
+        echo("  提示：在会议文件的 chair 下填写 name，或在 system.yaml 的召集人中填写姓名。", err=True)
