@@ -55,7 +55,7 @@ def check_unit_history(reg: Registry, ctx: Context) -> Iterable[Problem]:
             yield from _check_event(reg, unit, doc, i, e)
         if not unit.active and unit.until is None:
             yield warning(doc.at("active"), "missing-until", f"{unit.name}已不是成员单位，但没有写退出日期",
-                          "在 active: false 下加 until: YYYY-MM-DD。")
+                          "在 active: false 下加 until: YYYY-MM-DD。", unit.name)
         if unit.since and unit.until and unit.until < unit.since:
             yield error(doc.at("until"), "bad-until", f"{unit.name}的退出日期 {unit.until} 早于加入日期 {unit.since}",
                         "检查 since 和 until。")

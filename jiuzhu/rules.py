@@ -168,7 +168,7 @@ def check_liaison_before_joint(reg: Registry, ctx: Context) -> Iterable[Problem]
             for i, pid in enumerate(m.agenda):
                 if pid not in discussed:
                     yield warning(doc.at("agenda", i), "not-discussed", f"议题“{pid}”未经会前的联络员会议研究",
-                                  "把该议题列入会前联络员会议的议程。")
+                                  "把该议题列入会前联络员会议的议程。", pid)
         previous = m
 
 

@@ -80,7 +80,7 @@ def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
             yield unresolved(doc.at(*doc.path_of(area.pos), "lead"), "指定牵头单位", area.lead, reg.units)
         if area.id not in covered and not reg.units.incomplete:
             yield warning(area.pos, "area-uncovered", f"没有任何成员单位的职责涉及领域“{area.name}”",
-                          "在相关单位的职责 areas 中加入该领域，或删除该领域。")
+                          "在相关单位的职责 areas 中加入该领域，或删除该领域。", area.name)
         elif len(leads[area.id]) > 1 and not area.lead:
             names = "、".join(reg.units[u].name for u in reg.units if u in leads[area.id])
             yield warning(area.pos, "area-multi-lead", f"领域“{area.name}”有多个牵头单位（{names}），未指定由谁牵头",
@@ -140,10 +140,10 @@ def _unit_contacts(unit: Unit, doc: Any) -> Iterator[Problem]:
     raw_liaison, raw_reviewers = doc.data.get("liaison"), doc.data.get("reviewers")
     if (raw_liaison is None or isinstance(raw_liaison, dict)) and not (unit.liaison.name and unit.liaison.phone):
         yield warning(doc.at("liaison"), "unknown-liaison", f"{unit.name}的联络员姓名或电话未填写",
-                      "在 liaison 下填写 name 和 phone（联络员的工作电话可以保存）。")
+                      "在 liaison 下填写 name 和 phone（联络员的工作电话可以保存）。", unit.name)
     if not raw_reviewers:
         yield warning(doc.at("reviewers") if "reviewers" in doc.data else doc.at(), "no-reviewers",
-                      f"{unit.name}没有登记审阅人", "在 reviewers 中填写该单位负责审阅改动的 git 账号。")
+                      f"{unit.name}没有登记审阅人", "在 reviewers 中填写该单位负责审阅改动的 git 账号。", unit.name)
 
 
 def _check_duty(reg: Registry, doc: Any, duty: Duty, duty_ids: dict[str, Pos]) -> Iterator[Problem]:

@@ -65,9 +65,16 @@ def problem_line(p: Problem) -> str:
     return f"{STATE.shown(p.pos.file)}:{p.pos.line}:{p.pos.column}: {p.code} {label}：{said(p.message)}"
 
 
-def print_problems(problems: Sequence[Problem], fmt: str) -> None:
-    {"json": _problems_json, "codequality": _problems_codequality, "github": _problems_github,
-     "text": _problems_text}[fmt](problems)
+def print_problems(problems: Sequence[Problem], fmt: str, verbose: bool = False) -> None:
+    """Errors first, then warnings. Text folds repeated warnings into one line unless `verbose`;
+    the machine formats (json, github, codequality) always give every problem."""
+    from jiuzhu.problems import ordered
+
+    found = ordered(list(problems))
+    if fmt == "text":
+        _problems_text(found, verbose)
+    else:
+        {"json": _problems_json, "codequality": _problems_codequality, "github": _problems_github}[fmt](found)
 
 
 def _problems_json(problems: Sequence[Problem]) -> None:
@@ -90,14 +97,25 @@ def _problems_github(problems: Sequence[Problem]) -> None:
         typer.echo(f"::{kind} {where}::{_gh_escape(msg)}")
 
 
-def _problems_text(problems: Sequence[Problem]) -> None:
-    for p in problems:
-        echo(problem_line(p))
+def _problems_text(problems: Sequence[Problem], verbose: bool) -> None:
+    from jiuzhu.problems import Group, grouped
+
+    folded = False
+    for item in (list(problems) if verbose else grouped(list(problems))):
+        if isinstance(item, Group):
+            folded = True
+            p = item.first
+            echo(f"{STATE.shown(p.pos.file)}:{p.pos.line}:{p.pos.column} 等 {len(item.problems)} 处: "
+                 f"{p.code} 警告：{said(item.message)}")
+        else:
+            p = item
+            echo(problem_line(p))
         if p.hint:
             echo(f"    提示：{said(p.hint)}")
     errors = sum(1 for p in problems if p.is_error)
     if problems:
-        echo(f"共 {errors} 个错误，{len(problems) - errors} 个警告。")
+        echo(f"共 {errors} 个错误，{len(problems) - errors} 个警告。"
+             + ("相同的警告已合并为一行，加 --verbose 逐条列出。" if folded else ""))
     else:
         echo("登记册检查通过，没有发现问题。")
 

@@ -26,6 +26,8 @@ def register(app: typer.Typer) -> None:
         against: Annotated[Optional[str], typer.Option("--against",
                                                        help="与该 git 版本比较，报告已印发纪要的改动")] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存")] = False,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v", help="逐条列出每个警告（默认把相同的警告合并为一行）")]
+        = False,
     ) -> None:
         """检查整个登记册：格式、引用、议事规则、个人信息。有错误时退出码为 1。"""
         from jiuzhu.cli.common import load_all
@@ -40,7 +42,7 @@ def register(app: typer.Typer) -> None:
             from jiuzhu.semdiff import check_against
 
             problems += check_against(STATE.root, against, day)
-        print_problems(problems, fmt)
+        print_problems(problems, fmt, verbose)
         if any(p.is_error for p in problems) or (strict and problems):
             raise typer.Exit(1)
 
