@@ -40,7 +40,7 @@ import ruamel.yaml
 import jiuzhu
 from jiuzhu import privacy
 from jiuzhu.errors import InputRefused
-from jiuzhu.pieces import Read, read_bytes
+from jiuzhu.pieces import Read, read_bytes, unreadable
 from jiuzhu.problems import Pos, Problem, fast_pickle
 from jiuzhu.writer import atomic_write
 from jiuzhu.yamlread import Doc, decode, parse_text
@@ -111,9 +111,13 @@ def unchanged(st: os.stat_result, entry: Entry) -> bool:
 def read_entry(path: str, rel: str) -> Entry:
     """Read, parse, check and build one file, hashing the very bytes that were parsed."""
     hashed = time.time_ns()
-    with open(path, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        raw = fh.read()
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            raw = fh.read()
+    except OSError as exc:  # no stat in `seen`: the entry never counts as unchanged (`unchanged`)
+        _, problems, piece = unreadable(rel, exc)
+        return Entry(b"", b"", (problems, [], piece, False))
     doc, problems, piece = read_bytes(raw, rel)
     scanned = privacy.scan(doc) if doc is not None and piece.kind else []
     return Entry(stat_of(st) + _HASHED.pack(hashed), digest(raw),

@@ -113,6 +113,13 @@ _FOLDER_TROUBLE = {
                                      "把它改名，或换成同名的文件。"),
     "outside": lambda rel: error(Pos(rel), "link-outside", f"{rel} 是指向登记册之外的符号链接，不会读取它",
                                  "把链接换成文件本身；登记册只读取自己目录里的文件。"),
+    "dangling": lambda rel: error(Pos(rel), "link-dangling", f"{rel} 是符号链接，但它指向的文件不存在",
+                                  "删除这个链接，或把它指向的文件放回原处。"),
+    "linked-folder": lambda rel: error(Pos(rel), "link-folder",
+                                       f"{rel} 是指向目录的符号链接，jiuzhu 不进入它，其中的文件都没有读取",
+                                       "把链接换成真正的目录（或把文件移进登记册）。"),
+    "special": lambda rel: error(Pos(rel), "not-a-file", f"{rel} 不是普通文件（管道、套接字或设备），不会读取它",
+                                 "删除它，或换成同名的 YAML 文件。"),
 }
 
 

@@ -6,6 +6,7 @@ A pure function of the file's bytes, which is what lets the parse cache (jiuzhu.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -76,8 +77,21 @@ Reader = Callable[[str, str], Read]
 
 def read_file(path: Path | str, rel: str) -> Read:
     """Parse, check and build one registry file."""
-    with open(path, "rb") as fh:
-        return read_bytes(fh.read(), rel)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        return unreadable(rel, exc)
+    return read_bytes(raw, rel)
+
+
+def unreadable(rel: str, exc: OSError) -> Read:
+    """A listed file that cannot be read (permissions, removed meanwhile, a device): named, and
+    what it would have held is incomplete rather than missing."""
+    why = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENOENT: "文件已不存在",
+           errno.EISDIR: "是目录"}.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return read_doc(None, [error(Pos(rel), "unreadable-file", f"读不了文件 {rel}（{why}），其内容都没有检查",
+                                 "检查文件的权限（ls -l）和所有者；jiuzhu 需要能读取登记册中的每个文件。")], rel)
 
 
 def read_bytes(raw: bytes, rel: str) -> Read:

@@ -123,8 +123,33 @@ def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
     if node is None:
         return None, [error(Pos(file), "empty-file", "文件是空的（没有任何 YAML 内容）",
                             "删除该文件，或按 docs/registry.md 中该类文件的字段填写内容。")]
-    data, values, keys, problems = _converter()(node, file)
+    try:
+        data, values, keys, problems = _converter()(node, file, len(text) + _ALIAS_ALLOWANCE)
+    except _Hostile as exc:
+        return None, [exc.problem]
     return Doc(file, data, values, keys, text), problems
+
+
+MAX_DEPTH = 64  # registry files nest about 6 deep; far beyond this is a broken or hostile file
+_ALIAS_ALLOWANCE = 10_000  # entries aliases (*x) may add beyond what the text itself could hold
+
+
+class _Hostile(Exception):
+    """Nesting or alias expansion beyond any registry file: conversion stops with this problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _too_much(node: Any, file: str, depth: int) -> _Hostile:
+    mark = node.start_mark
+    pos = Pos(file, mark.line + 1, mark.column + 1)
+    if depth >= MAX_DEPTH:
+        return _Hostile(error(pos, "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层，登记册文件不会有这么深的结构",
+                              "检查这里是否多写了括号或缩进；登记册文件通常只有几层。"))
+    return _Hostile(error(pos, "yaml-alias-bomb", "这里的内容经 YAML 别名（*名称）反复引用，展开后远大于文件本身",
+                          "删除锚点（&名称）和别名（*名称），把内容直接写出来；登记册不需要别名。"))
 
 
 @functools.cache
@@ -258,17 +283,26 @@ def _converter() -> Any:
 
     Plain, str_tag = _plain_tags()  # noqa: N806
     STR, FLOAT, QUOTED = _STR, _FLOAT, _QUOTED  # noqa: N806
-    slow, to_float = _scalar, _to_float
+    slow, to_float, too_much = _scalar, _to_float, _too_much
 
-    def convert(root: Any, file: str) -> tuple[Any, dict[PathKey, tuple[int, int]],
-                                                dict[PathKey, tuple[int, int]], list[Problem]]:
+    def convert(root: Any, file: str, budget: int) -> tuple[Any, dict[PathKey, tuple[int, int]],
+                                                             dict[PathKey, tuple[int, int]], list[Problem]]:
+        """`budget`: how many entries may be converted in all. Without aliases a file cannot hold
+        more entries than characters; an alias repeats its anchor's entries, so a budget of the
+        text's length plus an allowance stops "billion laughs" files early. Nesting deeper than
+        MAX_DEPTH stops too. Both raise `_Hostile`."""
         values: dict[PathKey, tuple[int, int]] = {}
         keys: dict[PathKey, tuple[int, int]] = {}
         problems: list[Problem] = []
+        left = budget
 
         def collection(node: Any, path: PathKey) -> Any:
             """A mapping or sequence node whose own position is already recorded."""
+            nonlocal left
             tag: Any
+            left -= len(node.value)
+            if left < 0 or len(path) >= MAX_DEPTH:
+                raise too_much(node, file, len(path))
             if node.__class__ is MappingNode:
                 out: dict[Any, Any] = {}
                 for knode, vnode in node.value:

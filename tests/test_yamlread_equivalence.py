@@ -304,11 +304,23 @@ def test_snippets(text: str) -> None:
     assert_same(text)
 
 
+def _nested(depth: int) -> list[str]:
+    return ["a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, depth)) + "  " * depth + "leaf\n",
+            "[" * depth + "1" + "]" * depth + "\n",
+            "".join("  " * i + "- \n" for i in range(depth)) + "  " * depth + "- x\n"]
+
+
 def test_deep_nesting() -> None:
-    depth = 200
-    assert_same("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, depth)) + "  " * depth + "leaf\n")
-    assert_same("[" * depth + "1" + "]" * depth + "\n")
-    assert_same("".join("  " * i + "- \n" for i in range(depth)) + "  " * depth + "- x\n")
+    for text in _nested(yamlread.MAX_DEPTH - 2):
+        assert_same(text)
+
+
+def test_nesting_beyond_the_limit_is_one_problem_at_its_place() -> None:
+    for text in _nested(yamlread.MAX_DEPTH + 1) + _nested(5000):
+        doc, problems = yamlread.parse_text(text, "units/x.yaml")
+        assert doc is None
+        assert [p.code for p in problems] == ["yaml-too-deep"]
+        assert problems[0].pos.line in (1, yamlread.MAX_DEPTH + 1)
 
 
 def test_random_documents() -> None:
