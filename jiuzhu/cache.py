@@ -43,7 +43,8 @@ from jiuzhu.errors import InputRefused
 from jiuzhu.pieces import Read, read_bytes, unreadable
 from jiuzhu.problems import Pos, Problem, fast_pickle
 from jiuzhu.writer import atomic_write
-from jiuzhu.yamlread import Doc, decode, parse_text
+from jiuzhu.yamlerrors import decode
+from jiuzhu.yamlread import Doc, parse_text
 
 FORMAT = 9
 MAGIC = b"JIUZHU-PARSE-CACHE\n"

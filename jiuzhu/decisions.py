@@ -21,8 +21,9 @@ from jiuzhu.problems import Problem, error
 from jiuzhu.proposals import require_text
 from jiuzhu.queries import active_unit, find_meeting, find_proposal
 from jiuzhu.records import flow
+from jiuzhu.roundtrip import to_commented
 from jiuzhu.workdays import Calendar
-from jiuzhu.writer import Transaction, to_commented
+from jiuzhu.writer import Transaction
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context

@@ -48,11 +48,21 @@ def _walk(folder: str, prefix: str, only: Collection[str] | None, out: list[str]
                 trouble.append((prefix + name, "outside"))  # a link to a file outside the registry
             else:
                 out.append(prefix + name)
-        elif _yaml_named(name):  # named like a registry file, but no file to read: never silent
-            trouble.append((prefix + name, "dangling" if e.is_symlink() and not os.path.exists(e.path)
-                            else "linked-folder" if e.is_dir() else "special"))
-        elif e.is_symlink() and e.is_dir() and (prefix or name not in IGNORED_DIRS):
-            trouble.append((prefix + name, "linked-folder"))  # its files would silently go missing
+        else:
+            kind = _not_a_file(e, prefix)
+            if kind:
+                trouble.append((prefix + e.name, kind))
+
+
+def _not_a_file(e: os.DirEntry[str], prefix: str) -> str:
+    """What a YAML-named entry that is no file is ("dangling", "linked-folder", "special"), or a
+    linked folder of any name ("linked-folder"): its files would silently go missing. "" else."""
+    if _yaml_named(e.name):
+        return ("dangling" if e.is_symlink() and not os.path.exists(e.path)
+                else "linked-folder" if e.is_dir() else "special")
+    if e.is_symlink() and e.is_dir() and (prefix or e.name not in IGNORED_DIRS):
+        return "linked-folder"
+    return ""
 
 
 def _yaml_named(name: str) -> bool:

@@ -22,8 +22,9 @@ from jiuzhu.model import Attendee, Meeting, Person, Proposal, Registry, System
 from jiuzhu.proposals import act, last_act_date, stage_act, states_for
 from jiuzhu.queries import active_unit, find_meeting
 from jiuzhu.records import draw_id, flow, new_file, token
+from jiuzhu.roundtrip import to_commented
 from jiuzhu.schema import TIME_RE
-from jiuzhu.writer import Transaction, to_commented
+from jiuzhu.writer import Transaction
 
 KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
 CHAIR_ROLES = {"chief": "总召集人", "convener": "召集人", "office": "联席会议办公室"}

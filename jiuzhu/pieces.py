@@ -39,7 +39,8 @@ from jiuzhu.model import (
     Workflow,
 )
 from jiuzhu.problems import Pos, Problem, error, fast_pickle
-from jiuzhu.yamlread import Doc, decode, parse_text
+from jiuzhu.yamlerrors import decode
+from jiuzhu.yamlread import Doc, parse_text
 
 SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR}
 FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK}

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.writer import dump_rt, load_rt, new_document, to_commented
+from jiuzhu.roundtrip import dump_rt, load_rt, new_document, to_commented
 
 
 def token() -> str:

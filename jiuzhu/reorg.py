@@ -19,15 +19,16 @@ from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry, Unit
 from jiuzhu.problems import nearest
 from jiuzhu.queries import find_unit
-from jiuzhu.writer import Transaction, to_commented
+from jiuzhu.roundtrip import to_commented
+from jiuzhu.writer import Transaction
 
 if TYPE_CHECKING:
     pass
 from ruamel.yaml.comments import CommentedSeq
 
 from jiuzhu.reorg_checks import open_decisions
+from jiuzhu.roundtrip import new_document
 from jiuzhu.schema import ID_RE, UNIT
-from jiuzhu.writer import new_document
 
 _DUTY_NO = re.compile(r"-(\d+)$")
 

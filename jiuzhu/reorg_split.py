@@ -25,8 +25,9 @@ from jiuzhu.reorg import (
     retire,
     unit_or_none,
 )
+from jiuzhu.roundtrip import to_commented
 from jiuzhu.schema import ID_RE
-from jiuzhu.writer import Transaction, to_commented
+from jiuzhu.writer import Transaction
 
 
 def split(root: Path, reg: Registry, ref: str, into: list[str], duties: list[str], names: list[str],

@@ -7,7 +7,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.writer import Transaction, new_document, registry_lock
+from jiuzhu.roundtrip import new_document
+from jiuzhu.writer import Transaction, registry_lock
 
 WORKFLOW = {
     "initial": "待初审",

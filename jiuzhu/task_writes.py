@@ -16,7 +16,8 @@ from jiuzhu.errors import InputRefused, RegistryInvalid
 from jiuzhu.model import Decision, Index, LogEntry, Registry, Task, Unit
 from jiuzhu.pieces import read_file
 from jiuzhu.queries import find_task, find_unit, unit_names
-from jiuzhu.writer import Transaction, new_document, to_commented
+from jiuzhu.roundtrip import new_document, to_commented
+from jiuzhu.writer import Transaction
 
 if TYPE_CHECKING:
     pass

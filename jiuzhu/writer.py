@@ -8,104 +8,23 @@ so refused input never leaves a byte behind.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import secrets
 import stat
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jiuzhu import privacy
 from jiuzhu.errors import InputRefused, no_registry
 from jiuzhu.pieces import read_bytes, spec_for
+from jiuzhu.roundtrip import dump_rt, load_rt
 from jiuzhu.yamlread import parse_text
-
-
-def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.allow_unicode = True
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    return yaml
-
-
-def _guess_indent(text: str) -> tuple[int, int, int]:
-    """(mapping, sequence, offset) as written in `text`, for ruamel's `indent()`; our house style
-    (2, 4, 2) for what the text does not show. Each is the most common step seen from a `key:` line
-    to the block under it (ruamel's own guess reads only the first block and trips over comments)."""
-
-    mappings: Counter[int] = Counter()
-    sequences: Counter[tuple[int, int]] = Counter()
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for cur, nxt in zip(lines, lines[1:], strict=False):
-        if not cur.split(" #", 1)[0].rstrip().endswith(":"):
-            continue
-        parent = _content_column(cur)
-        child = len(nxt) - len(nxt.lstrip(" "))
-        rest = nxt.lstrip(" ")
-        if rest.startswith("- "):
-            if child >= parent:
-                sequences[child - parent, _content_column(nxt) - parent] += 1
-        elif child > parent:
-            mappings[child - parent] += 1
-    mapping = mappings.most_common(1)[0][0] if mappings else 2
-    offset, sequence = sequences.most_common(1)[0][0] if sequences else (2, 4)
-    return mapping, sequence, offset
-
-
-def _content_column(line: str) -> int:
-    """Column (0-based) where the line's key or value starts, after indentation and any "- "."""
-    col = len(line) - len(line.lstrip(" "))
-    while line[col:col + 2] == "- ":
-        col += 2
-        col += len(line[col:]) - len(line[col:].lstrip(" "))
-    return col
-
-
-def load_rt(text: str) -> tuple[Any, Any]:
-    """Round-trip load: (yaml object configured like the file, data)."""
-    yaml = _yaml(*_guess_indent(text))
-    return yaml, yaml.load(text)
-
-
-def dump_rt(yaml: Any, data: Any) -> str:
-    buf = io.StringIO()
-    yaml.dump(data, buf)
-    return buf.getvalue()
-
-
-def new_document(data: dict[str, Any], header: str | None = None) -> str:
-    """Text of a new file in the house style (2-space maps, lists indented under their key)."""
-    yaml = _yaml()
-    text = dump_rt(yaml, to_commented(data))
-    header = " ".join((header or "").split())  # one comment line, whatever the title holds
-    return (f"# {header}\n" if header else "") + text
-
-
-def to_commented(value: Any) -> Any:
-    """Plain data -> ruamel round-trip types; short lists of scalars are written inline."""
-
-    if isinstance(value, dict):
-        cm = CommentedMap()
-        for k, v in value.items():
-            cm[k] = to_commented(v)
-        return cm
-    if isinstance(value, (list, tuple)):
-        seq = CommentedSeq(to_commented(v) for v in value)
-        if all(not isinstance(v, (dict, list, tuple)) for v in value) and sum(len(str(v)) for v in value) < 60:
-            seq.fa.set_flow_style()
-        return seq
-    return value
 
 
 def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True) -> None:
@@ -294,9 +213,9 @@ class Transaction:
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
         yaml, data = load_rt(text)
-        before = dump_rt(yaml, data)
+        before = dump_rt(yaml, data, text)
         change(data)
-        new = dump_rt(yaml, data)
+        new = dump_rt(yaml, data, text)
         if new != before:  # a no-op change keeps the file's bytes, whatever ruamel would reformat
             if b"\r\n" in raw:  # the file's own line endings (ruamel writes \n)
                 new = new.replace("\r\n", "\n").replace("\n", "\r\n")

@@ -1,11 +1,14 @@
-"""YAML syntax errors as problems a clerk can fix: where the construct began, in Chinese."""
+"""A file's own problems a clerk can fix, in Chinese: bytes that are not UTF-8, YAML syntax
+(shown where the construct began), and structure no registry file has (alias bombs, deep nesting)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jiuzhu.problems import Pos, Problem, error
 
+_BOM = b"\xef\xbb\xbf"
 SYNTAX_HINT = "检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对。"
 
 
@@ -67,3 +70,76 @@ def _translate(detail: str) -> str:
         if en in detail:
             return zh
     return f"无法解析（解析器原文：{detail}）"
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text. UTF-8 (BOM allowed) only; anything else is refused with a re-save hint."""
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        guess = _guess_encoding(raw)
+        looks = f"，看起来是 {guess} 编码" if guess else ""
+        msg = f"文件不是 UTF-8 编码{looks}（第一个无法识别的字节在此处）"
+        hint = ("用编辑器把文件另存为 UTF-8 编码：记事本“另存为”时编码选 UTF-8，VS Code 点右下角编码→“通过编码保存”"
+                f"→ UTF-8；命令行：iconv -f {guess or 'GBK'} -t UTF-8 原文件 > 新文件。")
+        return None, [error(Pos(file, line, col), "encoding", msg, hint)]
+    odd = _ODD_BREAK.search(text)
+    if odd:
+        return None, [_odd_break(text, odd.start(), file)]
+    return text, []
+
+
+# Line breaks to the YAML parser (YAML 1.1's NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) that an
+# editor neither shows nor counts: every line number after one would point at the wrong line.
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+_ODD_NAMES = {"\x85": "U+0085（NEL）", "\u2028": "U+2028（行分隔符）", "\u2029": "U+2029（段分隔符）"}
+
+
+def _odd_break(text: str, at: int, file: str) -> Problem:
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    count = len(_ODD_BREAK.findall(text))
+    return error(Pos(file, line, col), "odd-line-break",
+                 f"文件中有编辑器看不见的换行符 {_ODD_NAMES[text[at]]}（共 {count} 处，第一处在此），"
+                 "YAML 会把它当作换行，行号和内容都会对不上",
+                 "删除这些字符（常见于从网页或 Word 复制的文字）：VS Code 中按 Ctrl+H，启用正则表达式，"
+                 "查找 \\u2028|\\u2029|\\u0085 并全部替换为空。")
+
+
+def _guess_encoding(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    for enc, label in (("gbk", "GBK"), ("gb18030", "GB18030"), ("big5", "Big5")):
+        try:
+            raw.decode(enc)
+            return label
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+MAX_DEPTH = 64  # registry files nest about 6 deep; far beyond this is a broken or hostile file
+ALIAS_ALLOWANCE = 10_000  # entries aliases (*x) may add beyond what the text itself could hold
+
+
+class Hostile(Exception):
+    """Nesting or alias expansion beyond any registry file: conversion stops with this problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def too_much(node: Any, file: str, depth: int) -> Hostile:
+    mark = node.start_mark
+    pos = Pos(file, mark.line + 1, mark.column + 1)
+    if depth >= MAX_DEPTH:
+        return Hostile(error(pos, "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层，登记册文件不会有这么深的结构",
+                              "检查这里是否多写了括号或缩进；登记册文件通常只有几层。"))
+    return Hostile(error(pos, "yaml-alias-bomb", "这里的内容经 YAML 别名（*名称）反复引用，展开后远大于文件本身",
+                          "删除锚点（&名称）和别名（*名称），把内容直接写出来；登记册不需要别名。"))

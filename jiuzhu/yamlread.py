@@ -19,10 +19,9 @@ from ruamel.yaml.resolver import BaseResolver, Resolver
 from ruamel.yaml.tag import Tag
 
 from jiuzhu.problems import Pos, Problem, error
-from jiuzhu.yamlerrors import SYNTAX_HINT, syntax_problem
+from jiuzhu.yamlerrors import ALIAS_ALLOWANCE, MAX_DEPTH, SYNTAX_HINT, Hostile, syntax_problem, too_much
 
 PathKey = tuple[Any, ...]
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -81,36 +80,6 @@ class Doc:
         return Pos(self.file, line, col)
 
 
-def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """Bytes -> text. UTF-8 (BOM allowed) only; anything else is refused with a re-save hint."""
-    if raw.startswith(_BOM):
-        raw = raw[len(_BOM):]
-    try:
-        return raw.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
-        guess = _guess_encoding(raw)
-        looks = f"，看起来是 {guess} 编码" if guess else ""
-        msg = f"文件不是 UTF-8 编码{looks}（第一个无法识别的字节在此处）"
-        hint = ("用编辑器把文件另存为 UTF-8 编码：记事本“另存为”时编码选 UTF-8，VS Code 点右下角编码→“通过编码保存”"
-                f"→ UTF-8；命令行：iconv -f {guess or 'GBK'} -t UTF-8 原文件 > 新文件。")
-        return None, [error(Pos(file, line, col), "encoding", msg, hint)]
-
-
-def _guess_encoding(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    for enc, label in (("gbk", "GBK"), ("gb18030", "GB18030"), ("big5", "Big5")):
-        try:
-            raw.decode(enc)
-            return label
-        except UnicodeDecodeError:
-            continue
-    return ""
-
-
 def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
     """Parse YAML text; syntax errors, tabs, duplicate keys and empty files become problems."""
 
@@ -124,32 +93,10 @@ def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
         return None, [error(Pos(file), "empty-file", "文件是空的（没有任何 YAML 内容）",
                             "删除该文件，或按 docs/registry.md 中该类文件的字段填写内容。")]
     try:
-        data, values, keys, problems = _converter()(node, file, len(text) + _ALIAS_ALLOWANCE)
-    except _Hostile as exc:
+        data, values, keys, problems = _converter()(node, file, len(text) + ALIAS_ALLOWANCE)
+    except Hostile as exc:
         return None, [exc.problem]
     return Doc(file, data, values, keys, text), problems
-
-
-MAX_DEPTH = 64  # registry files nest about 6 deep; far beyond this is a broken or hostile file
-_ALIAS_ALLOWANCE = 10_000  # entries aliases (*x) may add beyond what the text itself could hold
-
-
-class _Hostile(Exception):
-    """Nesting or alias expansion beyond any registry file: conversion stops with this problem."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
-
-
-def _too_much(node: Any, file: str, depth: int) -> _Hostile:
-    mark = node.start_mark
-    pos = Pos(file, mark.line + 1, mark.column + 1)
-    if depth >= MAX_DEPTH:
-        return _Hostile(error(pos, "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层，登记册文件不会有这么深的结构",
-                              "检查这里是否多写了括号或缩进；登记册文件通常只有几层。"))
-    return _Hostile(error(pos, "yaml-alias-bomb", "这里的内容经 YAML 别名（*名称）反复引用，展开后远大于文件本身",
-                          "删除锚点（&名称）和别名（*名称），把内容直接写出来；登记册不需要别名。"))
 
 
 @functools.cache
@@ -283,14 +230,14 @@ def _converter() -> Any:
 
     Plain, str_tag = _plain_tags()  # noqa: N806
     STR, FLOAT, QUOTED = _STR, _FLOAT, _QUOTED  # noqa: N806
-    slow, to_float, too_much = _scalar, _to_float, _too_much
+    slow, to_float = _scalar, _to_float
 
     def convert(root: Any, file: str, budget: int) -> tuple[Any, dict[PathKey, tuple[int, int]],
                                                              dict[PathKey, tuple[int, int]], list[Problem]]:
         """`budget`: how many entries may be converted in all. Without aliases a file cannot hold
         more entries than characters; an alias repeats its anchor's entries, so a budget of the
         text's length plus an allowance stops "billion laughs" files early. Nesting deeper than
-        MAX_DEPTH stops too. Both raise `_Hostile`."""
+        MAX_DEPTH stops too. Both raise `Hostile`."""
         values: dict[PathKey, tuple[int, int]] = {}
         keys: dict[PathKey, tuple[int, int]] = {}
         problems: list[Problem] = []

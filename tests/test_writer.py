@@ -11,7 +11,8 @@ import pytest
 
 from jiuzhu import writer
 from jiuzhu.errors import InputRefused
-from jiuzhu.writer import Transaction, _guess_indent, atomic_write, dump_rt, load_rt, new_document
+from jiuzhu.roundtrip import _guess_indent, dump_rt, load_rt, new_document
+from jiuzhu.writer import Transaction, atomic_write
 from tests.conftest import SHIPPED
 
 SHIPPED_FILES = sorted(p.relative_to(SHIPPED).as_posix() for p in SHIPPED.rglob("*.yaml"))

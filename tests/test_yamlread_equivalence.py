@@ -15,7 +15,8 @@ import pytest
 
 from jiuzhu import yamlerrors, yamlread
 from jiuzhu.problems import Pos, Problem, error
-from jiuzhu.yamlread import Doc, decode, parse_text
+from jiuzhu.yamlerrors import decode
+from jiuzhu.yamlread import Doc, parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -311,16 +312,16 @@ def _nested(depth: int) -> list[str]:
 
 
 def test_deep_nesting() -> None:
-    for text in _nested(yamlread.MAX_DEPTH - 2):
+    for text in _nested(yamlerrors.MAX_DEPTH - 2):
         assert_same(text)
 
 
 def test_nesting_beyond_the_limit_is_one_problem_at_its_place() -> None:
-    for text in _nested(yamlread.MAX_DEPTH + 1) + _nested(5000):
+    for text in _nested(yamlerrors.MAX_DEPTH + 1) + _nested(5000):
         doc, problems = yamlread.parse_text(text, "units/x.yaml")
         assert doc is None
         assert [p.code for p in problems] == ["yaml-too-deep"]
-        assert problems[0].pos.line in (1, yamlread.MAX_DEPTH + 1)
+        assert problems[0].pos.line in (1, yamlerrors.MAX_DEPTH + 1)
 
 
 def test_random_documents() -> None:
