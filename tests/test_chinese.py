@@ -18,7 +18,9 @@ from tests.conftest import tree_hash
 # Proper names: formats, products and standards, which have no Chinese name in use.
 _PROPER = {"jiuzhu", "YAML", "JSON", "HTML", "PDF", "CSV", "Markdown", "Word", "WPS", "GB", "T", "git",
            "GitHub", "GitLab", "Actions", "Code", "Quality", "CI", "CODEOWNERS", "UTF", "docx", "md", "html",
-           "pdf", "json", "yaml", "csv", "xlsx", "N"}
+           "pdf", "json", "yaml", "csv", "xlsx", "N",
+           # shells and what a user types to load completion (jiuzhu completion)
+           "bash", "zsh", "fish", "powershell", "PowerShell", "pwsh", "SHELL", "Tab", "eval"}
 # Values of --format and --style, checked by the commands themselves rather than by click.Choice.
 _FORMATS = {"table", "json", "text", "github", "gitlab", "codequality", "md", "html", "docx"}
 _TYPED = re.compile(

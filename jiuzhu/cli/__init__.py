@@ -61,6 +61,7 @@ from jiuzhu.cli import (  # noqa: E402
     docs_cmds,  # noqa: E402,F401
     git_cmds,  # noqa: E402
     registry_cmds,  # noqa: E402
+    shell_cmds,  # noqa: E402
     tasks_cmds,  # noqa: E402,F401
     workflow_cmds,  # noqa: E402,F401
 )
@@ -70,6 +71,7 @@ i18n.install()
 registry_cmds.register(app)
 assign_cmds.register(app)
 git_cmds.register(app)
+shell_cmds.register(app)
 
 
 def main() -> None:
@@ -77,6 +79,7 @@ def main() -> None:
     registry object by object takes longer than answering (0.35 s of `tasks overdue` on 100k
     tasks); every file it writes is complete and closed before the command returns."""
     try:
+        shell_cmds.prepare()
         app(prog_name="jiuzhu")
         code = 0
     except SystemExit as done:

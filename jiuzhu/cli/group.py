@@ -54,7 +54,9 @@ class Group(TyperGroup):
             if args and not args[0].startswith("-"):
                 import difflib
 
-                matches = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                close = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                score = {m: difflib.SequenceMatcher(None, args[0], m).ratio() for m in close}
+                matches = [m for m in close if score[m] >= max(score.values()) - 0.1]  # the clearly nearest
                 if matches:
                     exc.message = f"{exc.message}是不是要用 {'、'.join(matches)}？"
             raise

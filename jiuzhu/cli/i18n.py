@@ -31,7 +31,7 @@ _METAVAR_BY_OPTION = {
 }
 _METAVAR_BY_ARGUMENT = {"text": "文字", "meeting": "会议", "rev1": "版本", "rev2": "版本", "unit": "单位",
                         "units": "单位", "directory": "目录", "task": "任务", "ident": "编号",
-                        "duties": "职责"}
+                        "duties": "职责", "shell": "SHELL"}
 _METAVAR_BY_TYPE = {"text": "文字", "integer": "整数", "float": "数", "boolean": "是/否",
                     "path": "路径", "file": "文件", "directory": "目录", "integer range": "整数",
                     "float range": "数"}
