@@ -15,27 +15,49 @@ from jiuzhu.cli.common import STATE, as_of_or_today, load, parse_date, write_loc
 DOC_FORMATS = ("md", "html", "docx")  # jiuzhu.render.FORMATS, repeated so --help imports no renderer
 
 
-def _doc_format(value: str) -> str:
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
+
+
+def _doc_format(value: str | None) -> str | None:
     """Refuse an unknown --format at parse time: a usage error (exit 2)."""
-    if value not in DOC_FORMATS:
+    if value is not None and value not in DOC_FORMATS:
         raise typer.BadParameter(f"“{value}”不是可用的格式，只能是 md、html 或 docx")
     return value
 
 
-DocFormat = Annotated[str, typer.Option(
-    "--format", "-f", help="输出格式：md（默认，可直接显示）、html（按 GB/T 9704 排版，可打印）或 docx（Word/WPS）",
+DocFormat = Annotated[Optional[str], typer.Option(
+    "--format", "-f", help="输出格式：md（可直接显示）、html（按 GB/T 9704 排版，可打印）或 docx（Word/WPS）；"
+                           "默认按 -o 的扩展名，没有 -o 时为 md",
     callback=_doc_format)]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件；html 和 docx 必须指定")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")]
 
 
-def _emit(kind: str, fmt: str, output: Path | None, force: bool, context: Callable[[Any], dict[str, Any]],
-          after: Callable[[Any, dict[str, Any]], Any] | None = None) -> None:
+def format_for(fmt: str | None, output: Path | None) -> str:
+    """The format a document is written in: --format, else the extension of -o, else md. A
+    --format the extension contradicts (md into 纪要.docx) is refused: a file that does not open."""
+    from jiuzhu.errors import InputRefused
+
+    by_name = SUFFIXES.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        if output is not None and by_name is None:
+            raise InputRefused(f"无法从文件名 {output.name} 判断输出格式",
+                               "用扩展名 .md、.html 或 .docx，或加 --format md|html|docx。")
+        return by_name or "md"
+    if by_name is not None and by_name != fmt:
+        raise InputRefused(f"--format {fmt} 与输出文件 {output.name if output else ''} 的扩展名不符",
+                           f"去掉 --format（按扩展名写成 {by_name}），或把文件名改为 .{fmt} 结尾。")
+    return fmt
+
+
+def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
+          context: Callable[[Any], dict[str, Any]], after: Callable[[Any, dict[str, Any]], Any] | None = None) -> None:
     """Render one document and print it (md without -o) or write it; `after` stages registry
     changes, written before the document (its number is recorded, or nothing is written)."""
     from jiuzhu.cli.output import echo
     from jiuzhu.render import KINDS, check_target, render, save
 
+    fmt = format_for(chosen, output)
     check_target(fmt, output, force, STATE.root)
     with write_lock() if after else contextlib.nullcontext():  # `after` writes to the registry
         reg = load()
@@ -55,7 +77,7 @@ def _emit(kind: str, fmt: str, output: Path | None, force: bool, context: Callab
 
 
 @minutes_app.command("render")
-def minutes_render(meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = "md",
+def minutes_render(meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = None,
                    output: Output = None, force: Force = False) -> None:
     """生成会议纪要：已印发的带文号，未印发的是标明“征求意见稿”的草稿。"""
     from jiuzhu.render_context import minutes_context
@@ -65,7 +87,7 @@ def minutes_render(meeting: Annotated[str, typer.Argument(help="会议编号")],
 
 @meeting_app.command("notice")
 def meeting_notice(
-    meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = "md", output: Output = None,
+    meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = None, output: Output = None,
     force: Force = False,
     date: Annotated[Optional[str], typer.Option("--date", help="通知落款日期（默认今天）")] = None,
 ) -> None:
@@ -81,7 +103,7 @@ def briefing_render(
     start: Annotated[Optional[str], typer.Option(
         "--from", help="简报期间起始日（默认上一期结束的次日，或当年1月1日）")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="简报期间结束日（默认今天）")] = None,
-    fmt: DocFormat = "md", output: Output = None, force: Force = False,
+    fmt: DocFormat = None, output: Output = None, force: Force = False,
     date: Annotated[Optional[str], typer.Option("--date", help="简报日期（默认今天）")] = None,
     issue: Annotated[bool, typer.Option(
         "--issue", help="登记本期期号（写入 system.yaml 的 briefings.issued）")] = False,
@@ -99,7 +121,7 @@ def briefing_render(
 @report_app.command("progress")
 def report_progress(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="统计截止日期（默认今天）")] = None,
-    fmt: DocFormat = "md", output: Output = None, force: Force = False,
+    fmt: DocFormat = None, output: Output = None, force: Force = False,
     number: Annotated[Optional[int], typer.Option("--number", help="期号，正整数（默认为截止日期所在月份）")] = None,
 ) -> None:
     """生成议定事项进展情况通报：总体情况、滞后事项（按单位）、工作要求和任务清单附件。"""

@@ -1,0 +1,48 @@
+"""A document's format follows the extension of -o; a --format the extension contradicts is
+refused with nothing written (before: Markdown in a file named .docx)."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from conftest import tree_hash
+from docs_registry import DOCS_FILES
+
+MID = "m-20261126-regular-a1b2"
+
+
+@pytest.mark.parametrize("name, check", [
+    ("纪要.docx", lambda p: zipfile.is_zipfile(p)),
+    ("纪要.html", lambda p: p.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")),
+    ("纪要.md", lambda p: p.read_text(encoding="utf-8").startswith("#")),
+])
+def test_the_extension_chooses_the_format(make_registry, jz, tmp_path, name, check):
+    root = make_registry(DOCS_FILES)
+    out = tmp_path / name
+    res = jz(root, "minutes", "render", MID, "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert check(out)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "md", "-o", "纪要.docx"], "--format md 与输出文件 纪要.docx 的扩展名不符"),
+    (["--format", "docx", "-o", "纪要.html"], "--format docx 与输出文件 纪要.html 的扩展名不符"),
+    (["-o", "纪要.txt"], "无法从文件名 纪要.txt 判断输出格式"),
+])
+def test_a_contradiction_is_refused_and_nothing_written(make_registry, jz, tmp_path, args, message):
+    root = make_registry(DOCS_FILES)
+    before = tree_hash(root)
+    args = [str(tmp_path / a) if "." in a and not a.startswith("-") else a for a in args]
+    res = jz(root, "minutes", "render", MID, *args)
+    assert res.exit_code == 1
+    assert message in res.output
+    assert list(tmp_path.glob("纪要*")) == []
+    assert tree_hash(root) == before
+
+
+def test_an_explicit_format_for_a_file_without_a_known_extension(make_registry, jz, tmp_path):
+    root = make_registry(DOCS_FILES)
+    out = tmp_path / "纪要.txt"
+    assert jz(root, "minutes", "render", MID, "--format", "md", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("#")
