@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 # Editable install in compat mode: a plain path in a .pth, not setuptools' import-hook finder
-# (~10-20 ms of every start; README "性能"); the default mode should a setuptools drop it.
+# (~10-20 ms of every start; docs/performance.md); the default mode should a setuptools drop it.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat \

@@ -264,7 +264,7 @@ def test_dev_set_all_correct():
 
 
 def test_holdout_set_evaluates():
-    # figures are reported in the README, not gated: the set must stay unseen by tuning
+    # figures are reported in docs/assign.md, not gated: the set must stay unseen by tuning
     res = _evaluate(HOLDOUT)
     assert res.cases >= 15
 

@@ -1,5 +1,5 @@
 """bench/: the synthetic registry is deterministic and valid, and bench/run.py reports every figure
-the README's table shows (run here on a small registry; the real figures are in the README)."""
+docs/performance.md shows (run here on a small registry; the real figures are in docs/performance.md)."""
 
 from __future__ import annotations
 
