@@ -51,7 +51,7 @@ class SuggestionNeeded(InputRefused):
     (`--accept-suggestion`, or the answer to the question the CLI asks in a terminal)."""
 
     def __init__(self, notes: tuple[str, ...]) -> None:
-        super().__init__("没有指定牵头单位（--lead），按职责建议：" + "；".join(notes),
+        super().__init__("没有指定牵头单位（--lead），按职责建议：" + "".join(f"\n  {n}" for n in notes),
                          "采用建议请加 --accept-suggestion，或用 --lead（和 --responsible）指定。")
         self.notes = notes
 

@@ -48,7 +48,7 @@ def test_a_script_without_lead_gets_the_suggestion_and_nothing_is_written(make_r
     mid = meeting(jz, root)
     before = tree_hash(root)
     out = refused(jz, root, "decision", "add", mid, "--text", TEXT, "--due", "2026-12-31")
-    assert "没有指定牵头单位（--lead），按职责建议：建议牵头单位：县民政局（职责 minzheng-1" in out
+    assert "没有指定牵头单位（--lead），按职责建议：\n  建议牵头单位：县民政局（职责 minzheng-1" in out
     assert "采用建议请加 --accept-suggestion，或用 --lead（和 --responsible）指定。" in out
     assert tree_hash(root) == before
     ok(jz, root, "decision", "add", mid, "--text", TEXT, "--due", "2026-12-31", "--accept-suggestion")
