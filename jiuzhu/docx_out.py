@@ -33,6 +33,7 @@ w:vAlign=bottom was rejected: LibreOffice ignores it, and Word applies it to who
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from typing import Any
@@ -52,8 +53,10 @@ from jiuzhu.docx_style import (
     fonts,
     footer,
     mm,
+    package_fonts,
     page,
     ppr_child,
+    properties,
     styles,
 )
 from jiuzhu.errors import InputRefused
@@ -65,8 +68,9 @@ BOTTOM_KEYWORDS = ("imprint", "imprint-split", "right", "rule")
 IMPRINT_RULES = {"black-thick": "8", "black": "6", "red-thick": "8", "red": "6"}
 
 
-def build(blocks: str, template: str) -> bytes:
-    """The .docx bytes for a rendered block list (`template` names its source in errors)."""
+def build(blocks: str, template: str, author: str = "") -> bytes:
+    """The .docx bytes for a rendered block list (`template` names its source in errors); `author`
+    (the issuing office) goes into the file's properties with the document's title and the time."""
     doc = Document()
     page(doc)
     styles(doc)
@@ -78,9 +82,10 @@ def build(blocks: str, template: str) -> bytes:
             builder.line(lineno, line)
     if builder.bottom is not None:
         _imprint_table(doc, builder.bottom)
+    properties(doc, "".join(builder.titles), author, dt.datetime.now(dt.UTC))
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return package_fonts(buf.getvalue())
 
 
 class _Builder:
@@ -91,6 +96,7 @@ class _Builder:
         self.table: Any = None
         self.widths: list[float] = []
         self.bottom: list[tuple[str, list[str]]] | None = None
+        self.titles: list[str] = []  # the first `title` block's text: the file's title property
 
     def refuse(self, lineno: int, what: str, how: str) -> InputRefused:
         return InputRefused(f"模板 {self.template} 生成的第 {lineno} 行{what}", how)
@@ -120,6 +126,8 @@ class _Builder:
             if key == "mark" and len(fields) > 1 and not _is_number(fields[0]):
                 raise self.refuse(lineno, f"标志字号“{fields[0]}”不是数字",
                                   "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
+            if key == "title" and not self.titles:  # the document's, not an attachment's
+                self.titles.extend(fields)
             _block(self.doc, key, fields)
 
     def column_widths(self, lineno: int, rest: str) -> list[float]:

@@ -3,6 +3,10 @@ has no API, its OOXML elements."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import re
+import zipfile
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -147,6 +151,8 @@ def styles(doc: Any) -> None:
     _style(doc, "表格文字", FANGSONG, TABLE_PT, alignment=WD_ALIGN_PARAGRAPH.LEFT, **single)
     _style(doc, "页码", SONGTI, IMPRINT_PT, **single)
     _style(doc, "分隔线", FANGSONG, 2, line_spacing=Pt(6), grid=False)
+    black_headings(doc)
+    chinese_package(doc)
 
 
 def footer(doc: Any) -> None:
@@ -181,3 +187,51 @@ def _field(para: Any, instr: str, shown: str) -> None:
         para.add_run()._r.append(el)
     para.add_run(shown)
     para.add_run()._r.append(char("end"))
+
+
+def chinese_package(doc: Any) -> None:
+    """The settings part speaks Chinese: theme fonts for zh-CN (python-docx's template: ja-JP)."""
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = OxmlElement("w:themeFontLang")
+        doc.settings.element.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def black_headings(doc: Any) -> None:
+    """Every built-in style that colours its text from the theme (Heading 1–9 blue, Title dark
+    blue) prints black: a 公文 has no coloured headings."""
+    for style in doc.styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER) and style.font.color.type is not None \
+                and style.font.color.rgb != RGBColor.from_string(RED):
+            style.font.color.rgb = RGBColor(0, 0, 0)
+
+
+def properties(doc: Any, title: str, author: str, now: dt.datetime) -> None:
+    """Core properties as the office issues the file (python-docx's template: "python-docx", 2013)."""
+    core = doc.core_properties
+    core.title, core.author, core.last_modified_by = title, author, author
+    core.comments, core.subject, core.keywords, core.category = "", "", "", ""
+    core.created = core.modified = now.replace(tzinfo=None, microsecond=0)
+    core.revision = 1
+    core.language = "zh-CN"
+
+
+_EA_FONT = b'<a:ea typeface=""/>'
+
+
+def package_fonts(data: bytes) -> bytes:
+    """The saved package with the template's Japanese fonts (ＭＳ 明朝, ＭＳ ゴシック) out of the font
+    table and 宋体 as the theme's East-Asian font. python-docx has no API for either part."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "word/fontTable.xml":
+                body = re.sub(r'<w:font w:name="ＭＳ [^"]*">.*?</w:font>'.encode(), b"", body, flags=re.S)
+            elif info.filename.startswith("word/theme/"):
+                body = body.replace(_EA_FONT, '<a:ea typeface="宋体"/>'.encode())
+            dst.writestr(info, body)
+    return out.getvalue()

@@ -334,7 +334,8 @@ def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any]) -> by
     name = f"{kind}.{fmt}.j2"
     text = render_template(reg, name, context, fmt)
     if fmt == "docx":
-        return build(text, name)
+        system = context.get("system")
+        return build(text, name, system.get("issuing_office", "") if isinstance(system, dict) else "")
     return text.encode("utf-8")
 
 
