@@ -126,8 +126,8 @@ def title_lines(text: str, size_pt: float = 22.0, width_mm: float = TEXT_WIDTH_M
 
 def _unit_filters(reg: Registry, day: dt.date) -> dict[str, Callable[..., str]]:
     """`units` and `unit`: ids -> names as they were on the document's date (`day`, unless `on`
-    is given), in founding-document order."""
-    order = {uid: i for i, uid in enumerate(reg.units)}
+    is given), in the order given: a decision's responsible units as the decision lists them
+    (lists of a meeting's units come in founding-document order from the context)."""
 
     def unit(uid: str | None, on: dt.date | None = None) -> str:
         if uid is None:
@@ -135,9 +135,7 @@ def _unit_filters(reg: Registry, day: dt.date) -> dict[str, Callable[..., str]]:
         return reg.units[uid].name_on(on or day) if uid in reg.units else uid
 
     def units(ids: Iterable[str], on: dt.date | None = None, sep: str = "、") -> str:
-        ids = list(ids)
-        known = sorted((i for i in ids if i in order), key=order.__getitem__)
-        return sep.join([unit(i, on) for i in known] + [i for i in ids if i not in order])
+        return sep.join(unit(i, on) for i in ids)
 
     return {"unit": unit, "units": units}
 

@@ -74,7 +74,8 @@ def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
         "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "is_joint": m.is_joint,
         "title": m.title or f"{s.name}{m.date.year}年{KIND_NAMES.get(m.kind, m.kind)}",
         "date": m.date, "time": m.time, "place": m.place, "chair": _chair(s, m),
-        "chair_name": chair_name(s, m), "expected": list(m.expected) or [u.id for u in reg.active_units()],
+        "chair_name": chair_name(s, m), "expected": sorted(m.expected, key=lambda u: order.get(u, len(order)))
+        or [u.id for u in reg.active_units()],
         "attended": _attendees(m.attended, order), "excused": _attendees(m.excused, order),
         "observers": _attendees(m.observers, order),
         "agenda": agenda, "heard": list(m.heard),

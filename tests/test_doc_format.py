@@ -46,3 +46,17 @@ def test_an_explicit_format_for_a_file_without_a_known_extension(make_registry, 
     out = tmp_path / "纪要.txt"
     assert jz(root, "minutes", "render", MID, "--format", "md", "-o", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("#")
+
+
+def test_responsible_units_keep_the_order_the_decision_gives(make_registry, jz):
+    from cycle_helpers import meeting, ok
+
+    root = make_registry(DOCS_FILES)
+    mid = meeting(jz, root, "adhoc", "2026-12-01")
+    ok(jz, root, "meeting", "attend", mid, "--rest", "--attended")
+    ok(jz, root, "decision", "add", mid, "--text", "做好医疗救助资金保障", "--lead", "minzheng",
+       "--responsible", "县卫生健康局、县财政局", "--due", "2026-12-31")
+    minutes = jz(root, "minutes", "render", mid).output
+    assert "责任单位：县卫生健康局、县财政局" in minutes  # 财政局 comes first in the founding order
+    report = jz(root, "report", "progress", "--as-of", "2026-12-15").output
+    assert "县卫生健康局、县财政局" in report
