@@ -29,7 +29,11 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
     s = _system(reg)
     docs = s.parameters.documents
     office_unit = reg.units[s.office.unit].name_on(day) if s.office.unit in reg.units else s.office.unit
+    liaison = reg.units[s.office.unit].liaison if s.office.unit in reg.units else None
     return {
+        # who a member unit calls about a meeting: the office unit's liaison, else the director
+        "office_contact": (liaison.name if liaison and liaison.name else None) or s.office.director,
+        "office_phone": liaison.phone if liaison and liaison.phone else None,
         "name": s.name, "jurisdiction": s.jurisdiction, "government": s.government,
         "office_unit": office_unit, "office_director": s.office.director,
         "issuing_office": docs.get("issuing_office") or "联席会议办公室",

@@ -60,3 +60,17 @@ def test_responsible_units_keep_the_order_the_decision_gives(make_registry, jz):
     assert "责任单位：县卫生健康局、县财政局" in minutes  # 财政局 comes first in the founding order
     report = jz(root, "report", "progress", "--as-of", "2026-12-15").output
     assert "县卫生健康局、县财政局" in report
+
+
+def test_the_notice_gives_the_office_liaison_and_phone_and_warns_without_one(make_registry, jz):
+    from conftest import MINI_FILES
+
+    args = ("meeting", "notice", MID, "--date", "2026-11-16")
+    res = jz(make_registry(DOCS_FILES), *args)
+    assert "（联系人：赵六，电话：0316-1234567）" in res.output and "联系人没有电话" not in res.output
+    no_phone = MINI_FILES["units/minzheng.yaml"].replace("liaison: {name: 赵六, phone: 0316-1234567, post: 科长}",
+                                                        "liaison: {name: null, phone: null}")
+    res = jz(make_registry({**DOCS_FILES, "units/minzheng.yaml": no_phone}), *args)
+    assert res.exit_code == 0, res.output
+    assert "（联系人：王五）" in res.output  # the office director, as before
+    assert "警告：通知中的联系人没有电话" in res.output

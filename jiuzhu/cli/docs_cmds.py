@@ -63,6 +63,10 @@ def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
         reg = load()
         ctx = context(reg)
         meeting = ctx.get("meeting")
+        system = ctx.get("system")
+        if kind == "notice" and isinstance(system, dict) and not system.get("office_phone"):
+            echo("警告：通知中的联系人没有电话", err=True)
+            echo("  提示：在联席会议办公室所在单位的文件中填写 liaison 的 name 和 phone。", err=True)
         if isinstance(meeting, dict) and not meeting.get("chair_name"):
             echo("警告：会议主持人没有姓名，文档中只写职务", err=True)
             echo("  提示：在会议文件的 chair 下填写 name，或在 system.yaml 的召集人中填写姓名。", err=True)
