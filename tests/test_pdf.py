@@ -193,3 +193,30 @@ def test_missing_browser_fails_in_ci_and_skips_locally(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         _tool(("no-such-browser",), "chromium")
+
+
+LONG = "为切实保障困难群众基本生活进一步健全社会救助体系各成员单位要按照职责分工加强协作配合" * 3
+
+
+def _widest_body_line(lines: list[tuple[int, float, float, str]]) -> int:
+    """Characters on the fullest line of the long decision (a line of only Chinese characters)."""
+    return max(len(x[3]) for x in lines if len(x[3]) > 10 and all("\u4e00" <= c <= "\u9fff" for c in x[3])
+               and x[3] in LONG)
+
+
+@pytest.fixture
+def long_minutes(make_registry, jz):
+    from cycle_helpers import meeting, ok
+
+    root = make_registry(DOCS_FILES)
+    mid = meeting(jz, root, "adhoc", "2026-12-01")
+    ok(jz, root, "meeting", "attend", mid, "--rest", "--attended")
+    ok(jz, root, "decision", "add", mid, "--text", LONG, "--lead", "minzheng", "--due", "2026-12-31")
+    return root, mid
+
+
+def test_html_prints_28_characters_a_line(jz, long_minutes, tmp_path, browser, pdftotext):
+    root, mid = long_minutes
+    pdf = print_pdf(browser, _render(jz, root, tmp_path, "long", "minutes", "render", mid), tmp_path)
+    assert _widest_body_line(_lines(pdf)) == 28
+
