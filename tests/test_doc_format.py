@@ -74,3 +74,21 @@ def test_the_notice_gives_the_office_liaison_and_phone_and_warns_without_one(mak
     assert res.exit_code == 0, res.output
     assert "（联系人：王五）" in res.output  # the office director, as before
     assert "警告：通知中的联系人没有电话" in res.output
+
+
+@pytest.mark.parametrize("kind", ["minutes", "notice", "briefing", "progress"])
+def test_markdown_is_clean_markdown(make_registry, jz, kind):
+    """What a pull request shows well: no HTML line breaks, numbers not in bold, the word 议题 once."""
+    import re
+
+    from test_render import DOCS
+
+    out = jz(make_registry(DOCS_FILES), *DOCS[kind]).output
+    assert not re.search(r"<[a-z]+", out)
+    assert not re.search(r"\*\*[一二三四五六七八九十]+\*\*", out)
+    assert "的议题、" not in out and "的议题等" not in out
+
+
+def test_attendance_lists_units_with_their_people_in_brackets(make_registry, jz):
+    out = jz(make_registry(DOCS_FILES), "minutes", "render", MID).output
+    assert "**出席**：县民政局（王五、赵六）、县财政局（钱七）" in out

@@ -32,7 +32,7 @@ def test_minutes_text(minutes_docx):
     assert "一、会议同意自2027年1月1日起提高城乡低保标准，由县民政局会同县财政局制定具体方案，报县政府审定后实施。" \
         in texts
     assert "（牵头单位：县卫生和计划生育局；责任单位：县民政局、县财政局；完成时限：长期坚持）" in texts
-    assert "出席：县民政局　王五、赵六；县财政局　钱七" in texts
+    assert "出席：县民政局（王五、赵六）、县财政局（钱七）" in texts
     imprint = [c.text for row in minutes_docx.tables[-1].rows for c in row.cells]
     assert imprint == ["报：县政府", "送：联席会议各成员单位", "县社会救助工作联席会议办公室\t2026年11月30日印发"]
 
