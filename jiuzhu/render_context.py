@@ -136,14 +136,18 @@ def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, 
     """工作简报 for a period: its meetings and decisions, progress reported, totals at its end."""
 
     start, end = briefing_period(reg, start, end, day)
+    state = task_state(reg, day)
     meetings = [meeting_context(reg, m) for m in reg.meetings.values() if start <= m.date <= end]
+    for m in meetings:
+        m["decisions"] = [_in_force(d, state) for d in m["decisions"]]
     progress: list[dict[str, Any]] = []
     for task in reg.tasks.values():
         decision = reg.decisions.get(task.id)
         entries = [{"date": e.date, "unit": e.by, "note": e.note, "percent": e.percent, "status": e.status}
                    for e in task.log if start <= e.date <= end]
         if decision and entries:
-            progress.append({"task": task.id, "text": decision.text, "lead": decision.lead, "entries": entries})
+            lead = state[task.id].lead if task.id in state else decision.lead
+            progress.append({"task": task.id, "text": decision.text, "lead": lead, "entries": entries})
     progress.sort(key=lambda g: (g["entries"][0]["date"], g["task"]))
     views = [v for v in task_views(reg, end) if v.meeting_date <= end]
     return {
@@ -155,6 +159,21 @@ def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, 
         "progress": progress,
         "totals": _totals(views, end, reg),
     }
+
+
+def task_state(reg: Registry, day: dt.date) -> dict[str, Any]:
+    """Each task as it stands on a document's date (lead and responsible units after any
+    reassignment): the one source every document that reports on tasks reads. Minutes reproduce
+    the decision as the meeting took it; a reassignment is its own record."""
+    return {v.id: v for v in task_views(reg, day)}
+
+
+def _in_force(decision: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+    v = state.get(decision["id"])
+    if v is None:
+        return decision
+    return {**decision, "lead": v.lead, "responsible": list(v.responsible), "due": v.due,
+            "reassigned": (v.lead, tuple(v.responsible)) != (decision["lead"], tuple(decision["responsible"]))}
 
 
 def _totals(views: list[Any], as_of: dt.date, reg: Registry) -> dict[str, Any]:
@@ -180,7 +199,7 @@ def progress_context(reg: Registry, as_of: dt.date, number: int | None = None) -
     """进展情况通报 on `as_of`: totals, late items by lead unit, the full task table. The period
     number defaults to the month of `as_of` (monthly reporting)."""
 
-    views = [v for v in task_views(reg, as_of) if v.meeting_date <= as_of]
+    views = [v for v in task_state(reg, as_of).values() if v.meeting_date <= as_of]
     order = {uid: i for i, uid in enumerate(reg.units)}
     late: dict[str, list[dict[str, Any]]] = {}
     rows: list[dict[str, Any]] = []

@@ -92,3 +92,23 @@ def test_markdown_is_clean_markdown(make_registry, jz, kind):
 def test_attendance_lists_units_with_their_people_in_brackets(make_registry, jz):
     out = jz(make_registry(DOCS_FILES), "minutes", "render", MID).output
     assert "**出席**：县民政局（王五、赵六）、县财政局（钱七）" in out
+
+
+def test_documents_of_one_day_name_the_same_lead_after_a_reassignment(make_registry, jz):
+    """Briefing and 通报 read the task as it stands on their date; the minutes keep the decision as taken."""
+    from cycle_helpers import ok
+
+    root = make_registry(DOCS_FILES)
+    task = f"{MID}-1"
+    ok(jz, root, "tasks", "reassign", task, "--lead", "县卫生健康局", "--reason", "职责调整",
+       "--decided-by", "总召集人", "--date", "2026-12-10", "--as-of", "2026-12-10")
+    text = "会议同意自2027年1月1日起提高城乡低保标准"
+    briefing = jz(root, "briefing", "render", "--from", "2026-07-01", "--to", "2026-12-15", "--date",
+                  "2026-12-16").output
+    report = jz(root, "report", "progress", "--as-of", "2026-12-16").output
+    minutes = jz(root, "minutes", "render", MID).output
+    line = next(x for x in briefing.splitlines() if text in x and "牵头单位" in x)
+    assert "牵头单位：县卫生健康局" in line, line
+    row = next(x for x in report.splitlines() if text in x and x.startswith("|"))
+    assert "| 县卫生健康局 |" in row, row
+    assert "（牵头单位：县民政局；" in minutes  # as the meeting decided
