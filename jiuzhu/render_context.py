@@ -25,15 +25,22 @@ def _system(reg: Registry) -> System:
     return reg.system
 
 
+def _office_contact(reg: Registry, s: System) -> tuple[str | None, str | None]:
+    """Who a member unit calls about a meeting, and the number: the office unit's liaison, else
+    the office director (no number)."""
+    liaison = reg.units[s.office.unit].liaison if s.office.unit in reg.units else None
+    if liaison is None or not liaison.name:
+        return s.office.director, None
+    return liaison.name, liaison.phone or None
+
+
 def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
     s = _system(reg)
     docs = s.parameters.documents
     office_unit = reg.units[s.office.unit].name_on(day) if s.office.unit in reg.units else s.office.unit
-    liaison = reg.units[s.office.unit].liaison if s.office.unit in reg.units else None
+    contact, phone = _office_contact(reg, s)
     return {
-        # who a member unit calls about a meeting: the office unit's liaison, else the director
-        "office_contact": (liaison.name if liaison and liaison.name else None) or s.office.director,
-        "office_phone": liaison.phone if liaison and liaison.phone else None,
+        "office_contact": contact, "office_phone": phone,
         "name": s.name, "jurisdiction": s.jurisdiction, "government": s.government,
         "office_unit": office_unit, "office_director": s.office.director,
         "issuing_office": docs.get("issuing_office") or "联席会议办公室",
