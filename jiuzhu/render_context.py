@@ -14,7 +14,7 @@ from jiuzhu.queries import find_meeting
 
 if TYPE_CHECKING:
     pass
-from jiuzhu.render import cn_date
+from jiuzhu.render import cn_date, doc_number
 from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE, task_views
 from jiuzhu.workdays import Calendar
 
@@ -168,6 +168,12 @@ def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, 
     }
 
 
+def _minutes_no(reg: Registry, meeting: str) -> str:
+    """The 纪要号 of the meeting that took a decision (〔2026〕1号), or "" before its minutes are issued."""
+    m = reg.meetings.get(meeting)
+    return doc_number(m.minutes.year, m.minutes.number) if m is not None and m.minutes is not None else ""
+
+
 def task_state(reg: Registry, day: dt.date) -> dict[str, Any]:
     """Each task as it stands on a document's date (lead and responsible units after any
     reassignment): the one source every document that reports on tasks reads. Minutes reproduce
@@ -216,6 +222,7 @@ def progress_context(reg: Registry, as_of: dt.date, number: int | None = None) -
             "lead": v.lead, "responsible": list(v.responsible), "due": v.due, "ongoing": v.due is None,
             "status": v.report_status, "percent": v.percent, "note": v.last_note, "note_date": v.last_date,
             "level": v.level, "days_overdue": v.days_overdue, "workdays_overdue": v.workdays_overdue,
+            "minutes_no": _minutes_no(reg, v.meeting),
         }
         rows.append(row)
         if v.report_status == OVERDUE:

@@ -112,3 +112,12 @@ def test_documents_of_one_day_name_the_same_lead_after_a_reassignment(make_regis
     row = next(x for x in report.splitlines() if text in x and x.startswith("|"))
     assert "| 县卫生健康局 |" in row, row
     assert "（牵头单位：县民政局；" in minutes  # as the meeting decided
+
+
+def test_the_report_names_its_attachment_before_the_signature_and_each_row_its_minutes(make_registry, jz):
+    out = jz(make_registry(DOCS_FILES), "report", "progress", "--as-of", "2026-12-15").output
+    lines = out.splitlines()
+    attachment = lines.index("附件：联席会议议定事项进展情况表")
+    assert lines[attachment + 2].startswith("县社会救助工作联席会议办公室")
+    assert "| 序号 | 纪要号 | 议定事项 |" in out
+    assert "| 1 | 〔2026〕3号 | 会议同意自2027年1月1日起提高城乡低保标准" in out
