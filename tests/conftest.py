@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
 import sys
 import textwrap
@@ -17,6 +18,18 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "registry"
 SEED = ROOT / "tests" / "data" / "seed.txt"  # the founding document, copied from the first user
+
+
+def installed_shell_env(**extra: str) -> dict[str, str]:
+    """The environment for running the installed `jiuzhu` from a real shell (bash, as a user would):
+    the test environment's bin folder first on PATH, no JIUZHU_* or completion variables of the
+    developer's, then `extra`. `make test` installs the entry point; a missing one fails the test."""
+    bin_dir = Path(sys.executable).parent
+    assert (bin_dir / "jiuzhu").exists() and shutil.which("bash"), "run through make test (installs jiuzhu)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIUZHU_", "_JIUZHU_"))}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    env.update(extra)
+    return env
 
 
 def bench_gen() -> ModuleType:

@@ -3,15 +3,10 @@ bash, completes commands, sub-commands and options of the installed `jiuzhu`."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-BIN = Path(sys.executable).parent  # the environment's `jiuzhu` entry point sits next to its python
+from conftest import installed_shell_env
 
 
 def _complete(words: list[str]) -> list[str]:
@@ -19,17 +14,11 @@ def _complete(words: list[str]) -> list[str]:
     script = (f'eval "$(jiuzhu completion bash)"\n'
               f"COMP_WORDS=({' '.join(words)}); COMP_CWORD={len(words) - 1}\n"
               '_jiuzhu_completion jiuzhu\nprintf "%s\\n" "${COMPREPLY[@]}"\n')
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("_JIUZHU_COMPLETE", None)
-    res = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=60, check=True)
+    res = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=installed_shell_env(),
+                         timeout=60, check=True)
     return [line for line in res.stdout.splitlines() if line]
 
 
-needs_bash = pytest.mark.skipif(shutil.which("bash") is None or not (BIN / "jiuzhu").exists(),
-                                reason="needs bash and the installed jiuzhu")
-
-
-@needs_bash
 def test_bash_completes_commands_subcommands_and_options() -> None:
     assert _complete(["jiuzhu", "val"]) == ["validate"]
     assert "overdue" in _complete(["jiuzhu", "tasks", "o"])

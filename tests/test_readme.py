@@ -3,18 +3,14 @@ here line by line), every environment variable in its table, every link of it an
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-from conftest import ROOT, SHIPPED
+from conftest import ROOT, SHIPPED, installed_shell_env
 
 README = ROOT / "README.md"
-BIN = Path(sys.executable).parent
 ID = re.compile(r"\b[pm]-\d{8}-[a-z]+-[0-9a-f]{4}\b")
 
 
@@ -64,17 +60,14 @@ def _tour() -> list[tuple[str, list[str]]]:
     return steps
 
 
-@pytest.mark.skipif(shutil.which("bash") is None or not (BIN / "jiuzhu").exists(),
-                    reason="needs bash and the installed jiuzhu")
 def test_the_tour_prints_what_the_readme_shows(tmp_path: Path) -> None:
     """Each command of the tour, run in a shell on a copy of registry/: the same lines. Ids carry
     random digits: the README's ids stand for those the run drew, matched in order of appearance."""
     steps = _tour()
     assert 8 <= len(steps) <= 12
     shutil.copytree(SHIPPED, tmp_path / "registry")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIUZHU_")}
-    env.update(PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", JIUZHU_TODAY="2026-09-25",
-               JIUZHU_CACHE_DIR=str(tmp_path / "cache"), COLUMNS="80", PYTHONUNBUFFERED="1")
+    env = installed_shell_env(JIUZHU_TODAY="2026-09-25", JIUZHU_CACHE_DIR=str(tmp_path / "cache"), COLUMNS="80",
+                              PYTHONUNBUFFERED="1")
     drawn: dict[str, str] = {}  # the README's id -> this run's
     for command, expected in steps:
         for shown, real in drawn.items():
