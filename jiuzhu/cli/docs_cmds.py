@@ -54,7 +54,7 @@ def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
           context: Callable[[Any], dict[str, Any]], after: Callable[[Any, dict[str, Any]], Any] | None = None) -> None:
     """Render one document and print it (md without -o) or write it; `after` stages registry
     changes, written before the document (its number is recorded, or nothing is written)."""
-    from jiuzhu.cli.output import echo
+    from jiuzhu.cli.output import NAMELESS_CHAIR_HINT, echo, warn
     from jiuzhu.render import KINDS, check_target, render, save
 
     fmt = format_for(chosen, output)
@@ -65,11 +65,9 @@ def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
         meeting = ctx.get("meeting")
         system = ctx.get("system")
         if kind == "notice" and isinstance(system, dict) and not system.get("office_phone"):
-            echo("警告：通知中的联系人没有电话", err=True)
-            echo("  提示：在联席会议办公室所在单位的文件中填写 liaison 的 name 和 phone。", err=True)
+            warn("通知中的联系人没有电话", "在联席会议办公室所在单位的文件中填写 liaison 的 name 和 phone。")
         if isinstance(meeting, dict) and not meeting.get("chair_name"):
-            echo("警告：会议主持人没有姓名，文档中只写职务", err=True)
-            echo("  提示：在会议文件的 chair 下填写 name，或在 system.yaml 的召集人中填写姓名。", err=True)
+            warn("会议主持人没有姓名，文档中只写职务", NAMELESS_CHAIR_HINT)
         data = render(reg, kind, fmt, ctx)
         if after:  # the registry's record first: a document is never out without its number kept
             after(reg, ctx).commit()

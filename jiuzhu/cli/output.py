@@ -47,6 +47,16 @@ def echo(text: str = "", err: bool = False) -> None:
     typer.echo(printable(text), err=err)
 
 
+NAMELESS_CHAIR_HINT = "在会议文件的 chair 下填写 name，或在 system.yaml 的召集人中填写姓名。"
+
+
+def warn(message: str, hint: str = "") -> None:
+    """A warning on stderr: what, then how to fix it."""
+    echo(f"警告：{message}", err=True)
+    if hint:
+        echo(f"  提示：{hint}", err=True)
+
+
 def report_error(exc: JiuzhuError) -> None:
     from jiuzhu.errors import RegistryInvalid
 

@@ -369,7 +369,7 @@ def minutes_issue(
     date: Annotated[Optional[str], DateOpt] = None,
 ) -> None:
     """印发会议纪要：编号〔年份〕N号，记录报送对象（minutes_report_to）；此后议定事项不能再改。"""
-    from jiuzhu.cli.output import echo
+    from jiuzhu.cli.output import NAMELESS_CHAIR_HINT, echo, warn
     from jiuzhu.meetings import issue_minutes
 
     i = issue_minutes(load(), meeting, _day(date))
@@ -377,5 +377,4 @@ def minutes_issue(
     if i.decided:
         echo(f"  已议定的议题：{'、'.join(i.decided)}")
     if not i.chair_name:
-        echo("警告：会议主持人没有姓名，纪要中只写职务", err=True)
-        echo("  提示：在会议文件的 chair 下填写 name，或在 system.yaml 的召集人中填写姓名。", err=True)
+        warn("会议主持人没有姓名，纪要中只写职务", NAMELESS_CHAIR_HINT)
