@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from jiuzhu import gitops
+from jiuzhu.atomic import atomic_write
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry, Unit
-from jiuzhu.writer import atomic_write
 
 DEFAULT_OUTPUT = {"github": ".github/CODEOWNERS", "gitlab": ".gitlab/CODEOWNERS"}
 STYLES = tuple(DEFAULT_OUTPUT)

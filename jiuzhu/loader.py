@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from jiuzhu import cache
+from jiuzhu.atomic import JOURNAL
 from jiuzhu.errors import no_registry
 from jiuzhu.listing import registry_paths
 from jiuzhu.model import Index, Registry
 from jiuzhu.pieces import FOLDERS, SINGLE, Piece, indexes, read_file, spec_for
 from jiuzhu.problems import Pos, Problem, error, warning
-from jiuzhu.writer import JOURNAL
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from jiuzhu import schema, schema_check
+from jiuzhu.doc import Doc
 from jiuzhu.model import (
     Act,
     Area,
@@ -40,7 +41,6 @@ from jiuzhu.model import (
 )
 from jiuzhu.problems import Pos, Problem, error, fast_pickle
 from jiuzhu.yamlerrors import decode
-from jiuzhu.yamlread import Doc, parse_text
 
 SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR}
 FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK}
@@ -100,8 +100,16 @@ def read_bytes(raw: bytes, rel: str) -> Read:
     text, problems = decode(raw, rel)
     doc = None
     if text is not None:
-        doc, problems = parse_text(text, rel)
+        doc, problems = parse_yaml(text, rel)
     return read_doc(doc, problems, rel)
+
+
+def parse_yaml(text: str, rel: str) -> tuple[Doc | None, list[Problem]]:
+    """jiuzhu.yamlread.parse_text, imported on first use: ruamel.yaml takes 15 ms to import and a
+    load whose files are all in the parse cache parses nothing (python -X importtime)."""
+    from jiuzhu.yamlread import parse_text
+
+    return parse_text(text, rel)
 
 
 def read_doc(doc: Doc | None, problems: list[Problem], rel: str) -> Read:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from jiuzhu.doc import Doc
 from jiuzhu.problems import Pos, Problem, error
-from jiuzhu.yamlread import Doc
 
 # Separators people put between digit groups: a space, a hyphen, a dot (after NFKC folding).
 _SEP = "[ .-]"

@@ -31,10 +31,11 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from jiuzhu.atomic import atomic_write
 from jiuzhu.docx_out import build
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry
-from jiuzhu.writer import Transaction, atomic_write
+from jiuzhu.writer import Transaction
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -11,7 +11,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from jiuzhu.yamlread import PathKey, parse_text
+from jiuzhu.doc import PathKey
+from jiuzhu.yamlread import parse_text
 
 
 def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:

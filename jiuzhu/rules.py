@@ -20,7 +20,7 @@ from jiuzhu.proposals import last_act_date
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context
-    from jiuzhu.yamlread import Doc
+    from jiuzhu.doc import Doc
 
 
 def _check_chair(reg: Registry, m: Meeting, doc: Doc) -> Iterable[Problem]:

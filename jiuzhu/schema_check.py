@@ -8,10 +8,10 @@ import difflib
 from dataclasses import replace
 from typing import Any
 
+from jiuzhu.doc import Doc
 from jiuzhu.privacy import INVISIBLE
 from jiuzhu.problems import Problem, error
 from jiuzhu.schema import DATE_RE, ID_RE, TYPE_NAMES, Field
-from jiuzhu.yamlread import Doc
 
 
 def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:

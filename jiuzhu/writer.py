@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import stat
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,82 +19,11 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from jiuzhu import privacy
+from jiuzhu.atomic import JOURNAL, atomic_write, prepare, sync_folder, unlink
 from jiuzhu.errors import InputRefused, no_registry
 from jiuzhu.pieces import read_bytes, spec_for
 from jiuzhu.roundtrip import dump_rt, load_rt
 from jiuzhu.yamlread import parse_text
-
-
-def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True) -> None:
-    """Replace `path` with `data` so a crash leaves the old file or the new one, never a torn one.
-    `data` may come in chunks (the parse cache writes hundreds of MB without joining them).
-    `durable=False` skips the fsyncs: for the parse cache, where a file lost in a power cut is only
-    a cache miss (its reader checks every entry), not for anything of the user's."""
-    tmp = _prepare(path, data, durable)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    if durable:
-        _sync_folder(path.parent)
-
-
-def _prepare(path: Path, data: bytes | Iterable[bytes], durable: bool, tmp: Path | None = None) -> Path:
-    """`data` in a temporary file beside `path` (named `tmp` if given), with `path`'s mode."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        pass
-    else:
-        if not stat.S_ISREG(st.st_mode):
-            raise InputRefused(f"{path} 不是普通文件（符号链接、设备、管道或目录），不会替换它",
-                               "换一个输出路径，写到普通文件。")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        pass
-    if tmp is None:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        tmp = Path(name)
-    else:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                fh.write(data)
-            else:
-                fh.writelines(data)
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
-        os.chmod(tmp, mode if mode is not None else 0o644)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    return tmp
-
-
-def _unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable."""
-    try:
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
-
 
 # --- several files, all or nothing ------------------------------------------------------------------
 #
@@ -105,7 +32,6 @@ def _sync_folder(folder: Path) -> None:
 # the journal says "ready", the next writer removes the new contents (nothing happened); after,
 # it puts the rest in place (everything happened). `validate` reports a journal left behind.
 
-JOURNAL = ".jiuzhu-journal.json"
 _before_replace: Callable[[Path], None] | None = None  # a test's hook: kill the process at a step
 
 
@@ -118,7 +44,7 @@ def _write_all(root: Path, changed: list[tuple[Path, bytes]]) -> None:
     files = [(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp", path) for path, _ in changed]
     _journal(root, "preparing", files)
     for (tmp, path), (_, data) in zip(files, changed, strict=True):
-        _prepare(path, data, durable=True, tmp=tmp)
+        prepare(path, data, durable=True, tmp=tmp)
     _journal(root, "ready", files)
     _finish(root, files)
 
@@ -130,16 +56,16 @@ def _finish(root: Path, files: list[tuple[Path, Path]]) -> None:
         if tmp.exists():
             os.replace(tmp, path)
     for folder in {path.parent for _, path in files}:
-        _sync_folder(folder)
+        sync_folder(folder)
     os.unlink(root / JOURNAL)
-    _sync_folder(root)
+    sync_folder(root)
 
 
 def recover(root: Path) -> None:
     """Complete or undo a change a killed command left half done (under the registry's lock)."""
     journal = root / JOURNAL
     for stray in root.glob(f".{JOURNAL}.*.tmp"):  # a journal that was being written
-        _unlink(stray)
+        unlink(stray)
     if not journal.exists():
         return
     plan = json.loads(journal.read_text(encoding="utf-8"))
@@ -148,9 +74,9 @@ def recover(root: Path) -> None:
         _finish(root, files)
         return
     for tmp, _ in files:
-        _unlink(tmp)
+        unlink(tmp)
     os.unlink(journal)
-    _sync_folder(root)
+    sync_folder(root)
 
 
 LOCK_NAME = ".jiuzhu.lock"  # in the registry folder; `jiuzhu init` ignores `.*.lock` in git

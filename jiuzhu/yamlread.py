@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import operator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.cyaml import CParser
@@ -18,66 +17,9 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver, Resolver
 from ruamel.yaml.tag import Tag
 
+from jiuzhu.doc import Doc, PathKey
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlerrors import ALIAS_ALLOWANCE, MAX_DEPTH, SYNTAX_HINT, Hostile, syntax_problem, too_much
-
-PathKey = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Doc:
-    """One parsed file: plain data and where each value (and mapping key) sits in the text."""
-
-    file: str
-    data: Any
-    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    text: str = ""  # the decoded text, for checks that read what the data does not keep (comments)
-
-    def at(self, *path: Any) -> Pos:
-        """Position of the value at `path`, or of its nearest enclosing value."""
-        return self._lookup(self.values, path)
-
-    def key_at(self, *path: Any) -> Pos:
-        """Position of the mapping key at `path` (falls back to the value's position)."""
-        if path in self.keys:
-            line, col = self.keys[path]
-            return Pos(self.file, line, col)
-        return self.at(*path)
-
-    def item_at(self, path: PathKey, value: Any) -> Pos:
-        """Position of `value` in the list at `path` (checks hold cleaned lists, whose indexes can
-        differ from the file's once a bad entry was dropped)."""
-        node: Any = self.data
-        for key in path:
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                return self.at(*path)
-        if isinstance(node, list) and value in node:
-            return self.at(*path, node.index(value))
-        return self.at(*path)
-
-    def path_of(self, pos: Pos) -> PathKey:
-        """The path of the value that starts at `pos` (the shortest one), or () when none does."""
-        by_pos = self.__dict__.get("_by_pos")
-        if by_pos is None:  # built once per document: checks ask for many positions of one file
-            by_pos = {}
-            for p, lc in self.values.items():
-                if lc not in by_pos or len(p) < len(by_pos[lc]):
-                    by_pos[lc] = p
-            object.__setattr__(self, "_by_pos", by_pos)
-        return by_pos.get((pos.line, pos.column), ())  # type: ignore[no-any-return]
-
-    def _lookup(self, table: dict[PathKey, tuple[int, int]], path: PathKey) -> Pos:
-        p = tuple(path)
-        while p:
-            if p in table:
-                line, col = table[p]
-                return Pos(self.file, line, col)
-            p = p[:-1]
-        line, col = table.get((), (1, 1))
-        return Pos(self.file, line, col)
 
 
 def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -143,7 +145,32 @@ def test_a_library_release_changes_the_key(make_registry: Any, monkeypatch: pyte
     assert load(root).parsed == 0
     monkeypatch.setattr(chinese_calendar, "__version__", "9.9.9")
     assert load(root).parsed == _count(root)
-    monkeypatch.setattr("ruamel.yaml.__version__", "0.99.0")
+    assert load(root).parsed == 0
+
+
+@pytest.mark.parametrize("library", ["ruamel.yaml", "_ruamel_yaml"])
+def test_a_parser_release_changes_the_key(library: str, make_registry: Any, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """ruamel.yaml is not imported on a warm load: a new release is seen in its files."""
+    root = make_registry()
+    _age(root)
+    load(root)
+    assert load(root).parsed == 0
+    real = importlib.util.find_spec(library)
+    assert real is not None and real.origin is not None
+    released = tmp_path / "release" / Path(real.origin).name
+    released.parent.mkdir()
+    raw = Path(real.origin).read_bytes()
+    new = raw.replace(b"version_info=(", b"version_info=(9, ", 1) if library == "ruamel.yaml" else raw + b"\0"
+    assert new != raw
+    released.write_bytes(new)
+    find = importlib.util.find_spec
+
+    def new_release(name: str, package: str | None = None) -> Any:
+        spec = find(name, package)
+        return importlib.machinery.ModuleSpec(name, None, origin=str(released)) if name == library else spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", new_release)
     assert load(root).parsed == _count(root)
 
 

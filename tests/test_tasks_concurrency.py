@@ -74,7 +74,7 @@ def test_concurrent_cli_processes(make_registry) -> None:
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from jiuzhu.writer import atomic_write
+    from jiuzhu.atomic import atomic_write
 
     target, ready = Path(sys.argv[1]), Path(sys.argv[2])
     contents = [b"A" * 8_000_000, b"B" * 8_000_000]

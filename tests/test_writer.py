@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from jiuzhu import writer
+from jiuzhu.atomic import atomic_write
 from jiuzhu.errors import InputRefused
 from jiuzhu.roundtrip import _guess_indent, dump_rt, load_rt, new_document
-from jiuzhu.writer import Transaction, atomic_write
+from jiuzhu.writer import Transaction
 from tests.conftest import SHIPPED
 
 SHIPPED_FILES = sorted(p.relative_to(SHIPPED).as_posix() for p in SHIPPED.rglob("*.yaml"))

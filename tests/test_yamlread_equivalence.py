@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from jiuzhu import yamlerrors, yamlread
+from jiuzhu.doc import Doc
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlerrors import decode
-from jiuzhu.yamlread import Doc, parse_text
+from jiuzhu.yamlread import parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
