@@ -116,6 +116,16 @@ class BriefingIssue(NamedTuple):
 
 
 @_fast
+class ReportIssue(NamedTuple):
+    """A 进展情况通报 given its per-year number (`report progress --issue`)."""
+
+    year: int
+    number: int
+    date: dt.date
+    scope: str | None
+
+
+@_fast
 class System(NamedTuple):
     name: str
     jurisdiction: str
@@ -128,6 +138,7 @@ class System(NamedTuple):
     rules: tuple[TextItem, ...]
     parameters: Parameters
     briefings: tuple[BriefingIssue, ...] = ()
+    reports: tuple[ReportIssue, ...] = ()
     pos: Pos = NOWHERE
 
 

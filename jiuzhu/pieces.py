@@ -31,6 +31,7 @@ from jiuzhu.model import (
     Person,
     Proposal,
     Reassignment,
+    ReportIssue,
     System,
     Task,
     TextItem,
@@ -232,6 +233,8 @@ def _system(doc: Doc, d: dict[str, Any]) -> System:
         parameters=params,
         briefings=tuple(BriefingIssue(b["year"], b["number"], b["date"], b.get("from"), b.get("to"))
                         for b in (d.get("briefings") or {}).get("issued", [])),
+        reports=tuple(ReportIssue(r["year"], r["number"], r["date"], r.get("scope"))
+                      for r in (d.get("reports") or {}).get("issued", [])),
         pos=doc.at(),
     )
 

@@ -29,13 +29,11 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jiuzhu.atomic import atomic_write
 from jiuzhu.docx_out import build
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry
-from jiuzhu.writer import Transaction
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -370,27 +368,3 @@ def save(output: Path, data: bytes, force: bool) -> None:
     if output.exists() and not force:
         raise InputRefused(f"文件已存在：{output}", "加 --force 覆盖，或换一个文件名。")
     atomic_write(output, data)
-
-
-def stage_briefing(reg: Registry, briefing: Mapping[str, Any]) -> Any:
-    """A transaction recording the briefing's number in system.yaml (`briefings.issued`)."""
-
-    def day(value: dt.date) -> dt.date:  # a fresh object each time, or YAML writes &anchors
-        return dt.date(value.year, value.month, value.day)
-
-    def change(data: Any) -> None:
-        entry = CommentedMap([("year", briefing["year"]), ("number", briefing["number"]),
-                              ("date", day(briefing["date"])), ("from", day(briefing["from"])),
-                              ("to", day(briefing["to"]))])
-        entry.fa.set_flow_style()  # one line an issue, as in the schema's example
-        if not data.get("briefings"):
-            data["briefings"] = CommentedMap()
-        if data["briefings"].get("issued") is None:
-            data["briefings"]["issued"] = CommentedSeq()
-        issued = data["briefings"]["issued"]
-        issued.fa.set_block_style()
-        issued.append(entry)
-
-    txn = Transaction(Path(reg.root))
-    txn.edit("system.yaml", change)
-    return txn

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.meetings import KIND_NAMES, chair_name, convener
 from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
-
-if TYPE_CHECKING:
-    pass
 from jiuzhu.render import cn_date, doc_number
+from jiuzhu.report_scope import Scope, describe, select
 from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE, task_views
 from jiuzhu.workdays import Calendar
 
@@ -50,7 +48,7 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
         "briefing_report_to": docs.get("briefing_report_to") or f"{s.government}领导",
         "briefing_send_to": docs.get("briefing_send_to") or "联席会议总召集人、召集人",
         "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
-        "report_title": docs.get("report_title") or "联席会议议定事项进展情况通报",
+        "report_title": docs.get("report_title") or f"{s.name}议定事项进展情况通报",
         "copies": docs.get("copies"),
         "report_to": s.parameters.minutes_report_to, "send_to": s.parameters.minutes_send_to,
         "escalation": [{"level": lv.level, "from_workdays": lv.from_workdays} for lv in s.parameters.escalation],
@@ -208,11 +206,28 @@ def _done_on(reg: Registry, task_id: str) -> dt.date | None:
     return next((e.date for e in task.log if e.status == "已完成"), None) if task else None
 
 
-def progress_context(reg: Registry, as_of: dt.date, number: int | None = None) -> dict[str, Any]:
-    """进展情况通报 on `as_of`: totals, late items by lead unit, the full task table. The period
-    number defaults to the month of `as_of` (monthly reporting)."""
+def next_report_number(reg: Registry, year: int) -> int:
+    return max((r.number for r in _system(reg).reports if r.year == year), default=0) + 1
 
-    views = [v for v in task_state(reg, as_of).values() if v.meeting_date <= as_of]
+
+def progress_context(reg: Registry, as_of: dt.date, number: int | None = None, scope: Scope | None = None,
+                     issuing: bool = False) -> dict[str, Any]:
+    """进展情况通报 on `as_of` for the decisions `scope` covers (jiuzhu.report_scope): totals, late
+    items by lead unit, the task table. Its number is the next of its year kept in system.yaml
+    (`reports.issued`), or `number`; issuing a number already given is refused."""
+    scope = scope or Scope()
+    views = select(scope, task_state(reg, as_of).values(), as_of)
+    title = meeting_context(reg, reg.meetings[scope.meeting])["title"] if scope.meeting else None
+    covers = describe(reg, scope, as_of, views, title)
+    if not views:
+        raise InputRefused(f"截至{cn_date(as_of)}，没有{covers['record']}，不生成通报",
+                           "换一个范围（--meeting、--year、--from/--to、--unit），或检查 --as-of。")
+    taken = {r.number: r for r in _system(reg).reports if r.year == as_of.year}
+    number = number or next_report_number(reg, as_of.year)
+    if issuing and number in taken:
+        raise InputRefused(f"{as_of.year}年第{number}期通报已于{cn_date(taken[number].date)}登记",
+                           f"去掉 --number（下一期是第{next_report_number(reg, as_of.year)}期），"
+                           "或去掉 --issue 只重新生成这一期。")
     order = {uid: i for i, uid in enumerate(reg.units)}
     late: dict[str, list[dict[str, Any]]] = {}
     rows: list[dict[str, Any]] = []
@@ -234,7 +249,8 @@ def progress_context(reg: Registry, as_of: dt.date, number: int | None = None) -
     return {
         "doc_date": as_of,
         "system": system_context(reg, as_of),
-        "report": {"as_of": as_of, "year": as_of.year, "number": number or as_of.month},
+        "report": {"as_of": as_of, "year": as_of.year, "number": number, "scope": covers["record"],
+                   "what": covers["what"], "unit": covers["unit"]},
         "totals": _totals(views, as_of, reg),
         "late": by_unit,
         "rows": rows,

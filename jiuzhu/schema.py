@@ -125,6 +125,8 @@ SYSTEM = M(
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),
                                              date=D(required=True), from_=D(nullable=True),
                                              to=D(nullable=True)))),
+    reports=M("通报期号记录", issued=L(M(year=I(required=True), number=I(required=True),
+                                           date=D(required=True), scope=S("通报范围", nullable=True)))),
 )
 
 AREAS = M("领域", areas=L(M(

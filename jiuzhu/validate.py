@@ -49,6 +49,21 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
     if levels != sorted(levels) or len(set(levels)) != len(levels):
         yield error(doc.at("parameters", "escalation"), "bad-ladder", "督办升级阶梯的 from_workdays 应严格递增",
                     "按从轻到重排列，例如 催办 -3、督办 1、通报 10。")
+    yield from _issue_numbers(doc, "briefings", "简报", s.briefings)
+    yield from _issue_numbers(doc, "reports", "进展情况通报", s.reports)
+
+
+def _issue_numbers(doc: Any, section: str, what: str, issued: Iterable[Any]) -> Iterator[Problem]:
+    """Each year's numbers of a document series are given once."""
+    first: dict[tuple[int, int], int] = {}
+    for i, item in enumerate(issued):
+        key = (item.year, item.number)
+        if key in first:
+            yield error(doc.at(section, "issued", i, "number"), "duplicate-issue-number",
+                        f"{what}{item.year}年第{item.number}期登记了两次（第一次在第{first[key] + 1}条）",
+                        "每年的期号只能用一次：删除重复的一条，或改正它的期号。")
+        else:
+            first[key] = i
 
 
 def _check_workflow(doc: Any, wf: Workflow) -> Iterator[Problem]:

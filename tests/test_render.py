@@ -124,9 +124,9 @@ def test_unissued_minutes_are_a_marked_draft(jz, make_registry):
 
 def test_progress_totals_and_late_units(jz, reg):
     out = jz(reg, "report", "progress", "--as-of", "2026-12-15").output
-    assert "联席会议议定事项3项，截至2026年12月15日已办结0项，占0%；正在推进1项；逾期1项；长期坚持1项。" in out
+    assert "2026年联席会议议定事项共3项，截至2026年12月15日已办结0项，占0%；正在推进1项；逾期1项；长期坚持1项。" in out
     assert "### （一）县财政局（1项）" in out
-    assert "已逾期3个工作日，督办" in out
+    assert "完成时限为2026年12月10日，已逾期3个工作日，予以督办。牵头单位至今未报送进展情况。" in out
     assert "| 序号 | 纪要号 | 议定事项 | 牵头单位 | 责任单位 | 完成时限 | 进展情况 | 状态 | 备注 |" in out
 
 
@@ -382,6 +382,20 @@ def test_liaison_meeting_notice_invites_liaison_officers(jz, make_registry):
     assert "# 关于召开测试县社会救助工作联席会议2026年联络员会议的通知" in out
     assert "定于2026年11月20日（星期五）下午2:30在县民政局二楼会议室召开" in out
     assert "各成员单位联络员。参会单位：县民政局、县财政局、县卫生和计划生育局。" in out
+
+
+def test_briefing_reports_a_liaison_meeting_without_decisions_as_preparation(jz, make_registry):
+    liaison = """
+        id: m-20261120-liaison-c3d4
+        kind: liaison
+        date: 2026-11-20
+        chair: {role: office, name: null}
+        agenda: [p-20261101-minzheng-0001]
+        """
+    reg = make_registry({**DOCS_FILES, "meetings/2026/m-20261120-liaison-c3d4.yaml": liaison})
+    out = jz(reg, *DOCS["briefing"]).output
+    assert "议定事项0项" not in out
+    assert "联络员会议，研究了关于提高2027年城乡低保标准等1项议题，形成初步意见提交联席会议研究。" in out
 
 
 def test_refused_issue_writes_nothing(jz, reg, tmp_path):

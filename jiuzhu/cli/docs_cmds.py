@@ -111,7 +111,7 @@ def briefing_render(
         "--issue", help="登记本期期号（写入 system.yaml 的 briefings.issued）")] = False,
 ) -> None:
     """生成工作简报：期间内的会议、议定事项和进展；不加 --issue 时只预览下一期期号。"""
-    from jiuzhu.render import stage_briefing
+    from jiuzhu.issued import stage_briefing
     from jiuzhu.render_context import briefing_context
 
     day = parse_date(date, "--date") or as_of_or_today(None)
@@ -122,15 +122,34 @@ def briefing_render(
 
 @report_app.command("progress")
 def report_progress(
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="统计截止日期（默认今天）")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="统计截止日期，也是通报日期（默认今天）")] = None,
+    meeting: Annotated[Optional[str], typer.Option("--meeting", help="只通报这次会议的议定事项（会议编号）")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="只通报这一年召开的会议的议定事项")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="只通报此日起召开的会议的议定事项")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="只通报此日前（含）召开的会议的议定事项")] = None,
+    unit: Annotated[Optional[str], typer.Option(
+        "--unit", help="督办：只通报该单位牵头或参与的事项，主送该单位")] = None,
     fmt: DocFormat = None, output: Output = None, force: Force = False,
-    number: Annotated[Optional[int], typer.Option("--number", help="期号，正整数（默认为截止日期所在月份）")] = None,
+    number: Annotated[Optional[int], typer.Option(
+        "--number", help="期号（默认为当年下一期，见 system.yaml 的 reports.issued）")] = None,
+    issue: Annotated[bool, typer.Option(
+        "--issue", help="登记本期期号（写入 system.yaml 的 reports.issued）")] = False,
 ) -> None:
-    """生成议定事项进展情况通报：总体情况、滞后事项（按单位）、工作要求和任务清单附件。"""
+    """生成议定事项进展情况通报：总体情况、滞后事项（按单位）、工作要求和任务清单附件。
+
+    默认范围是当年召开的会议的议定事项，加上以前年度到截止日期仍未办结的事项。"""
+    from jiuzhu import parse
+    from jiuzhu.issued import stage_report
     from jiuzhu.render_context import progress_context
+    from jiuzhu.report_scope import resolve
 
     day = as_of_or_today(as_of)
-    from jiuzhu import parse
-
     parse.positive(number, "--number")
-    _emit("progress", fmt, output, force, lambda reg: progress_context(reg, day, number))
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+
+    def context(reg: Any) -> dict[str, Any]:
+        scope = resolve(reg, meeting, year, first, last, unit)
+        return progress_context(reg, day, number, scope, issuing=issue)
+
+    _emit("progress", fmt, output, force, context,
+          (lambda reg, ctx: stage_report(reg, ctx["report"])) if issue else None)
