@@ -30,6 +30,7 @@ from jinja2 import (
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from jiuzhu import pdf
 from jiuzhu.atomic import atomic_write
 from jiuzhu.docx_out import build
 from jiuzhu.errors import InputRefused
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 # jiuzhu/templates links to the top-level templates/ (their source); the wheel holds copies.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FORMATS = ("md", "html", "docx")
+FORMATS = ("md", "html", "docx", "pdf")
 KINDS = {"minutes": "会议纪要", "notice": "会议通知", "briefing": "工作简报", "progress": "进展情况通报"}
 TEXT_WIDTH_MM = 156  # GB/T 9704 text block: 156 x 225 mm
 _DIGITS = "零一二三四五六七八九"
@@ -325,9 +326,11 @@ def _unsafe_name(message: str) -> str:
 
 
 def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any]) -> bytes:
-    """Document `kind` in `fmt` as the bytes of a file (md/html UTF-8 text, docx a Word file)."""
+    """Document `kind` in `fmt` as the bytes of a file (md/html UTF-8 text, docx a Word file, pdf)."""
     if fmt not in FORMATS:
-        raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html 或 docx。")
+        raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html、docx 或 pdf。")
+    if fmt == "pdf":  # the print-ready HTML, printed by Chromium (jiuzhu.pdf says why)
+        return pdf.html_to_pdf(render_template(reg, f"{kind}.html.j2", context, "html").encode("utf-8"))
     name = f"{kind}.{fmt}.j2"
     text = render_template(reg, name, context, fmt)
     if fmt == "docx":
@@ -336,22 +339,19 @@ def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any]) -> by
     return text.encode("utf-8")
 
 
-# --- shared context -------------------------------------------------------------------------------
-
-
-# --- the four documents ---------------------------------------------------------------------------
-
-
 # --- writing --------------------------------------------------------------------------------------
 
 def check_target(fmt: str, output: Path | None, force: bool, registry: Path | None = None) -> None:
     """Refuse before any work: unknown format, html/docx without -o, an existing file without
     --force, a file inside the registry (a document never replaces or joins the registry's data)."""
     if fmt not in FORMATS:
-        raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html 或 docx。")
+        raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html、docx 或 pdf。")
     if output is None and fmt != "md":
         raise InputRefused(f"{fmt} 格式需要用 -o 指定输出文件",
                            f"例如 -o 纪要.{fmt}；只有 md 格式可以不加 -o 直接显示。")
+    if fmt == "pdf":  # a missing browser or font is said before anything is rendered or recorded
+        pdf.browser()
+        pdf.check_fonts()
     if output is not None:
         if output.is_dir():
             raise InputRefused(f"{output} 是目录", f"-o 后写文件名，例如 {output / ('文档.' + fmt)}。")

@@ -121,3 +121,37 @@ def test_the_report_names_its_attachment_before_the_signature_and_each_row_its_m
     assert lines[attachment + 2].startswith("县社会救助工作联席会议办公室")
     assert "| 序号 | 纪要号 | 议定事项 |" in out
     assert "| 1 | 〔2026〕3号 | 会议同意自2027年1月1日起提高城乡低保标准" in out
+
+
+def _fake_tools(folder, fc_list_output: str) -> str:
+    """A PATH holding a `chromium` that prints nothing and an `fc-list` answering `fc_list_output`."""
+    folder.mkdir()
+    for name, body in (("chromium", "exit 0"), ("fc-list", f"printf '{fc_list_output}'")):
+        tool = folder / name
+        tool.write_text(f"#!/bin/sh\n{body}\n")
+        tool.chmod(0o755)
+    return str(folder)
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"PATH": "EMPTY"}, "生成 PDF 需要 Chromium"),
+    ({"PATH": "EMPTY", "JIUZHU_BROWSER": "/no/such/chromium"},
+     "环境变量 JIUZHU_BROWSER 指定的浏览器“/no/such/chromium”找不到"),
+    ({"PATH": "NOFONT"}, "本机没有中文字体"),
+    ({"PATH": "SILENT"}, "Chromium 没有生成 PDF"),
+])
+def test_pdf_without_its_tools_is_refused_before_anything_is_done(make_registry, jz, tmp_path, monkeypatch,
+                                                                  setting, message):
+    root = make_registry(DOCS_FILES)
+    paths = {"EMPTY": lambda: str(tmp_path / "nothing"),
+             "NOFONT": lambda: _fake_tools(tmp_path / "nofont", ""),
+             "SILENT": lambda: _fake_tools(tmp_path / "silent", "Noto Serif CJK SC\\n")}
+    monkeypatch.delenv("JIUZHU_BROWSER", raising=False)
+    for key, value in setting.items():
+        monkeypatch.setenv(key, paths[value]() if key == "PATH" else value)
+    before = tree_hash(root)
+    out = tmp_path / "通报.pdf"
+    res = jz(root, "report", "progress", "--as-of", "2026-12-15", "--issue", "-o", str(out))
+    assert res.exit_code == 1, res.output
+    assert message in res.output and "Traceback" not in res.output
+    assert tree_hash(root) == before and not out.exists()

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -46,23 +47,12 @@ def pdftotext() -> str:
     return _tool(("pdftotext",), "poppler-utils")
 
 
-def print_pdf(browser: str, html: Path, tmp_path: Path) -> Path:
-    pdf = html.with_suffix(".pdf")
-    subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'chromium-profile'}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-         html.resolve().as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )
-    assert pdf.exists(), "Chromium 没有生成 PDF"
-    return pdf
-
-
 def _render(jz, reg: Path, tmp_path: Path, name: str, *args: str) -> Path:
-    out = tmp_path / f"{name}.html"
-    result = jz(reg, *args, "-f", "html", "-o", str(out))
+    """The document as jiuzhu writes it to `-o NAME.pdf` (the print HTML printed by Chromium)."""
+    out = tmp_path / f"{name}.pdf"
+    result = jz(reg, *args, "-o", str(out))
     assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
     return out
 
 
@@ -118,8 +108,7 @@ def _assert_a4(pdf: Path) -> int:
 
 
 def test_minutes_pdf(jz, make_registry, tmp_path, browser, pdftotext):
-    html = _render(jz, make_registry(DOCS_FILES), tmp_path, "minutes", "minutes", "render", MEETING_ID)
-    pdf = print_pdf(browser, html, tmp_path)
+    pdf = _render(jz, make_registry(DOCS_FILES), tmp_path, "minutes", "minutes", "render", MEETING_ID)
     assert _assert_a4(pdf) == 2
     text = _text(pdftotext, pdf)
     flat = re.sub(r"\s+", "", text)
@@ -142,16 +131,14 @@ def test_long_minutes_imprint_at_foot_of_last_page(jz, make_registry, tmp_path, 
     key = f"meetings/2026/{MEETING_ID}.yaml"
     more = "各单位要加强协作确保按期完成任务。" * repeat
     files[key] = str(files[key]).replace("报县政府审定后实施。", "报县政府审定后实施。" + more)
-    html = _render(jz, make_registry(files), tmp_path, "minutes", "minutes", "render", MEETING_ID)
-    pdf = print_pdf(browser, html, tmp_path)
+    pdf = _render(jz, make_registry(files), tmp_path, "minutes", "minutes", "render", MEETING_ID)
     assert _assert_a4(pdf) >= 3
     _assert_imprint_at_foot(_lines(pdf), "报：", "县社会救助工作联席会议办公室")
 
 
 def test_briefing_pdf_imprint_at_foot(jz, make_registry, tmp_path, browser, pdftotext):
-    html = _render(jz, make_registry(DOCS_FILES), tmp_path, "briefing", "briefing", "render", "--from", "2026-07-01",
+    pdf = _render(jz, make_registry(DOCS_FILES), tmp_path, "briefing", "briefing", "render", "--from", "2026-07-01",
                    "--to", "2026-12-15", "--date", "2026-12-16")
-    pdf = print_pdf(browser, html, tmp_path)
     _assert_imprint_at_foot(_lines(pdf), "报：", "发：")
 
 
@@ -177,8 +164,7 @@ def test_docx_imprint_at_foot_in_libreoffice(jz, make_registry, tmp_path, libreo
 
 
 def test_progress_report_pdf_with_annex_table(jz, make_registry, tmp_path, browser, pdftotext):
-    html = _render(jz, make_registry(DOCS_FILES), tmp_path, "progress", "report", "progress", "--as-of", "2026-12-15")
-    pdf = print_pdf(browser, html, tmp_path)
+    pdf = _render(jz, make_registry(DOCS_FILES), tmp_path, "progress", "report", "progress", "--as-of", "2026-12-15")
     pages = _assert_a4(pdf)
     assert pages == 3
     last = re.sub(r"\s+", "", _text(pdftotext, pdf).split("\f")[pages - 1])
@@ -222,6 +208,46 @@ def long_minutes(make_registry, jz):
 
 def test_html_prints_28_characters_a_line(jz, long_minutes, tmp_path, browser, pdftotext):
     root, mid = long_minutes
-    pdf = print_pdf(browser, _render(jz, root, tmp_path, "long", "minutes", "render", mid), tmp_path)
+    pdf = _render(jz, root, tmp_path, "long", "minutes", "render", mid)
     assert _widest_body_line(_lines(pdf)) == 28
 
+
+
+PDF_PAGES = {"minutes": 2, "notice": 2, "briefing": 2, "progress": 3}
+PDF_TITLES = {"minutes": "测试县社会救助工作联席会议纪要",
+              "notice": "关于召开测试县社会救助工作联席会议2026年例会的通知",
+              "briefing": "社会救助工作简报", "progress": "测试县社会救助工作联席会议议定事项进展情况通报"}
+
+
+def _self_contained_fonts(reader: PdfReader) -> set[str]:
+    """The subtype of every font the pages use, asserting each carries its glyphs: an embedded
+    font program (FontFile*) or, as Chromium writes CFF-based CJK fonts, Type 3 glyph procedures."""
+    kinds = set()
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            kinds.add(str(font["/Subtype"]))
+            if font["/Subtype"] == "/Type3":
+                assert len(font["/CharProcs"]) > 0 and "/ToUnicode" in font
+                continue
+            holder = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = holder["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+    return kinds
+
+
+@pytest.mark.parametrize("kind", list(PDF_PAGES))
+def test_every_document_as_pdf(jz, make_registry, tmp_path, browser, kind):
+    """`-o x.pdf` (and --format pdf): A4 pages, the expected page count, extractable text, fonts inside."""
+    from test_render import DOCS
+
+    reg = make_registry(DOCS_FILES)
+    pdf = _render(jz, reg, tmp_path, kind, *DOCS[kind])
+    assert _assert_a4(pdf) == PDF_PAGES[kind]
+    reader = PdfReader(str(pdf))
+    text = unicodedata.normalize("NFKC", "".join(p.extract_text() for p in reader.pages))  # ⼯ (Kangxi) -> 工
+    assert PDF_TITLES[kind] in re.sub(r"\s+", "", text)
+    assert _self_contained_fonts(reader)
+    explicit = tmp_path / f"{kind}-explicit.pdf"
+    assert jz(reg, *DOCS[kind], "--format", "pdf", "-o", str(explicit)).exit_code == 0
+    assert len(PdfReader(str(explicit)).pages) == PDF_PAGES[kind]

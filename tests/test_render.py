@@ -339,10 +339,10 @@ def test_unknown_meeting_suggests_nearest(jz, reg):
 
 @pytest.mark.parametrize("kind", list(DOCS))
 def test_unknown_format_is_a_usage_error(jz, reg, tmp_path, kind):
-    out = tmp_path / "doc.pdf"
-    result = jz(reg, *DOCS[kind], "--format", "pdf", "-o", str(out))
+    out = tmp_path / "doc.odt"
+    result = jz(reg, *DOCS[kind], "--format", "odt", "-o", str(out))
     assert result.exit_code == 2
-    assert "“pdf”不是可用的格式，只能是 md、html 或 docx" in result.output
+    assert "“odt”不是可用的格式，只能是 md、html、docx 或 pdf" in result.output
     assert not out.exists()
 
 
@@ -351,8 +351,8 @@ def test_render_core_refuses_unknown_format(reg):
     from jiuzhu.render import check_target
 
     with pytest.raises(InputRefused) as exc:
-        check_target("pdf", None, False)
-    assert exc.value.message == "不支持的格式“pdf”"
+        check_target("odt", None, False)
+    assert exc.value.message == "不支持的格式“odt”"
 
 
 def test_document_settings_come_from_system_yaml(jz, make_registry):

@@ -12,24 +12,25 @@ import typer
 from jiuzhu.cli.apps import briefing_app, meeting_app, minutes_app, report_app
 from jiuzhu.cli.common import STATE, as_of_or_today, load, parse_date, write_lock
 
-DOC_FORMATS = ("md", "html", "docx")  # jiuzhu.render.FORMATS, repeated so --help imports no renderer
+DOC_FORMATS = ("md", "html", "docx", "pdf")  # jiuzhu.render.FORMATS, repeated so --help imports no renderer
 
 
-SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 
 
 def _doc_format(value: str | None) -> str | None:
     """Refuse an unknown --format at parse time: a usage error (exit 2)."""
     if value is not None and value not in DOC_FORMATS:
-        raise typer.BadParameter(f"“{value}”不是可用的格式，只能是 md、html 或 docx")
+        raise typer.BadParameter(f"“{value}”不是可用的格式，只能是 md、html、docx 或 pdf")
     return value
 
 
 DocFormat = Annotated[Optional[str], typer.Option(
-    "--format", "-f", help="输出格式：md（可直接显示）、html（按 GB/T 9704 排版，可打印）或 docx（Word/WPS）；"
+    "--format", "-f", help="输出格式：md（可直接显示）、html（按 GB/T 9704 排版，可打印）、docx（Word/WPS）"
+                           "或 pdf（由 Chromium 打印 html）；"
                            "默认按 -o 的扩展名，没有 -o 时为 md",
     callback=_doc_format)]
-Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件；html 和 docx 必须指定")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件；html、docx 和 pdf 必须指定")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")]
 
 
@@ -42,7 +43,7 @@ def format_for(fmt: str | None, output: Path | None) -> str:
     if fmt is None:
         if output is not None and by_name is None:
             raise InputRefused(f"无法从文件名 {output.name} 判断输出格式",
-                               "用扩展名 .md、.html 或 .docx，或加 --format md|html|docx。")
+                               "用扩展名 .md、.html、.docx 或 .pdf，或加 --format md|html|docx|pdf。")
         return by_name or "md"
     if by_name is not None and by_name != fmt:
         raise InputRefused(f"--format {fmt} 与输出文件 {output.name if output else ''} 的扩展名不符",
