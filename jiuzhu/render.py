@@ -10,7 +10,6 @@ styled paragraphs. Template mistakes become `InputRefused` naming the template, 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 import traceback
@@ -35,6 +34,7 @@ from jiuzhu.atomic import atomic_write
 from jiuzhu.docx_out import build
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry
+from jiuzhu.titles import title_lines
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -103,25 +103,13 @@ def fit_pt(text: str, max_pt: float = 36.0, width_mm: float = TEXT_WIDTH_MM) -> 
     return round(min(max_pt, width_pt / max(len(text), 1) * 0.98), 1)
 
 
-def title_lines(text: str, size_pt: float = 22.0, width_mm: float = TEXT_WIDTH_MM) -> list[str]:
-    """A long title split into balanced lines, the upper ones no shorter (梯形), so Word does not
-    leave one character alone on the last line; half-width characters count 0.6 (digits are
-    wider than half a character in most CJK fonts)."""
-
-    def width(s: str) -> float:
-        return sum(0.6 if ord(c) < 0x2E80 else 1.0 for c in s)
-
-    per_line = math.floor(width_mm / 25.4 * 72 / size_pt)
-    if width(text) <= per_line:
-        return [text]
-    target = math.ceil(width(text) / math.ceil(width(text) / per_line))
-    lines, line = [], ""
-    for c in text:
-        if line and width(line + c) > target:
-            lines.append(line)
-            line = ""
-        line += c
-    return [*lines, line]
+def _title_filter(reg: Registry, day: dt.date) -> Callable[[str], list[str]]:
+    """`title_lines`: a long title in lines cut between words (jiuzhu.titles), keeping whole the
+    names this registry gives (the joint meeting, the jurisdiction, the units as named on `day`)."""
+    s = reg.system
+    names = [*((s.name, s.jurisdiction, s.founding.title) if s is not None else ()),
+             *(u.name_on(day) for u in reg.units.values())]
+    return lambda text: title_lines(str(text), names)
 
 
 def _unit_filters(reg: Registry, day: dt.date) -> dict[str, Callable[..., str]]:
@@ -199,7 +187,8 @@ def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
     )
     env.filters.update(
         cn_date=cn_date, cn_num=cn_num, cn_seq=cn_seq, doc_number=doc_number, percent=percent,
-        weekday=weekday, cn_time=cn_time, fit_pt=fit_pt, title_lines=title_lines, **_unit_filters(reg, day),
+        weekday=weekday, cn_time=cn_time, fit_pt=fit_pt, title_lines=_title_filter(reg, day),
+        **_unit_filters(reg, day),
     )
     return env
 

@@ -251,3 +251,23 @@ def test_every_document_as_pdf(jz, make_registry, tmp_path, browser, kind):
     explicit = tmp_path / f"{kind}-explicit.pdf"
     assert jz(reg, *DOCS[kind], "--format", "pdf", "-o", str(explicit)).exit_code == 0
     assert len(PdfReader(str(explicit)).pages) == PDF_PAGES[kind]
+
+
+def _title_lines(lines: list[tuple[int, float, float, str]], first: str, count: int) -> list[str]:
+    text = [unicodedata.normalize("NFKC", x[3]) for x in lines if x[0] == 1]
+    begin = text.index(first)
+    return text[begin:begin + count]
+
+
+def test_titles_break_between_words_in_print_and_in_word(jz, make_registry, tmp_path, browser, libreoffice):
+    """Before: 测试县社会救助工作联 / 席会议2026年例会纪要; now the joint meeting's name stays whole."""
+    reg = make_registry(DOCS_FILES)
+    pdf = _render(jz, reg, tmp_path, "minutes", "minutes", "render", MEETING_ID)
+    expected = ["测试县社会救助工作联席会议", "2026年例会纪要"]
+    assert _title_lines(_lines(pdf), "测试县社会救助工作联席会议", 2) == expected
+    docx = tmp_path / "minutes.docx"
+    assert jz(reg, "minutes", "render", MEETING_ID, "-o", str(docx)).exit_code == 0
+    subprocess.run([libreoffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    assert _title_lines(_lines(tmp_path / "lo" / "minutes.pdf"), "测试县社会救助工作联席会议", 2) == expected

@@ -11,7 +11,8 @@ import pytest
 from conftest import tree_hash
 from docs_registry import DOCS_FILES, MEETING_ID
 
-from jiuzhu.render import cn_date, cn_num, cn_seq, doc_number, fit_pt, percent, title_lines
+from jiuzhu.render import cn_date, cn_num, cn_seq, doc_number, fit_pt, percent
+from jiuzhu.titles import title_lines
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("JIUZHU_UPDATE_GOLDEN") == "1"
@@ -66,10 +67,30 @@ def test_percent_and_fit():
     assert len(mark) * fit_pt(mark) <= 156 / 25.4 * 72  # one line of the 156 mm text block
 
 
-def test_title_lines_balance_long_titles():
-    assert title_lines("国庆节前困难群众走访慰问专题会议纪要") == ["国庆节前困难群众走访慰问专题会议纪要"]
-    assert title_lines("关于召开大厂回族自治县社会救助工作联席会议2026年例会的通知") == [
-        "关于召开大厂回族自治县社会救助", "工作联席会议2026年例会的通知"]
+DACHANG = ["大厂回族自治县社会救助工作联席会议", "大厂回族自治县"]
+
+
+@pytest.mark.parametrize(("title", "names", "lines"), [
+    ("国庆节前困难群众走访慰问专题会议纪要", [], ["国庆节前困难群众走访慰问专题会议纪要"]),
+    # cut by width alone: 大厂回族自治县社会救助工 / 作联席会议2026年例会纪要
+    ("大厂回族自治县社会救助工作联席会议2026年例会纪要", DACHANG,
+     ["大厂回族自治县社会救助工作联席会议", "2026年例会纪要"]),
+    ("大厂回族自治县社会救助工作联席会议2026年例会纪要", [], ["大厂回族自治县社会救助工作", "联席会议2026年例会纪要"]),
+    ("关于召开大厂回族自治县社会救助工作联席会议2026年例会的通知", DACHANG,
+     ["关于召开大厂回族自治县社会救助工作", "联席会议2026年例会的通知"]),
+    ("大厂回族自治县社会救助工作联席会议议定事项进展情况通报", DACHANG,
+     ["大厂回族自治县社会救助工作联席会议", "议定事项进展情况通报"]),
+    ("关于加强城乡低保资金监管和临时救助备用金管理专题会议纪要", [],
+     ["关于加强城乡低保资金监管和", "临时救助备用金管理专题会议纪要"]),
+])
+def test_titles_are_cut_between_words(title, names, lines):
+    assert title_lines(title, names) == lines
+
+
+def test_a_title_without_any_known_word_is_still_cut_to_fit():
+    title = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"  # 22 characters, no word jiuzhu knows
+    lines = title_lines(title)
+    assert "".join(lines) == title and len(lines) == 2 and all(len(line) <= 20 for line in lines)
 
 
 # --- golden files ---------------------------------------------------------------------------------
