@@ -9,12 +9,12 @@ The block list is one block a line: a keyword, a space, then fields separated by
 values cannot break it (the docx environment turns their newlines into spaces and `|` into `｜`).
 
     tag TEXT               黑体, not indented (征求意见稿, 附件)
-    mark SIZE | TEXT       red 小标宋 mark, SIZE in pt       number TEXT    centred 发文字号
+    mark SIZE | TEXT [| MM] red 小标宋 mark, SIZE in pt, MM below the text block's top   number TEXT    centred 发文字号
     split LEFT | RIGHT     left and right on one line        rule red|red-thick|black|black-thick
     title TEXT             2号小标宋, centred                 subtitle TEXT  楷体, centred
     p TEXT                 body, first line indented          pn TEXT        body, not indented
     h1 TEXT / h2 TEXT      黑体 / 楷体 headings                numbered NUM | TEXT   黑体 number, body text
-    label LABEL | TEXT     黑体 label, lines aligned after it right TEXT      right-aligned, 4 chars in
+    label LABEL | TEXT     黑体 label 2 chars in, lines aligned after it   right TEXT      right-aligned, 4 chars in
     imprint TEXT           版记 line (4号)                    imprint-split LEFT | RIGHT
     blank                  empty line                         pagebreak
     table W1,W2,...        table, column widths in mm         th A | B ...   header row   tr A | B ... row
@@ -48,6 +48,7 @@ from docx.shared import Pt
 from jiuzhu.docx_style import (
     BODY_PT,
     HEITI,
+    LINE_PT,
     RED,
     TEXT_MM,
     fonts,
@@ -126,6 +127,9 @@ class _Builder:
             if key == "mark" and len(fields) > 1 and not _is_number(fields[0]):
                 raise self.refuse(lineno, f"标志字号“{fields[0]}”不是数字",
                                   "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
+            if key == "mark" and len(fields) > 2 and not _is_number(fields[2]):
+                raise self.refuse(lineno, f"标志上边缘的距离“{fields[2]}”不是数字",
+                                  "写成 mark 字号 | 标志文字 | 距版心上边缘的毫米数，例如 mark 36 | 某某纪要 | 35。")
             if key == "title" and not self.titles:  # the document's, not an attachment's
                 self.titles.extend(fields)
             _block(self.doc, key, fields)
@@ -172,8 +176,15 @@ def _tag(doc: Any, first: str, f: list[str]) -> None:
 
 
 def _mark(doc: Any, first: str, f: list[str]) -> None:
+    """A red mark; with a third field, its upper edge that many mm below the top of the text block
+    (GB/T 9704 10.3: 35 mm for a 纪要), less the lines of any paragraph above it (a draft's label)."""
     size, text = (float(f[0]), f[1]) if len(f) > 1 else (36.0, first)
-    doc.add_paragraph(style="版头标志").add_run(text).font.size = Pt(size)
+    para = doc.add_paragraph(style="版头标志")
+    para.add_run(text).font.size = Pt(size)
+    if len(f) > 2:  # one line exactly the type's size high: its top is the characters' top
+        above = len(doc.paragraphs) - 1
+        para.paragraph_format.space_before = Pt(max(0.0, float(f[2]) / 25.4 * 72 - above * LINE_PT))
+        para.paragraph_format.line_spacing = Pt(size)
 
 
 def _numbered(doc: Any, first: str, f: list[str]) -> None:
@@ -208,12 +219,13 @@ _BLOCKS: dict[str, Callable[[Any, str, list[str]], None]] = {
     "pagebreak": _pagebreak}
 
 
-def _hanging(para: Any, chars: int) -> None:
-    """Wrapped lines aligned after a label such as 出席： (left and hanging indent of `chars`)."""
+def _hanging(para: Any, chars: int, indent: int = 2) -> None:
+    """A label such as 出席： indented `indent` characters, its wrapped lines aligned after the label
+    (left indent of indent + `chars` characters, hanging `chars`)."""
 
     ind = para._p.get_or_add_pPr().get_or_add_ind()
-    width = str(Pt(BODY_PT * chars).twips)
-    for attr, value in (("left", width), ("leftChars", str(chars * 100)), ("hanging", width),
+    left, hanging = str(Pt(BODY_PT * (indent + chars)).twips), str(Pt(BODY_PT * chars).twips)
+    for attr, value in (("left", left), ("leftChars", str((indent + chars) * 100)), ("hanging", hanging),
                         ("hangingChars", str(chars * 100))):
         ind.set(qn(f"w:{attr}"), value)
 

@@ -139,7 +139,7 @@ def test_attendance_lines_hang_after_the_label(minutes_docx):
     para = next(p for p in minutes_docx.paragraphs if p.text.startswith("出席："))
     assert para.runs[0].text == "出席：" and _east_asia(para.runs[0]) == "黑体"
     ind = para._p.pPr.ind
-    assert (ind.get(qn("w:leftChars")), ind.get(qn("w:hangingChars"))) == ("300", "300")
+    assert (ind.get(qn("w:leftChars")), ind.get(qn("w:hangingChars"))) == ("500", "300")  # 2 in, then after it
 
 
 def test_red_rule_and_page_number_field(minutes_docx):
