@@ -33,6 +33,7 @@ w:vAlign=bottom was rejected: LibreOffice ignores it, and Word applies it to who
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -69,18 +70,25 @@ BOTTOM_KEYWORDS = ("imprint", "imprint-split", "right", "rule")
 IMPRINT_RULES = {"black-thick": "8", "black": "6", "red-thick": "8", "red": "6"}
 
 
-def build(blocks: str, template: str, author: str = "") -> bytes:
+Progress = Callable[[int, int], None]  # (blocks done, blocks in all): a long document's progress
+
+
+def build(blocks: str, template: str, author: str = "", progress: Progress | None = None) -> bytes:
     """The .docx bytes for a rendered block list (`template` names its source in errors); `author`
-    (the issuing office) goes into the file's properties with the document's title and the time."""
+    (the issuing office) goes into the file's properties with the document's title and the time.
+    `progress` is told every 200 blocks how far the build is."""
     doc = Document()
     page(doc)
     styles(doc)
     footer(doc)
     builder = _Builder(doc, template)
-    for lineno, raw in enumerate(blocks.split("\n"), 1):  # only \n ends a block (not U+2028 and the like)
+    lines = blocks.split("\n")  # only \n ends a block (not U+2028 and the like)
+    for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
         if line:
             builder.line(lineno, line)
+        if progress is not None and lineno % 200 == 0:
+            progress(lineno, len(lines))
     if builder.bottom is not None:
         _imprint_table(doc, builder.bottom)
     properties(doc, "".join(builder.titles), author, dt.datetime.now(dt.UTC))
@@ -95,6 +103,7 @@ class _Builder:
     def __init__(self, doc: Any, template: str) -> None:
         self.doc, self.template = doc, template
         self.table: Any = None
+        self.row: Any = None  # the table's first body row, copied for the others (python-docx per cell: 25 ms a row)
         self.widths: list[float] = []
         self.bottom: list[tuple[str, list[str]]] | None = None
         self.titles: list[str] = []  # the first `title` block's text: the file's title property
@@ -118,10 +127,14 @@ class _Builder:
         elif key in ("th", "tr"):
             if self.table is None:
                 raise self.refuse(lineno, "是表格行，但前面没有 table 行", "先写一行 table 列宽1,列宽2,…（毫米）。")
-            _row(self.table, fields, self.widths, header=key == "th")
+            if key == "tr" and self.row is not None:
+                _copy_row(self.table, self.row, fields)
+            else:
+                row = _row(self.table, fields, self.widths, header=key == "th")
+                self.row = row if key == "tr" else None
         elif key == "table":
             self.widths = self.column_widths(lineno, rest)
-            self.table = _table(self.doc, self.widths)
+            self.table, self.row = _table(self.doc, self.widths), None
         else:
             self.table = None
             if key == "mark" and len(fields) > 1 and not _is_number(fields[0]):
@@ -272,8 +285,10 @@ def _table(doc: Any, widths: list[float]) -> Any:
     return table
 
 
-def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> None:
-    cells = table.add_row().cells
+def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> Any:
+    """A row built cell by cell (widths, style, runs); its XML element."""
+    row = table.add_row()
+    cells = row.cells
     for i, cell in enumerate(cells):
         cell.width = mm(widths[i])
         para = cell.paragraphs[0]
@@ -289,6 +304,28 @@ def _row(table: Any, fields: list[str], widths: list[float], header: bool) -> No
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
+    return row._tr
+
+
+def _copy_row(table: Any, model: Any, fields: list[str]) -> None:
+    """A body row as a copy of `model` (the table's first one: same widths, style, run format)
+    holding `fields`: one run of text a cell."""
+    tr = copy.deepcopy(model)
+    for i, cell in enumerate(tr.iter(qn("w:tc"))):
+        run = next(cell.iter(qn("w:r")), None)
+        if run is None:  # the model's cell was empty: its paragraph gets a run
+            run = OxmlElement("w:r")
+            next(cell.iter(qn("w:p"))).append(run)
+        for child in list(run):
+            if child.tag != qn("w:rPr"):
+                run.remove(child)
+        text = fields[i] if i < len(fields) else ""
+        if text:
+            t = OxmlElement("w:t")
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run.append(t)
+    table._tbl.append(tr)
 
 
 # --- 版记 at the foot of the last page ----------------------------------------------------------------

@@ -57,3 +57,17 @@ def test_run_reports_every_figure(tmp_path: Path) -> None:
         assert figures["tasks overdue（JSON）"]["target"] == figures["Taskwarrior: task overdue"]["seconds"]
     else:
         assert figures["Taskwarrior: task overdue"]["note"] == "缺少 taskwarrior"
+
+
+def test_documents_benchmark_reports_every_document(tmp_path: Path) -> None:
+    env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "documents.py"), "--tasks", "40", "--runs", "1",
+                           "--format", "json", "--keep", str(tmp_path / "reg")],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    figures = {f["name"]: f for f in json.loads(proc.stdout)["figures"]}
+    for name in ("进展情况通报（全部 40 项，docx）", "进展情况通报（全部 40 项，html）",
+                 "进展情况通报（全部 40 项，md）", "会议纪要（一次会议，docx）"):
+        assert figures[name]["seconds"] > 0 and figures[name]["rss_mb"] > 0, name
+        assert figures[name]["note"] == "", name
+    assert figures["进展情况通报（全部 40 项，docx）"]["target"] == 10.0

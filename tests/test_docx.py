@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from docs_registry import DOCS_FILES, MEETING_ID
 from docx import Document
@@ -165,6 +167,22 @@ def test_progress_report_has_task_table(jz, make_registry, tmp_path):
     assert [c.text for c in table.rows[2].cells][3:] == late
     assert table.rows[2].cells[1].text == "〔2026〕3号"
     assert any(p.text == "一、总体情况" and p.style.name == "Heading 1" for p in doc.paragraphs)
+
+
+def test_body_rows_copied_from_the_first_keep_its_format():
+    """Rows after the first are copies of it (speed: python-docx styles a cell in ms): each has the
+    same widths, style and font as the first, its own text, and an empty cell of the first row does
+    not leave the next row's text out."""
+    blocks = "\n".join(["table 20,30,40", "th 甲 | 乙 | 丙", "tr 1 | 一 |", "tr 2 | 二 | 有备注",
+                         "tr 3 |  前后空格  | 末", "tr 4 | | "])
+    table = Document(io.BytesIO(build(blocks, "测试"))).tables[0]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows == [["甲", "乙", "丙"], ["1", "一", ""], ["2", "二", "有备注"], ["3", "前后空格", "末"], ["4", "", ""]]
+    first = table.rows[1]
+    for row in table.rows[2:]:
+        assert [c.width for c in row.cells] == [c.width for c in first.cells]
+        assert {p.style.name for c in row.cells for p in c.paragraphs} == {"表格文字"}
+        assert not row._tr.trPr or row._tr.trPr.find(qn("w:tblHeader")) is None  # only the header repeats
 
 
 def test_values_cannot_break_the_block_list(jz, make_registry, tmp_path):
