@@ -31,7 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from jiuzhu import pdf
 from jiuzhu.atomic import atomic_write
-from jiuzhu.docx_out import build
+from jiuzhu.docx_out import Progress, build
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry
 from jiuzhu.titles import title_lines
@@ -314,17 +314,22 @@ def _unsafe_name(message: str) -> str:
     return found.group(1) if found else message
 
 
-def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any]) -> bytes:
-    """Document `kind` in `fmt` as the bytes of a file (md/html UTF-8 text, docx a Word file, pdf)."""
+def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any],
+           progress: Progress | None = None) -> bytes:
+    """Document `kind` in `fmt` as the bytes of a file (md/html UTF-8 text, docx a Word file, pdf).
+    `progress(done, total)` hears how far a long render is (the Word build, block by block)."""
     if fmt not in FORMATS:
         raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html、docx 或 pdf。")
     if fmt == "pdf":  # the print-ready HTML, printed by Chromium (jiuzhu.pdf says why)
-        return pdf.html_to_pdf(render_template(reg, f"{kind}.html.j2", context, "html").encode("utf-8"))
+        html = render_template(reg, f"{kind}.html.j2", context, "html").encode("utf-8")
+        if progress is not None:
+            progress(1, 2)
+        return pdf.html_to_pdf(html)
     name = f"{kind}.{fmt}.j2"
     text = render_template(reg, name, context, fmt)
     if fmt == "docx":
         system = context.get("system")
-        return build(text, name, system.get("issuing_office", "") if isinstance(system, dict) else "")
+        return build(text, name, system.get("issuing_office", "") if isinstance(system, dict) else "", progress)
     return text.encode("utf-8")
 
 

@@ -56,6 +56,7 @@ def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
     """Render one document and print it (md without -o) or write it; `after` stages registry
     changes, written before the document (its number is recorded, or nothing is written)."""
     from jiuzhu.cli.output import NAMELESS_CHAIR_HINT, echo, warn
+    from jiuzhu.cli.progress import render_progress
     from jiuzhu.render import KINDS, check_target, render, save
 
     fmt = format_for(chosen, output)
@@ -69,7 +70,8 @@ def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
             warn("通知中的联系人没有电话", "在联席会议办公室所在单位的文件中填写 liaison 的 name 和 phone。")
         if isinstance(meeting, dict) and not meeting.get("chair_name"):
             warn("会议主持人没有姓名，文档中只写职务", NAMELESS_CHAIR_HINT)
-        data = render(reg, kind, fmt, ctx)
+        with render_progress(f"正在生成{KINDS[kind]}（{fmt}）") as progress:
+            data = render(reg, kind, fmt, ctx, progress)
         if after:  # the registry's record first: a document is never out without its number kept
             after(reg, ctx).commit()
         if output is None:
