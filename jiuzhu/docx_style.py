@@ -26,6 +26,8 @@ TITLE_PT = 22.0  # 2号
 IMPRINT_PT = 14.0  # 4号
 TABLE_PT = 10.5  # 五号
 LINE_PT = 28.95  # 22 lines in the 225 mm text block
+# 28 characters a line of 3号: 156 mm = 442.2 pt, and 28 x (16 - 0.25) = 441 pt (16 pt type fits 27).
+BODY_CHAR_SPACING = -5  # twentieths of a point, in the 3号 styles' w:spacing
 TEXT_MM = 156
 
 
@@ -100,9 +102,31 @@ def _style(doc: Any, name: str, font: str, size: float, *, indent_chars: int = 0
     for key, value in fmt.items():
         setattr(pf, key, value)
     _first_line_chars(style.element, indent_chars, size)
+    _char_spacing(style.element, BODY_CHAR_SPACING if size == BODY_PT else 0)
     if not grid:
         ppr_child(style.element, "w:snapToGrid").set(qn("w:val"), "0")
     return style
+
+
+# w:rPr children after w:spacing (ECMA-376 CT_RPr order)
+_RPR_AFTER_SPACING = frozenset(qn(t) for t in (
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText",
+    "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"))
+
+
+def _char_spacing(element: Any, twips: int) -> None:
+    """Character spacing of a style (w:spacing in its run properties), stated even when 0 so that
+    a style does not inherit the body's."""
+    rpr = element.get_or_add_rPr()
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        later = next((child for child in rpr if child.tag in _RPR_AFTER_SPACING), None)
+        if later is not None:
+            later.addprevious(spacing)
+        else:
+            rpr.append(spacing)
+    spacing.set(qn("w:val"), str(twips))
 
 
 def _first_line_chars(element: Any, chars: int, size: float) -> None:

@@ -253,6 +253,14 @@ def test_every_document_as_pdf(jz, make_registry, tmp_path, browser, kind):
     assert len(PdfReader(str(explicit)).pages) == PDF_PAGES[kind]
 
 
+def test_docx_sets_28_characters_a_line_in_libreoffice(jz, long_minutes, tmp_path, libreoffice):
+    """3号 body text with −0.25 pt character spacing: 28 characters in the 156 mm line (16 pt type fits 27)."""
+    root, mid = long_minutes
+    docx = tmp_path / "long.docx"
+    assert jz(root, "minutes", "render", mid, "-o", str(docx)).exit_code == 0
+    assert _widest_body_line(_lines(_libreoffice_pdf(libreoffice, docx, tmp_path))) == 28
+
+
 def _title_lines(lines: list[tuple[int, float, float, str]], first: str, count: int) -> list[str]:
     text = [unicodedata.normalize("NFKC", x[3]) for x in lines if x[0] == 1]
     begin = text.index(first)
