@@ -105,7 +105,7 @@ step "全部任务今天的督办状态"
 $JZ tasks list
 
 # --- documents (issue 6) ---
-step "公文：会议纪要、会议通知、工作简报、进展情况通报，各出 md、html（GB/T 9704 版式）、docx 三种格式"
+step "公文：会议纪要、会议通知、工作简报、进展情况通报，各出 md、html（GB/T 9704 版式）、docx、pdf 四种格式"
 DOCS="$OUT/documents"
 mkdir -p "$DOCS"
 # the demo's joint meeting: issued minutes first, then the one with the most decisions
@@ -114,31 +114,20 @@ import datetime as dt, json, sys
 ms = [m for m in json.load(sys.stdin) if m["kind"] != "liaison"]
 m = max(ms, key=lambda m: (m["minutes"] is not None, m["decisions"], m["date"]))
 print(m["id"], dt.date.fromisoformat(m["date"]) - dt.timedelta(days=7))')
-for fmt in md html docx; do
-  $JZ minutes render "$MEETING" --format "$fmt" -o "$DOCS/会议纪要.$fmt"
-  $JZ meeting notice "$MEETING" --date "$NOTICE_DATE" --format "$fmt" -o "$DOCS/会议通知.$fmt"
-  $JZ briefing render --from 2026-07-01 --to 2026-10-31 --date 2026-11-02 --format "$fmt" -o "$DOCS/工作简报.$fmt"
-  $JZ report progress --as-of 2026-10-27 --format "$fmt" -o "$DOCS/进展情况通报.$fmt"
-done
-step "会议纪要（Markdown，可直接贴进 pull request）"
-$JZ minutes render "$MEETING"
-BROWSER=$(command -v chromium || command -v chromium-browser || true)
-if [ -n "$BROWSER" ]; then
-  step "用无头 Chromium 把 HTML 打印成 PDF（A4，GB/T 9704 页边距和页码）"
-  for name in 会议纪要 会议通知 工作简报 进展情况通报; do
-    "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
-      --disable-component-update --disable-sync --user-data-dir="$OUT/.chromium" --print-to-pdf="$DOCS/$name.pdf" \
-      --no-pdf-header-footer "file://$DOCS/$name.html" >/dev/null 2>&1
-    echo "已生成 PDF：$DOCS/$name.pdf"
-  done
-  rm -rf "$OUT/.chromium"
-  if command -v pdftoppm >/dev/null; then
-    pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$DOCS/会议纪要.pdf" "$DOCS/会议纪要-第1页"
-    echo "纪要第 1 页预览：$DOCS/会议纪要-第1页.png"
-  fi
+FORMATS="md html docx"
+if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "${JIUZHU_BROWSER:-}" ]; then
+  FORMATS="$FORMATS pdf"  # printed from the html by headless Chromium
 else
   echo "（未安装 chromium，跳过 PDF；安装见 scripts/setup-ci-tools.sh）"
 fi
+for fmt in $FORMATS; do
+  $JZ minutes render "$MEETING" -o "$DOCS/会议纪要.$fmt"
+  $JZ meeting notice "$MEETING" --date "$NOTICE_DATE" -o "$DOCS/会议通知.$fmt"
+  $JZ briefing render --from 2026-07-01 --to 2026-10-31 --date 2026-11-02 -o "$DOCS/工作简报.$fmt"
+  $JZ report progress --as-of 2026-10-27 -o "$DOCS/进展情况通报.$fmt"
+done
+step "会议纪要（Markdown，可直接贴进 pull request）"
+$JZ minutes render "$MEETING"
 step "公文输出文件"
 ls -1 "$DOCS"/*
 
