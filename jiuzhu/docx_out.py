@@ -42,22 +42,21 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from jiuzhu.docx_imprint import imprint_table, rule
 from jiuzhu.docx_style import (
     BODY_PT,
     HEITI,
     LINE_PT,
-    RED,
     TEXT_MM,
     fonts,
     footer,
     mm,
     package_fonts,
     page,
-    ppr_child,
     properties,
     styles,
 )
@@ -66,8 +65,6 @@ from jiuzhu.errors import InputRefused
 KEYWORDS = ("tag", "mark", "number", "split", "rule", "title", "subtitle", "p", "pn", "h1", "h2", "numbered",
             "label", "right", "imprint", "imprint-split", "blank", "pagebreak", "table", "th", "tr", "bottom")
 BOTTOM_KEYWORDS = ("imprint", "imprint-split", "right", "rule")
-# 版记 rules (GB/T 9704 §7.4.1): first and last 0.35 mm, the others 0.25 mm; w:sz in eighths of a point
-IMPRINT_RULES = {"black-thick": "8", "black": "6", "red-thick": "8", "red": "6"}
 
 
 Progress = Callable[[int, int], None]  # (blocks done, blocks in all): a long document's progress
@@ -90,7 +87,7 @@ def build(blocks: str, template: str, author: str = "", progress: Progress | Non
         if progress is not None and lineno % 200 == 0:
             progress(lineno, len(lines))
     if builder.bottom is not None:
-        _imprint_table(doc, builder.bottom)
+        imprint_table(doc, builder.bottom)
     properties(doc, "".join(builder.titles), author, dt.datetime.now(dt.UTC))
     buf = io.BytesIO()
     doc.save(buf)
@@ -125,27 +122,34 @@ class _Builder:
         elif key == "bottom":
             self.bottom, self.table = [], None
         elif key in ("th", "tr"):
-            if self.table is None:
-                raise self.refuse(lineno, "是表格行，但前面没有 table 行", "先写一行 table 列宽1,列宽2,…（毫米）。")
-            if key == "tr" and self.row is not None:
-                _copy_row(self.table, self.row, fields)
-            else:
-                row = _row(self.table, fields, self.widths, header=key == "th")
-                self.row = row if key == "tr" else None
+            self.table_row(lineno, key, fields)
         elif key == "table":
             self.widths = self.column_widths(lineno, rest)
             self.table, self.row = _table(self.doc, self.widths), None
         else:
             self.table = None
-            if key == "mark" and len(fields) > 1 and not _is_number(fields[0]):
-                raise self.refuse(lineno, f"标志字号“{fields[0]}”不是数字",
-                                  "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
-            if key == "mark" and len(fields) > 2 and not _is_number(fields[2]):
-                raise self.refuse(lineno, f"标志上边缘的距离“{fields[2]}”不是数字",
-                                  "写成 mark 字号 | 标志文字 | 距版心上边缘的毫米数，例如 mark 36 | 某某纪要 | 35。")
+            if key == "mark":
+                self.check_mark(lineno, fields)
             if key == "title" and not self.titles:  # the document's, not an attachment's
                 self.titles.extend(fields)
             _block(self.doc, key, fields)
+
+    def table_row(self, lineno: int, key: str, fields: list[str]) -> None:
+        if self.table is None:
+            raise self.refuse(lineno, "是表格行，但前面没有 table 行", "先写一行 table 列宽1,列宽2,…（毫米）。")
+        if key == "tr" and self.row is not None:
+            _copy_row(self.table, self.row, fields)
+        else:
+            row = _row(self.table, fields, self.widths, header=key == "th")
+            self.row = row if key == "tr" else None
+
+    def check_mark(self, lineno: int, fields: list[str]) -> None:
+        if len(fields) > 1 and not _is_number(fields[0]):
+            raise self.refuse(lineno, f"标志字号“{fields[0]}”不是数字",
+                              "写成 mark 字号 | 标志文字，例如 mark 36 | 社会救助工作简报。")
+        if len(fields) > 2 and not _is_number(fields[2]):
+            raise self.refuse(lineno, f"标志上边缘的距离“{fields[2]}”不是数字",
+                              "写成 mark 字号 | 标志文字 | 距版心上边缘的毫米数，例如 mark 36 | 某某纪要 | 35。")
 
     def column_widths(self, lineno: int, rest: str) -> list[float]:
         try:
@@ -179,7 +183,7 @@ def _block(doc: Any, key: str, f: list[str]) -> None:
     elif key in ("split", "imprint-split"):
         _split(doc, "版记" if key == "imprint-split" else "无缩进正文", f)
     elif key == "rule":
-        _rule(doc, first or "red")
+        rule(doc, first or "red")
     else:
         _BLOCKS[key](doc, first, f)
 
@@ -262,19 +266,6 @@ def _split(doc: Any, style: str, f: list[str]) -> None:
     para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")
 
 
-def _rule(doc: Any, kind: str) -> None:
-    """A full-width line: the bottom border of an empty, tiny paragraph."""
-
-    para = doc.add_paragraph(style="分隔线")
-    border = ppr_child(para._p, "w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), "18" if kind.endswith("thick") else "8")  # eighths of a point
-    bottom.set(qn("w:space"), "1")
-    bottom.set(qn("w:color"), RED if kind.startswith("red") else "000000")
-    border.append(bottom)
-
-
 def _table(doc: Any, widths: list[float]) -> Any:
     table = doc.add_table(rows=0, cols=len(widths))
     table.style = doc.styles["Table Grid"]
@@ -326,79 +317,3 @@ def _copy_row(table: Any, model: Any, fields: list[str]) -> None:
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             run.append(t)
     table._tbl.append(tr)
-
-
-# --- 版记 at the foot of the last page ----------------------------------------------------------------
-
-def _imprint_table(doc: Any, blocks: list[tuple[str, list[str]]]) -> None:
-    """The blocks after `bottom` as a floating table anchored to the bottom of the text area (see
-    the module docstring), followed by the tiny paragraph that anchors it."""
-    rows: list[tuple[str, list[str], str | None]] = []  # (keyword, fields, rule above)
-    pending: str | None = None
-    for key, fields in blocks:
-        if key == "rule":
-            pending = fields[0] if fields else "black"
-            continue
-        rows.append((key, fields, pending))
-        pending = None
-    if not rows:
-        if pending is not None:
-            _rule(doc, pending)
-        return
-    table = doc.add_table(rows=len(rows), cols=1)
-    _float_at_bottom(table)
-    for i, (row, (key, fields, above)) in enumerate(zip(table.rows, rows, strict=True)):
-        _imprint_cell(doc, row.cells[0], key, fields, above, pending if i == len(rows) - 1 else None)
-    doc.add_paragraph(style="分隔线")  # the anchor: the document's last paragraph
-
-
-def _float_at_bottom(table: Any) -> None:
-    """A one-column table the width of the text block, floating at the bottom of the page."""
-    width = str(mm(TEXT_MM).twips)
-    tbl_pr = table._tbl.tblPr
-    position = parse_xml(
-        f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0"'
-        f' w:vertAnchor="margin" w:horzAnchor="page" w:tblpX="{mm(28).twips}" w:tblpYSpec="bottom"/>')
-    style = tbl_pr.find(qn("w:tblStyle"))
-    if style is not None:
-        style.addnext(position)
-    else:
-        tbl_pr.insert(0, position)
-    position.addnext(parse_xml(f'<w:tblOverlap {nsdecls("w")} w:val="never"/>'))
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    tbl_w.set(qn("w:w"), width)
-    tbl_w.set(qn("w:type"), "dxa")
-    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/>'
-                        f'<w:right w:w="0" w:type="dxa"/></w:tblCellMar>')
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is not None:  # CT_TblPr order: ... tblLayout, tblCellMar, tblLook
-        look.addprevious(margins)
-    else:
-        tbl_pr.append(margins)
-    for col in table._tbl.tblGrid.findall(qn("w:gridCol")):
-        col.set(qn("w:w"), width)
-    table.autofit = False
-
-
-def _imprint_cell(doc: Any, cell: Any, key: str, fields: list[str], above: str | None, below: str | None) -> None:
-    cell.width = mm(TEXT_MM)
-    borders = "".join(
-        f'<w:{side} w:val="single" w:sz="{IMPRINT_RULES.get(kind, "6")}" w:space="0"'
-        f' w:color="{RED if kind.startswith("red") else "000000"}"/>'
-        for side, kind in (("top", above), ("bottom", below)) if kind)
-    if borders:
-        cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:tcBorders {nsdecls("w")}>{borders}</w:tcBorders>'))
-    para = cell.paragraphs[0]
-    para.style = doc.styles["版记"]
-    if key == "imprint-split":
-        _split_in(para, fields)
-        return
-    para.add_run(fields[0] if fields else "")
-    if key == "right":
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
-def _split_in(para: Any, f: list[str]) -> None:
-    char = Pt(para.part.document.styles["版记"].font.size.pt)
-    para.paragraph_format.tab_stops.add_tab_stop(mm(TEXT_MM) - char, WD_TAB_ALIGNMENT.RIGHT)
-    para.add_run(f"{f[0] if f else ''}\t{f[1] if len(f) > 1 else ''}")
