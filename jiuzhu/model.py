@@ -177,9 +177,16 @@ class Duty(NamedTuple):
 
 @_fast
 class Liaison(NamedTuple):
+    """A unit's liaison officer or deputy (officials' work contacts): the one in office, or in
+    `Unit.contacts` one who was, from `since` to `until`."""
+
     name: str | None = None
-    phone: str | None = None
+    phone: str | None = None  # office telephone
     post: str | None = None
+    mobile: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    role: str = "liaison"  # liaison | deputy
 
 
 @_fast
@@ -214,6 +221,8 @@ class Unit(NamedTuple):
     file: str
     pos: Pos = NOWHERE
     aliases: tuple[str, ...] = ()  # other names clerks use for it (jiuzhu.unitnames)
+    deputy: Liaison = Liaison(role="deputy")
+    contacts: tuple[Liaison, ...] = ()  # former liaisons and deputies (liaison_history), oldest first
 
     def name_on(self, day: dt.date) -> str:
         """The unit's name as it was on `day` (renames are recorded with their dates)."""

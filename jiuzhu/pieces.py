@@ -254,9 +254,16 @@ def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
         for i, h in enumerate(d.get("history", [])) if {"date", "act"} <= h.keys()
     )
     return Unit(d["id"], d["name"], d["kind"], d["order"], d.get("item"), d.get("active", True), d.get("since"),
-                d.get("until"), Liaison(li.get("name"), li.get("phone"), li.get("post")),
-                tuple(d.get("reviewers", [])), history, duties, doc.file, doc.at(),
-                tuple(a for a in d.get("aliases", []) if isinstance(a, str)))
+                d.get("until"), _contact(li, "liaison"), tuple(d.get("reviewers", [])), history, duties, doc.file,
+                doc.at(), tuple(a for a in d.get("aliases", []) if isinstance(a, str)),
+                _contact(d.get("deputy") or {}, "deputy"),
+                tuple(_contact(c, c["role"]) for c in d.get("liaison_history", [])
+                      if {"role", "name", "to"} <= c.keys()))
+
+
+def _contact(c: dict[str, Any], role: str) -> Liaison:
+    return Liaison(c.get("name"), c.get("phone"), c.get("post"), c.get("mobile"), c.get("since", c.get("from")),
+                   c.get("to"), role)
 
 
 def _proposal(doc: Doc, d: dict[str, Any]) -> Proposal:

@@ -1,7 +1,8 @@
 """Refuse personal data of people seeking assistance: a registry in git must never hold it.
 
 Finds resident ID numbers (18 characters, valid ISO 7064 check digit), bank card numbers
-(16-19 digits, Luhn-valid) and mobile numbers (allowed only as a unit liaison's phone) in the text
+(16-19 digits, Luhn-valid) and mobile numbers (allowed only in a unit's contact fields: the
+phone and mobile of its liaison, deputy and former liaisons, officials' work contacts) in the text
 of every file, comments included: a comment in git is as public as a value.
 """
 
@@ -139,23 +140,24 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 def scan(doc: Doc) -> list[Problem]:
     """Every personal datum in one file's text, comments included, each at its own line and column
-    and shown masked. A mobile number is allowed only as the value of a unit's liaison.phone."""
+    and shown masked. A mobile number is allowed only as the value of a unit's contact field."""
     known = getattr(doc, "scanned", None)  # kept by the parse cache (jiuzhu.cache): same file, same result
     if known is not None:
         return list(known)
-    return scan_text(doc.file, doc.text, _liaison_phone(doc))
+    return scan_text(doc.file, doc.text, _contact_fields(doc))
 
 
-def scan_text(file: str, text: str, allowed: tuple[int, int, int] | None = None) -> list[Problem]:
+def scan_text(file: str, text: str, allowed: Iterable[tuple[int, int, int]] = ()) -> list[Problem]:
     """Personal data in any text of the registry folder (also files jiuzhu does not read: notes,
-    CSV exports ...). `allowed` is the one place a mobile number may stand (line, first, last col)."""
+    CSV exports ...). `allowed`: the places a mobile number may stand (line, first, last column)."""
+    allowed = tuple(allowed)
     out: list[Problem] = []
     if not _CANDIDATE.search(normalised(text)):  # the common case, at C speed: no line holds one
         return out
     for lineno, line in enumerate(text.splitlines(), 1):
         for offset, code, kind, masked in find(line):
             col = offset + 1
-            if code == "mobile" and allowed and allowed[0] == lineno and allowed[1] <= col <= allowed[2]:
+            if code == "mobile" and any(line_ == lineno and first <= col <= last for line_, first, last in allowed):
                 continue
             out.append(error(
                 Pos(file, lineno, col), code, f"发现疑似救助对象的{kind}（{masked}）",
@@ -232,10 +234,25 @@ def _other_files(base: str, skip: Any) -> Iterator[str]:
                 yield rel
 
 
-def _liaison_phone(doc: Doc) -> tuple[int, int, int] | None:
-    """(line, first column, last column) of a unit file's liaison.phone value, if it has one."""
-    liaison = doc.data.get("liaison") if isinstance(doc.data, dict) and doc.file.startswith("units/") else None
-    if not isinstance(liaison, dict) or liaison.get("phone") is None:
-        return None
-    pos = doc.at("liaison", "phone")
-    return pos.line, pos.column, pos.column + len(str(liaison["phone"])) + 1  # +1: an opening quote
+_CONTACTS = ("liaison", "deputy")
+_NUMBERS = ("phone", "mobile")
+
+
+def _contact_fields(doc: Doc) -> list[tuple[int, int, int]]:
+    """(line, first column, last column) of every phone and mobile value of a unit file's liaison,
+    deputy and liaison_history entries: officials' work numbers, the only ones a registry keeps."""
+    data = doc.data if isinstance(doc.data, dict) and doc.file.startswith("units/") else {}
+    places: list[tuple[Any, ...]] = [(c, n) for c in _CONTACTS for n in _NUMBERS]
+    history = data.get("liaison_history")
+    if isinstance(history, list):
+        places += [("liaison_history", i, n) for i in range(len(history)) for n in _NUMBERS]
+    spans = []
+    for path in places:
+        value: Any = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else (
+                value[key] if isinstance(value, list) and isinstance(key, int) and key < len(value) else None)
+        if isinstance(value, (str, int)):
+            pos = doc.at(*path)
+            spans.append((pos.line, pos.column, pos.column + len(str(value)) + 1))  # +1: an opening quote
+    return spans

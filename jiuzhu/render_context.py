@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jiuzhu.errors import InputRefused
+from jiuzhu.liaisons import directory
 from jiuzhu.meetings import KIND_NAMES, chair_name, convener
 from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
@@ -255,3 +256,16 @@ def progress_context(reg: Registry, as_of: dt.date, number: int | None = None, s
         "late": by_unit,
         "rows": rows,
     }
+
+
+def liaisons_context(reg: Registry, day: dt.date) -> dict[str, Any]:
+    """联络员通讯录 on `day`: each member unit's liaison and deputy (jiuzhu.liaisons)."""
+    by_unit: dict[str, dict[str, Any]] = {}
+    for e in directory(reg, day):
+        row = by_unit.setdefault(e.unit, {"unit": e.unit_name, "liaison": "", "liaison_phones": "",
+                                          "deputy": "", "deputy_phones": ""})
+        if e.contact is not None:
+            row[e.role] = " ".join(x for x in (e.contact.name, e.contact.post) if x)
+            row[f"{e.role}_phones"] = " ".join(x for x in (e.contact.phone, e.contact.mobile) if x)
+    return {"doc_date": day, "system": system_context(reg, day),
+            "directory": {"title": f"{_system(reg).name}联络员通讯录", "date": day, "rows": list(by_unit.values())}}

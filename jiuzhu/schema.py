@@ -148,6 +148,12 @@ HISTORY_ITEM = M(
     duties=L(M(id=ID(required=True), to=ID(required=True)), "职责去向"),
 )
 
+def contact(desc: str) -> Field:
+    """An official's work contact: with the history below, the only place a mobile number may stand
+    (jiuzhu.privacy)."""
+    return M(desc, nullable=True, name=S("姓名", nullable=True), post=S("职务", nullable=True),
+             phone=S("办公电话", nullable=True), mobile=S("手机", nullable=True), since=D("任职起", nullable=True))
+
 UNIT = M(
     "成员单位",
     id=ID("单位标识，与文件名一致", required=True),
@@ -159,7 +165,13 @@ UNIT = M(
     active=B("是否仍为成员单位"),
     since=D("加入日期", nullable=True),
     until=D("退出日期", nullable=True),
-    liaison=M("联络员", nullable=True, name=S(nullable=True), phone=S(nullable=True), post=S(nullable=True)),
+    liaison=contact("联络员"),
+    deputy=contact("备用联络员"),
+    liaison_history=L(M(role=S("联络员或备用联络员", required=True, enum=("liaison", "deputy")),
+                        name=S("姓名", required=True), post=S("职务", nullable=True),
+                        phone=S("办公电话", nullable=True), mobile=S("手机", nullable=True),
+                        from_=D("任职起", nullable=True), to=D("任职止", required=True)),
+                      "联络员变更记录（更早的联络员、备用联络员）"),
     reviewers=L(S(), "审阅该文件改动的 git 账号"),
     history=L(HISTORY_ITEM, "机构变更记录"),
     duties=L(M(

@@ -16,7 +16,8 @@ from jiuzhu.cli.group import DEBUG, LazyGroup
 class _Root(LazyGroup):
     subapps = {"units": apps.units_app, "duties": apps.duties_app, "proposal": apps.proposal_app,
                "meeting": apps.meeting_app, "decision": apps.decision_app, "minutes": apps.minutes_app,
-               "tasks": apps.tasks_app, "briefing": apps.briefing_app, "report": apps.report_app}
+               "tasks": apps.tasks_app, "briefing": apps.briefing_app, "report": apps.report_app,
+               "liaisons": apps.liaisons_app}
 
 
 app = typer.Typer(
@@ -60,6 +61,7 @@ from jiuzhu.cli import (  # noqa: E402
     assign_cmds,  # noqa: E402
     docs_cmds,  # noqa: E402,F401
     git_cmds,  # noqa: E402
+    liaison_cmds,  # noqa: E402,F401
     registry_cmds,  # noqa: E402
     shell_cmds,  # noqa: E402
     tasks_cmds,  # noqa: E402,F401

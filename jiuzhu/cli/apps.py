@@ -15,3 +15,5 @@ minutes_app = typer.Typer(cls=Group, help="会议纪要：印发、生成文档�
 tasks_app = typer.Typer(cls=Group, help="督办任务：列表、逾期、即将到期、报告进展。", no_args_is_help=True)
 briefing_app = typer.Typer(cls=Group, help="工作简报。", no_args_is_help=True)
 report_app = typer.Typer(cls=Group, help="进展情况通报。", no_args_is_help=True)
+liaisons_app = typer.Typer(cls=Group, help="联络员：通讯录、变更、导出（docx、xlsx、手机通讯录）。",
+                           no_args_is_help=True)
