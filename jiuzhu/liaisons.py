@@ -23,7 +23,8 @@ from jiuzhu.writer import Transaction
 
 ROLES = {"liaison": "联络员", "deputy": "备用联络员"}
 MOBILE = re.compile(r"1[3-9]\d{9}")
-PHONE = re.compile(r"(\d{3,4}-)?\d{7,8}(-\d{1,6})?")  # 0316-8812345, 8812345, with an extension
+# 0316-8812345, 8812345, with an extension; a mobile number in the phone field is a number too
+PHONE = re.compile(r"(\d{3,4}-)?\d{7,8}(-\d{1,6})?|1[3-9]\d{9}")
 
 
 class Entry(NamedTuple):
@@ -140,19 +141,11 @@ def check_contacts(reg: Registry, ctx: Context) -> Iterable[Problem]:
 
 def _contact_problems(unit: Unit, doc: Any) -> Iterator[Problem]:
     for role in ROLES:
-        c = unit.liaison if role == "liaison" else unit.deputy
-        yield from _numbers(doc, (role,), c)
-    last: dict[str, dt.date] = {}
+        yield from _numbers(doc, (role,), unit.liaison if role == "liaison" else unit.deputy)
+    last: dict[str, dt.date] = {}  # role -> the end of the latest former term
     for i, former in enumerate(unit.contacts):
         yield from _numbers(doc, ("liaison_history", i), former)
-        if former.since is not None and former.until is not None and former.until < former.since:
-            yield error(doc.at("liaison_history", i, "to"), "contact-period", f"{unit.name}的{ROLES[former.role]}"
-                        f"{former.name}任职止于 {former.until}，早于任职起 {former.since}", "改正 from 或 to。")
-        if former.role in last and former.since is not None and former.since <= last[former.role]:
-            yield error(doc.at("liaison_history", i), "contact-period",
-                        f"{unit.name}的{ROLES[former.role]}任职期间重叠：{former.name}自 {former.since} 起，"
-                        f"前一任到 {last[former.role]} 止",
-                        "liaison_history 按时间先后排列，各任期不重叠。")
+        yield from _term(unit, doc, i, former, last.get(former.role))
         if former.until is not None:
             last[former.role] = former.until
     for role in ROLES:
@@ -161,6 +154,17 @@ def _contact_problems(unit: Unit, doc: Any) -> Iterator[Problem]:
             yield error(doc.at(role, "since"), "contact-period",
                         f"{unit.name}现任{ROLES[role]}{c.name}自 {c.since} 起任职，前一任到 {last[role]} 止",
                         "现任的 since 应晚于 liaison_history 中前一任的 to。")
+
+
+def _term(unit: Unit, doc: Any, i: int, former: Liaison, previous_end: dt.date | None) -> Iterator[Problem]:
+    """A former term that ends before it starts, or starts before the one before it ended."""
+    if former.since is not None and former.until is not None and former.until < former.since:
+        yield error(doc.at("liaison_history", i, "to"), "contact-period", f"{unit.name}的{ROLES[former.role]}"
+                    f"{former.name}任职止于 {former.until}，早于任职起 {former.since}", "改正 from 或 to。")
+    if previous_end is not None and former.since is not None and former.since <= previous_end:
+        yield error(doc.at("liaison_history", i), "contact-period",
+                    f"{unit.name}的{ROLES[former.role]}任职期间重叠：{former.name}自 {former.since} 起，"
+                    f"前一任到 {previous_end} 止", "liaison_history 按时间先后排列，各任期不重叠。")
 
 
 def _numbers(doc: Any, path: tuple[Any, ...], c: Liaison) -> Iterator[Problem]:

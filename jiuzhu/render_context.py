@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jiuzhu.errors import InputRefused
-from jiuzhu.liaisons import directory
+from jiuzhu.liaisons import directory, on
 from jiuzhu.meetings import KIND_NAMES, chair_name, convener
 from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
@@ -24,20 +24,20 @@ def _system(reg: Registry) -> System:
     return reg.system
 
 
-def _office_contact(reg: Registry, s: System) -> tuple[str | None, str | None]:
-    """Who a member unit calls about a meeting, and the number: the office unit's liaison, else
-    the office director (no number)."""
-    liaison = reg.units[s.office.unit].liaison if s.office.unit in reg.units else None
+def _office_contact(reg: Registry, s: System, day: dt.date) -> tuple[str | None, str | None]:
+    """Who a member unit calls about a meeting, and the number: the office unit's liaison on the
+    document's date (jiuzhu.liaisons; office phone, else mobile), else the office director (no number)."""
+    liaison = on(reg.units[s.office.unit], "liaison", day) if s.office.unit in reg.units else None
     if liaison is None or not liaison.name:
         return s.office.director, None
-    return liaison.name, liaison.phone or None
+    return liaison.name, liaison.phone or liaison.mobile or None
 
 
 def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
     s = _system(reg)
     docs = s.parameters.documents
     office_unit = reg.units[s.office.unit].name_on(day) if s.office.unit in reg.units else s.office.unit
-    contact, phone = _office_contact(reg, s)
+    contact, phone = _office_contact(reg, s, day)
     return {
         "office_contact": contact, "office_phone": phone,
         "name": s.name, "jurisdiction": s.jurisdiction, "government": s.government,

@@ -10,8 +10,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 from jiuzhu.doc import PathKey
+from jiuzhu.errors import InputRefused
 from jiuzhu.yamlread import parse_text
 
 
@@ -57,10 +59,22 @@ def _content_column(line: str) -> int:
     return col
 
 
-def load_rt(text: str) -> tuple[Any, Any]:
-    """Round-trip load: (yaml object configured like the file, data)."""
+def load_rt(text: str, rel: str = "") -> tuple[Any, Any]:
+    """Round-trip load: (yaml object configured like the file, data). The round-trip parser is
+    stricter than the reader in places (a tab before a key's colon): such a file is refused, with
+    where and what, rather than half understood."""
     yaml = _yaml(*_guess_indent(text))
-    return yaml, yaml.load(text)
+    try:
+        return yaml, yaml.load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        lines = text.splitlines()
+        where = f"{rel}:{mark.line + 1}:{mark.column + 1}" if mark is not None else rel
+        tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]
+        raise InputRefused(f"{where}：jiuzhu 能读这个文件，但不能在保留格式的前提下改写它"
+                           f"（{getattr(exc, 'problem', None) or exc}）",
+                           "把该行的制表符（Tab）换成空格后再试。" if tab else
+                           "按 YAML 的常见写法改正该处（缩进用空格，冒号后加空格）后再试。") from None
 
 
 def dump_rt(yaml: Any, data: Any, like: str | None = None) -> str:

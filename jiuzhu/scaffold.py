@@ -62,7 +62,8 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
     areas = {"areas": [{"id": "system", "name": "社会救助体系建设", "kind": "work", "synonyms": ["统筹", "体系建设"]}]}
     unit = {
         "id": "minzheng", "name": "民政局", "kind": "government", "order": 1, "active": True,
-        "liaison": {"name": None, "phone": None, "post": None}, "reviewers": [],
+        "liaison": {"name": None, "post": None, "phone": None, "mobile": None},
+        "deputy": {"name": None, "post": None, "phone": None, "mobile": None}, "reviewers": [],
         "duties": [{"id": "minzheng-1", "text": "负责统筹社会救助体系建设。", "areas": ["system"], "role": "lead"}],
     }
     files = {

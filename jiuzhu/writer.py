@@ -138,7 +138,7 @@ class Transaction:
         raw = current if current is not None else path.read_bytes()
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
-        yaml, data = load_rt(text)
+        yaml, data = load_rt(text, rel)
         before = dump_rt(yaml, data, text)
         change(data)
         new = dump_rt(yaml, data, text)

@@ -304,3 +304,17 @@ def test_a_line_break_no_editor_shows_is_refused_where_the_editor_sees_it(char, 
     assert doc is None
     assert [(str(p.pos), p.code) for p in problems] == [("units/x.yaml:4:23", "odd-line-break")]
     assert problems[0].message.startswith(f"文件中有编辑器看不见的换行符 {name}（共 1 处，第一处在此）")
+
+
+def test_a_file_the_round_trip_parser_cannot_take_is_refused_with_its_place(tmp_path: Path) -> None:
+    """libyaml reads `name\\t: …` (a tab before the colon); ruamel's round-trip parser does not.
+    Found by the property test above: the edit is refused at the tab, not a traceback."""
+    raw = (SHIPPED / "system.yaml").read_bytes().replace(b"\nname: ", b"\nname\t: ", 1)
+    doc, problems, _ = read_bytes(raw, "system.yaml")
+    assert doc is not None and not any(p.is_error for p in problems)
+    (tmp_path / "system.yaml").write_bytes(raw)
+    with registry_lock(tmp_path), pytest.raises(InputRefused) as refused:
+        Transaction(tmp_path).edit("system.yaml", lambda d: d.__setitem__("government", "区政府"))
+    assert refused.value.message.startswith("system.yaml:2:5：jiuzhu 能读这个文件，但不能在保留格式的前提下改写它")
+    assert "制表符" in (refused.value.hint or "")
+    assert (tmp_path / "system.yaml").read_bytes() == raw

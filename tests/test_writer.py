@@ -98,7 +98,7 @@ def test_two_edits_of_one_file_in_one_transaction(shipped_copy):
     tx.edit("units/gongan.yaml", lambda d: d["liaison"].__setitem__("post", "科长"))
     tx.commit()
     text = (shipped_copy / "units" / "gongan.yaml").read_text(encoding="utf-8")
-    assert "liaison: {name: 李四, phone: null, post: 科长}\n" in text
+    assert "liaison: {name: 李四, post: 科长, phone: null, mobile: null}\n" in text
 
 
 def test_bom_survives_an_edit(tmp_path):
