@@ -100,7 +100,7 @@ def _listed(root: Path, only: Collection[str] | None, problems: list[Problem],
         elif spec_for(rel) is None:
             problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
                                     "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
-                                    "units/、proposals/、meetings/、tasks/ 下的文件。"))
+                                    "units/、proposals/、meetings/、tasks/、inspections/、notices/ 下的文件。"))
         else:
             files.append((rel, base + rel))
     return files
@@ -142,7 +142,8 @@ def _mark_incomplete(reg: Registry, names: Iterable[str]) -> None:
 
 
 _LABELS = {"areas": "领域标识", "units": "成员单位标识", "proposals": "议题编号", "meetings": "会议编号",
-           "decisions": "议定事项编号", "tasks": "任务进展编号"}
+           "decisions": "议定事项编号", "tasks": "任务进展编号", "inspections": "检查编号",
+           "notices": "督办通知单编号"}
 
 
 def _assemble(reg: Registry, pieces: Iterable[Piece], problems: list[Problem]) -> None:
@@ -162,20 +163,20 @@ def _assemble(reg: Registry, pieces: Iterable[Piece], problems: list[Problem]) -
         index[ident] = obj
         first[ident] = pos
 
+    # a piece's kind -> (its index, the index of the records it holds and their attribute)
+    holders = {"task": ("tasks", None, ""), "meeting": ("meetings", "decisions", "decisions"),
+               "inspection": ("inspections", "decisions", "findings"), "notice": ("notices", None, ""),
+               "proposal": ("proposals", None, ""), "unit": ("units", None, "")}
     for piece in pieces:
         kind, value, where, incomplete = piece
         if incomplete:
             _mark_incomplete(reg, incomplete)
-        if kind == "task":
-            put("tasks", value, where[0])
-        elif kind == "meeting":
-            put("meetings", value, where[0])
-            for d, pos in zip(value.decisions, where[1:], strict=True):
-                put("decisions", d, pos)
-        elif kind == "proposal":
-            put("proposals", value, where[0])
-        elif kind == "unit":
-            put("units", value, where[0])
+        if kind in holders:
+            name, inner, attr = holders[kind]
+            put(name, value, where[0])
+            if inner is not None:
+                for rec, pos in zip(getattr(value, attr), where[1:], strict=True):
+                    put(inner, rec, pos)
         elif kind == "areas":
             for area, pos in zip(value, where, strict=True):
                 put("areas", area, pos)
@@ -185,6 +186,8 @@ def _assemble(reg: Registry, pieces: Iterable[Piece], problems: list[Problem]) -
             reg.calendar.update(value)
     reg.units = _sorted(reg.units, lambda u: (u.order, u.id))
     reg.meetings = _sorted(reg.meetings, lambda m: (m.date, m.time or "", m.id))
+    reg.inspections = _sorted(reg.inspections, lambda i: (i.date, i.id))
+    reg.notices = _sorted(reg.notices, lambda n: (n.date, n.id))
 
 
 def _sorted(index: Index[Any], key: Callable[[Any], Any]) -> Index[Any]:

@@ -16,11 +16,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
+from jiuzhu.model_system import (  # noqa: F401  (re-exported: the model is one namespace)
+    NOWHERE,
+    BriefingIssue,
+    FoundingDocument,
+    Level,
+    Office,
+    Parameters,
+    Person,
+    ReportIssue,
+    System,
+    TextItem,
+    Transition,
+    Workflow,
+)
 from jiuzhu.problems import Pos, fast_pickle
 
 _fast = fast_pickle
 
-NOWHERE = Pos("", 1, 1)
 _T = TypeVar("_T")
 
 
@@ -29,117 +42,6 @@ class Index(dict[str, _T]):
     not report references to ids that may well be defined in that broken file."""
 
     incomplete: bool = False
-
-
-@_fast
-class Person(NamedTuple):
-    name: str | None = None
-    post: str | None = None
-
-
-@_fast
-class TextItem(NamedTuple):
-    """A numbered paragraph of the founding document (joint-meeting duty, office duty, rule)."""
-
-    id: str
-    text: str
-    areas: tuple[str, ...] = ()
-    pos: Pos = NOWHERE
-
-
-@_fast
-class Transition(NamedTuple):
-    action: str
-    from_states: tuple[str, ...]
-    to: str
-    by: str = ""
-
-
-@_fast
-class Workflow(NamedTuple):
-    """Proposal states and allowed transitions: data from system.yaml, never code."""
-
-    initial: str
-    states: tuple[str, ...]
-    transitions: tuple[Transition, ...]
-
-    def allowed_from(self, state: str) -> tuple[Transition, ...]:
-        return tuple(t for t in self.transitions if state in t.from_states)
-
-
-@_fast
-class Level(NamedTuple):
-    """One rung of the escalation ladder: reached `from_workdays` working days after the due date
-    (negative: before it)."""
-
-    level: str
-    from_workdays: int
-
-
-@_fast
-class Parameters(NamedTuple):
-    regular_meetings_per_year: int
-    liaison_meeting_before_joint: bool
-    minutes_report_to: str
-    minutes_send_to: str
-    due_soon_workdays: int
-    workflow: Workflow
-    escalation: tuple[Level, ...]
-    documents: Mapping[str, Any]
-
-
-@_fast
-class FoundingDocument(NamedTuple):
-    title: str
-    issuer: str
-    date: dt.date
-    index_number: str | None = None
-    number: str | None = None
-    preamble: str | None = None
-
-
-@_fast
-class Office(NamedTuple):
-    unit: str
-    director: str | None
-    text: str | None
-    duties: tuple[TextItem, ...]
-
-
-@_fast
-class BriefingIssue(NamedTuple):
-    year: int
-    number: int
-    date: dt.date
-    period_from: dt.date | None
-    period_to: dt.date | None
-
-
-@_fast
-class ReportIssue(NamedTuple):
-    """A 进展情况通报 given its per-year number (`report progress --issue`)."""
-
-    year: int
-    number: int
-    date: dt.date
-    scope: str | None
-
-
-@_fast
-class System(NamedTuple):
-    name: str
-    jurisdiction: str
-    government: str
-    founding: FoundingDocument
-    chief: Person
-    conveners: tuple[Person, ...]
-    office: Office
-    duties: tuple[TextItem, ...]
-    rules: tuple[TextItem, ...]
-    parameters: Parameters
-    briefings: tuple[BriefingIssue, ...] = ()
-    reports: tuple[ReportIssue, ...] = ()
-    pos: Pos = NOWHERE
 
 
 @_fast
@@ -286,6 +188,8 @@ class Decision(NamedTuple):
     why: str | None = None
     seq: int = 0  # 1-based place in the meeting's decisions list
     pos: Pos = NOWHERE
+    source: str = "meeting"  # meeting | inspection: where the task comes from (`meeting` holds its id)
+    made: dt.date | None = None  # the date of that meeting or inspection
 
 
 @_fast
@@ -331,6 +235,7 @@ class LogEntry(NamedTuple):
     status: str | None = None
     reason: str | None = None
     place: int = 0  # its index in the file's `log` list (a position there is looked up only for a problem)
+    reply_to: str | None = None  # the supervision notice this entry answers
 
 
 @_fast
@@ -354,6 +259,50 @@ class Task(NamedTuple):
     pos: Pos = NOWHERE
 
 
+@_fast
+class Sample(NamedTuple):
+    """A task reported done, picked in a spot check (重点抽查) for verification, and what was found."""
+
+    task: str
+    result: str | None = None  # 属实 | 不属实, None until checked
+    checked: dt.date | None = None
+    reason: str | None = None
+    place: int = 0
+
+
+@_fast
+class Inspection(NamedTuple):
+    """An inspection (专项检查、重点抽查、专题走访、调研): who inspected whom, when, on what; its
+    findings are rectification tasks (Decision records with source "inspection")."""
+
+    id: str
+    kind: str
+    topic: str
+    date: dt.date
+    lead: str
+    units: tuple[str, ...]
+    findings: tuple[Decision, ...]
+    samples: tuple[Sample, ...]
+    seed: str | None
+    file: str
+    pos: Pos = NOWHERE
+
+
+@_fast
+class Notice(NamedTuple):
+    """A supervision notice (督办通知单) sent to one unit about some of its tasks; the unit's reply
+    is a progress entry with `reply_to` naming the notice."""
+
+    id: str
+    unit: str
+    date: dt.date
+    level: str
+    tasks: tuple[str, ...]
+    reply_due: dt.date
+    file: str
+    pos: Pos = NOWHERE
+
+
 @dataclass
 class Registry:
     """Everything loaded, indexed by id. Units iterate in founding-document order."""
@@ -366,6 +315,9 @@ class Registry:
     meetings: Index[Meeting] = field(default_factory=Index)
     decisions: Index[Decision] = field(default_factory=Index)
     tasks: Index[Task] = field(default_factory=Index)
+    inspections: Index[Inspection] = field(default_factory=Index)
+    notices: Index[Notice] = field(default_factory=Index)
+    evaluation: Any = None  # evaluation.yaml's rules (jiuzhu.evaluation), None without the file
     calendar: dict[int, dict[str, tuple[dt.date, ...]]] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)  # relative path -> Doc
 

@@ -21,17 +21,20 @@ from jiuzhu.model import (
     Decision,
     Duty,
     FoundingDocument,
+    Inspection,
     Level,
     Liaison,
     LogEntry,
     Meeting,
     Minutes,
+    Notice,
     Office,
     Parameters,
     Person,
     Proposal,
     Reassignment,
     ReportIssue,
+    Sample,
     System,
     Task,
     TextItem,
@@ -44,7 +47,8 @@ from jiuzhu.problems import Pos, Problem, error, fast_pickle
 from jiuzhu.yamlerrors import decode
 
 SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR}
-FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK}
+FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK,
+           "inspections": schema.INSPECTION, "notices": schema.NOTICE}
 
 
 def spec_for(rel: str) -> schema.Field | None:
@@ -127,7 +131,8 @@ def read_doc(doc: Doc | None, problems: list[Problem], rel: str) -> Read:
 def indexes(rel: str) -> tuple[str, ...]:
     """The indexes a file of this kind adds to (a meeting file also holds its decisions)."""
     by_top = {"areas.yaml": ("areas",), "units": ("units",), "proposals": ("proposals",),
-              "meetings": ("meetings", "decisions"), "tasks": ("tasks",)}
+              "meetings": ("meetings", "decisions"), "tasks": ("tasks",),
+              "inspections": ("inspections", "decisions"), "notices": ("notices",)}
     return by_top.get(rel.split("/")[0], ())
 
 
@@ -186,10 +191,28 @@ def _task_piece(doc: Doc, data: dict[str, Any]) -> Piece:
     return Piece("task", build_task(doc, data), (doc.at("task"),))
 
 
+def _inspection_piece(doc: Doc, d: dict[str, Any]) -> Piece:
+    findings = _decisions(doc, d, "findings", "inspection")
+    samples = tuple(Sample(x["task"], x.get("result"), x.get("checked"), x.get("reason"), i)
+                    for i, x in enumerate(d.get("samples", [])) if "task" in x)
+    ins = Inspection(d["id"], d["kind"], d["topic"], d["date"], d["lead"], tuple(d.get("units", [])), findings,
+                     samples, d.get("seed"), doc.file, doc.at())
+    whole = len(findings) == _count(doc.data, "findings")
+    where = (doc.at("id"), *(doc.at("findings", f.seq - 1, "id") for f in findings))
+    return Piece("inspection", ins, where, () if whole else ("decisions",))
+
+
+def _notice_piece(doc: Doc, d: dict[str, Any]) -> Piece:
+    return Piece("notice", Notice(d["id"], d["unit"], d["date"], d["level"], tuple(d.get("tasks", [])),
+                                  d["reply_due"], doc.file, doc.at()), (doc.at("id"),))
+
+
 # folder -> (the fields a record needs, its builder)
 _BUILDERS: dict[str, tuple[set[str], Callable[[Doc, dict[str, Any]], Piece]]] = {
     "units": ({"id", "name", "kind", "order"}, _unit_piece), "proposals": ({"id", "unit", "title"}, _proposal_piece),
-    "meetings": ({"id", "kind", "date"}, _meeting_piece), "tasks": ({"task"}, _task_piece)}
+    "meetings": ({"id", "kind", "date"}, _meeting_piece), "tasks": ({"task"}, _task_piece),
+    "inspections": ({"id", "kind", "topic", "date", "lead"}, _inspection_piece),
+    "notices": ({"id", "unit", "date", "level", "reply_due"}, _notice_piece)}
 
 
 def _texts(doc: Doc, items: list[dict[str, Any]], *path: Any) -> tuple[TextItem, ...]:
@@ -215,7 +238,8 @@ def _system(doc: Doc, d: dict[str, Any]) -> System:
         minutes_send_to=par.get("minutes_send_to", "联席会议各成员单位"),
         due_soon_workdays=par.get("due_soon_workdays", 5),
         workflow=workflow,
-        escalation=tuple(Level(x["level"], x["from_workdays"]) for x in par.get("escalation", [])
+        escalation=tuple(Level(x["level"], x["from_workdays"], x.get("after_notices"), x.get("reply_workdays"))
+                         for x in par.get("escalation", [])
                          if {"level", "from_workdays"} <= x.keys()),
         documents=dict(par.get("documents") or {}),
     )
@@ -276,13 +300,18 @@ def _attendees(items: list[dict[str, Any]]) -> tuple[Attendee, ...]:
     return tuple(Attendee(a.get("unit"), tuple(a.get("names", [])), a.get("org")) for a in items)
 
 
-def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
-    decisions = tuple(
+def _decisions(doc: Doc, d: dict[str, Any], key: str, source: str) -> tuple[Decision, ...]:
+    """The tasks a meeting (its decisions) or an inspection (its findings) gives."""
+    return tuple(
         Decision(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["lead"], tuple(x.get("responsible", [])),
                  x.get("due"), x.get("ongoing", False), x.get("due_rule"), x.get("proposal"),
-                 x.get("assigned", "manual"), x.get("why"), i + 1, doc.at("decisions", i))
-        for i, x in enumerate(d.get("decisions", [])) if {"id", "text", "lead"} <= x.keys()
+                 x.get("assigned", "manual"), x.get("why"), i + 1, doc.at(key, i), source, d["date"])
+        for i, x in enumerate(d.get(key, [])) if {"id", "text", "lead"} <= x.keys()
     )
+
+
+def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
+    decisions = _decisions(doc, d, "decisions", "meeting")
     chair = d.get("chair") or {}
     att = d.get("attendance") or {}
     m = d.get("minutes")
@@ -301,7 +330,8 @@ def build_task(doc: Doc, d: dict[str, Any]) -> Task:
     """The task of a checked progress file. An entry the schema check left without a required
     field (a bad date, a missing note or decided_by: already reported) is skipped; positions stay
     those of the file, since the check keeps a bad entry as `{}` in its place."""
-    log = tuple(LogEntry(e["date"], e["by"], e["note"], e.get("percent"), e.get("status"), e.get("reason"), i)
+    log = tuple(LogEntry(e["date"], e["by"], e["note"], e.get("percent"), e.get("status"), e.get("reason"), i,
+                         e.get("reply_to"))
                 for i, e in enumerate(d.get("log", []))
                 if isinstance(e, dict) and {"date", "by", "note"} <= e.keys())
     re_ = tuple(Reassignment(r["date"], r["lead"], tuple(r.get("responsible", [])), r["reason"], r["decided_by"],

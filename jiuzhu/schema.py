@@ -111,7 +111,9 @@ SYSTEM = M(
             ), "状态转移", required=True),
         ),
         escalation=L(M(level=S("等级名称", required=True),
-                       from_workdays=I("距到期的工作日数（负数为到期前）", required=True)),
+                       from_workdays=I("距到期的工作日数（负数为到期前）", required=True),
+                       after_notices=I("已发督办通知单达到几次即升到此级", nullable=True),
+                       reply_workdays=I("此级通知单要求几个工作日内回复", nullable=True)),
                      "督办升级阶梯"),
         documents=M(
             "公文设置",
@@ -208,6 +210,9 @@ PROPOSAL = M(
 
 ATTENDEE = M(unit=ID(nullable=True), names=L(S()), org=S(nullable=True))
 
+DUE_RULE = M("时限计算方式", nullable=True, workdays=I(required=True), from_=D(required=True),
+             source=S(required=True, enum=("chinese-calendar", "calendar.yaml", "weekends")))
+
 DECISION = M(
     "议定事项",
     id=ID("事项编号", required=True),
@@ -217,8 +222,7 @@ DECISION = M(
     responsible=L(ID(), "责任单位"),
     due=D("完成时限", nullable=True),
     ongoing=B("长期坚持"),
-    due_rule=M("时限计算方式", nullable=True, workdays=I(required=True), from_=D(required=True),
-               source=S(required=True, enum=("chinese-calendar", "calendar.yaml", "weekends"))),
+    due_rule=DUE_RULE,
     proposal=ID("来源议题", nullable=True),
     assigned=S("牵头/责任单位来源", enum=("manual", "suggested")),
     why=S("建议理由", nullable=True),
@@ -247,9 +251,45 @@ TASK = M(
     task=ID("议定事项编号", required=True),
     log=L(M(date=D(required=True), by=ID(required=True), percent=I(nullable=True),
             status=S(enum=("未开始", "推进中", "已完成", "长期坚持"), nullable=True),
-            note=S(required=True), reason=S(nullable=True)), "进展记录"),
+            note=S(required=True), reason=S(nullable=True),
+            reply_to=ID("所回复的督办通知单编号", nullable=True)), "进展记录"),
     reassignments=L(M(date=D(required=True), lead=ID(required=True), responsible=L(ID()),
                       reason=S(required=True), decided_by=S(required=True)), "调整记录"),
+)
+
+INSPECTION_KINDS = ("专项检查", "重点抽查", "专题走访", "调研")
+FINDING = M(
+    "检查发现的问题（整改任务）",
+    id=ID("整改任务编号", required=True),
+    text=S("问题及整改要求", required=True),
+    areas=L(ID(), "领域"),
+    lead=ID("整改单位", required=True),
+    responsible=L(ID(), "配合单位"),
+    due=D("整改时限", nullable=True),
+    due_rule=DUE_RULE,
+)
+INSPECTION = M(
+    "检查",
+    id=ID("检查编号", required=True),
+    kind=S("类型", required=True, enum=INSPECTION_KINDS),
+    topic=S("检查内容", required=True),
+    date=D("日期", required=True),
+    lead=ID("组织单位", required=True),
+    units=L(ID(), "被检查单位", required=True),
+    findings=L(FINDING, "发现的问题"),
+    seed=S("抽查随机种子", nullable=True),
+    samples=L(M(task=ID("抽查的任务", required=True), result=S("核实结果", nullable=True, enum=("属实", "不属实")),
+                checked=D("核实日期", nullable=True), reason=S("不属实的原因", nullable=True)), "抽查的任务"),
+)
+
+NOTICE = M(
+    "督办通知单",
+    id=ID("通知单编号", required=True),
+    unit=ID("被督办单位", required=True),
+    date=D("发出日期", required=True),
+    level=S("督办等级", required=True),
+    tasks=L(ID(), "督办的任务", required=True),
+    reply_due=D("回复时限", required=True),
 )
 
 CALENDAR = M("工作日历", years=M("年份", nullable=True), required=True)

@@ -38,7 +38,7 @@ def _check_log(reg: Registry, doc: Any, d: Decision | None, task: Task, office: 
     log = task.log
     if not log:
         return
-    met = reg.meetings[d.meeting].date if d is not None else None
+    met = d.made if d is not None else None
     if _all_fine(reg, d, task, office, met):
         return  # the common case, judged for the whole log at once
     units = reg.units

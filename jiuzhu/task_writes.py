@@ -61,7 +61,7 @@ def update_task(root: Path, reg: Registry, upd: Update, as_of: dt.date) -> tuple
 def _progress_entry(reg: Registry, d: Decision, upd: Update, as_of: dt.date) -> dict[str, Any]:
     task = reg.tasks.get(d.id)
     day = upd.date or as_of
-    _check_day(day, reg.meetings[d.meeting].date, as_of, d.id)
+    _check_day(day, d.made, as_of, d.id)
     unit = _reporter(reg, d, task, upd.by, day)
     _check_update(upd)
     status, percent = state(d, task)
@@ -155,7 +155,7 @@ def reassign_task(root: Path, reg: Registry, act: Reassign, as_of: dt.date) -> t
 
 def _reassignment(reg: Registry, d: Decision, act: Reassign, as_of: dt.date) -> dict[str, Any]:
     day = act.date or as_of
-    _check_day(day, reg.meetings[d.meeting].date, as_of, d.id)
+    _check_day(day, d.made, as_of, d.id)
     lead = find_unit(reg, act.lead)
     responsible = _new_responsible(reg, d, act, lead)
     for u in (lead, *responsible):
@@ -184,8 +184,8 @@ def _new_responsible(reg: Registry, d: Decision, act: Reassign, lead: Unit) -> l
     return [reg.units[r] for r in current if r != lead.id and r in reg.units]
 
 
-def _check_day(day: dt.date, meeting_date: dt.date, as_of: dt.date, task_id: str) -> None:
-    if day < meeting_date:
+def _check_day(day: dt.date, meeting_date: dt.date | None, as_of: dt.date, task_id: str) -> None:
+    if meeting_date is not None and day < meeting_date:
         raise InputRefused(f"日期 {day} 早于作出该事项的会议日期 {meeting_date}",
                            f"任务“{task_id}”从会议当天起才能记录。")
     if day > as_of:

@@ -11,16 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Decision, Level, Meeting, Registry, Task
 from jiuzhu.problems import nearest
 from jiuzhu.queries import find_task, find_unit, unit_names
 from jiuzhu.workdays import Calendar
-
-if TYPE_CHECKING:
-    pass
 
 NOT_STARTED, IN_PROGRESS, DONE, ONGOING = "未开始", "推进中", "已完成", "长期坚持"
 STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, ONGOING)
@@ -40,7 +37,7 @@ class TaskView:
 
     id: str
     text: str
-    meeting: str
+    meeting: str  # the id of the meeting or inspection the task comes from
     meeting_date: dt.date
     lead: str
     lead_name: str
@@ -55,6 +52,8 @@ class TaskView:
     workdays_left: int | None
     level: str | None
     report_status: str
+    source: str = "meeting"  # meeting | inspection
+    notices: int = 0  # supervision notices sent about it so far
 
 
 @dataclass(frozen=True)
@@ -93,10 +92,33 @@ def state(decision: Decision, task: Task | None) -> tuple[str, int]:
     return status, percent or 0
 
 
-def level_for(ladder: Iterable[Level], signed_workdays: int) -> str | None:
-    """The highest rung reached by `signed_workdays` relative to the due date (after: positive)."""
-    reached = [lv for lv in ladder if signed_workdays >= lv.from_workdays]
-    return max(reached, key=lambda lv: lv.from_workdays).level if reached else None
+def level_for(ladder: Iterable[Level], signed_workdays: int | None, notices: int = 0) -> str | None:
+    """The highest rung (in the ladder's order, lightest first) reached by `signed_workdays`
+    relative to the due date (after: positive; None without a deadline) or by the number of
+    supervision notices already sent about the open task."""
+    found = None
+    for lv in ladder:
+        if ((signed_workdays is not None and signed_workdays >= lv.from_workdays)
+                or (lv.after_notices is not None and notices >= lv.after_notices)):
+            found = lv.level
+    return found
+
+
+def sources(reg: Registry) -> list[Any]:
+    """Meetings and inspections, the two sources of tasks, by date (meetings first on a day)."""
+    if not reg.inspections:
+        return list(reg.meetings.values())
+    return sorted([*reg.meetings.values(), *reg.inspections.values()], key=lambda s: s.date)
+
+
+def notices_sent(reg: Registry, as_of: dt.date) -> dict[str, int]:
+    """How many supervision notices were sent about each task on or before `as_of`."""
+    sent: dict[str, int] = {}
+    for n in reg.notices.values():
+        if n.date <= as_of:
+            for t in n.tasks:
+                sent[t] = sent.get(t, 0) + 1
+    return sent
 
 
 def task_views(reg: Registry, as_of: dt.date, calendar: Calendar | None = None,
@@ -104,39 +126,49 @@ def task_views(reg: Registry, as_of: dt.date, calendar: Calendar | None = None,
     """Every decision as a task on `as_of`, in meeting order (the progress report uses this);
     `overdue_only`: only those past their deadline and not done."""
     cal = calendar or Calendar.of(reg)
+    sent = notices_sent(reg, as_of) if reg.notices else {}
     views = []
-    for m in reg.meetings.values():
-        for d in m.decisions:
+    for m in sources(reg):
+        for d in m.decisions if isinstance(m, Meeting) else m.findings:
             if overdue_only and (d.ongoing or d.due is None or d.due >= as_of):
                 continue
             task = reg.tasks.get(d.id)
             status, percent = state(d, task)
             if overdue_only and status in (DONE, ONGOING):
                 continue
-            views.append(_view(reg, m, d, task, status, percent, as_of, cal))
+            views.append(_view(reg, d, task, status, percent, as_of, cal, sent.get(d.id, 0)))
     return views
 
 
-def _view(reg: Registry, m: Meeting, d: Decision, task: Task | None, status: str, percent: int, as_of: dt.date,
-          cal: Calendar) -> TaskView:
+def _view(reg: Registry, d: Decision, task: Task | None, status: str, percent: int, as_of: dt.date,
+          cal: Calendar, notices: int = 0) -> TaskView:
     params = reg.system.parameters if reg.system else None
     lead, responsible = assignment(d, task)
     last_note, last_date = (task.log[-1].note, task.log[-1].date) if task and task.log else (None, None)
-    due = None if status in (DONE, ONGOING) or d.ongoing else d.due  # open, with a deadline
-    days, left, level = 0, None, None
-    if due:
-        days = max(0, (as_of - due).days)
-        left = cal.workdays_between(as_of, due)
-        level = level_for(params.escalation if params else (), -left)
+    days, left, level = _lateness(d, status, as_of, cal, params.escalation if params else (), notices)
     return TaskView(
-        id=d.id, text=d.text, meeting=m.id, meeting_date=m.date, lead=lead,
+        id=d.id, text=d.text, meeting=d.meeting, meeting_date=d.made or as_of, lead=lead,
         lead_name=reg.units[lead].name if lead in reg.units else lead, responsible=responsible,
         due=None if d.ongoing else d.due, status=status, percent=percent,
         last_note=last_note, last_date=last_date,
         days_overdue=days, workdays_overdue=max(0, -left) if left is not None and days else 0,
         workdays_left=left, level=level,
         report_status=_report_status(status, d.ongoing, days, left, params.due_soon_workdays if params else 5),
+        source=d.source, notices=notices,
     )
+
+
+def _lateness(d: Decision, status: str, as_of: dt.date, cal: Calendar, ladder: Iterable[Level],
+              notices: int) -> tuple[int, int | None, str | None]:
+    """(calendar days overdue, signed working days left, escalation level) of an open task."""
+    if status in (DONE, ONGOING) or d.ongoing:
+        return 0, None, None
+    days, left = 0, None
+    if d.due:
+        days = max(0, (as_of - d.due).days)
+        left = cal.workdays_between(as_of, d.due)
+    level = level_for(ladder, None if left is None else -left, notices) if d.due or notices else None
+    return days, left, level
 
 
 def _report_status(status: str, ongoing: bool, days: int, left: int | None, soon: int) -> str:
@@ -195,6 +227,7 @@ def view_row(reg: Registry, v: TaskView) -> dict[str, Any]:
     """The JSON porcelain of one task (keys fixed in DESIGN.md, plus names and report fields)."""
     return {
         "id": v.id, "text": v.text, "meeting": v.meeting, "meeting_date": v.meeting_date.isoformat(),
+        "source": v.source, "notices": v.notices,
         "lead": v.lead, "lead_name": v.lead_name, "responsible": list(v.responsible),
         "responsible_names": [reg.units[u].name if u in reg.units else u for u in v.responsible],
         "due": v.due.isoformat() if v.due else None,
@@ -227,7 +260,8 @@ def task_file(reg: Registry, d: Decision) -> str:
     """Where the progress file of decision `d` lives (relative to the registry)."""
     if d.id in reg.tasks:
         return reg.tasks[d.id].file
-    return f"tasks/{reg.meetings[d.meeting].date.year}/{d.id}.yaml"
+    assert d.made is not None  # set for every loaded decision and finding
+    return f"tasks/{d.made.year}/{d.id}.yaml"
 
 
 def bad_status(value: str, option: str) -> InputRefused:

@@ -1,0 +1,128 @@
+"""The founding side of the model: the system, its conveners, office, rules and parameters
+(system.yaml). Plain immutable records like the rest of `jiuzhu.model`, which re-exports them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from jiuzhu.problems import Pos, fast_pickle
+
+_fast = fast_pickle
+
+NOWHERE = Pos("", 1, 1)
+
+
+@_fast
+class Person(NamedTuple):
+    name: str | None = None
+    post: str | None = None
+
+
+@_fast
+class TextItem(NamedTuple):
+    """A numbered paragraph of the founding document (joint-meeting duty, office duty, rule)."""
+
+    id: str
+    text: str
+    areas: tuple[str, ...] = ()
+    pos: Pos = NOWHERE
+
+
+@_fast
+class Transition(NamedTuple):
+    action: str
+    from_states: tuple[str, ...]
+    to: str
+    by: str = ""
+
+
+@_fast
+class Workflow(NamedTuple):
+    """Proposal states and allowed transitions: data from system.yaml, never code."""
+
+    initial: str
+    states: tuple[str, ...]
+    transitions: tuple[Transition, ...]
+
+    def allowed_from(self, state: str) -> tuple[Transition, ...]:
+        return tuple(t for t in self.transitions if state in t.from_states)
+
+
+@_fast
+class Level(NamedTuple):
+    """One rung of the escalation ladder: reached `from_workdays` working days after the due date
+    (negative: before it), or once `after_notices` supervision notices were sent about the task
+    while it stays open. A notice at this level asks for a reply within `reply_workdays`."""
+
+    level: str
+    from_workdays: int
+    after_notices: int | None = None
+    reply_workdays: int | None = None
+
+
+@_fast
+class Parameters(NamedTuple):
+    regular_meetings_per_year: int
+    liaison_meeting_before_joint: bool
+    minutes_report_to: str
+    minutes_send_to: str
+    due_soon_workdays: int
+    workflow: Workflow
+    escalation: tuple[Level, ...]
+    documents: Mapping[str, Any]
+
+
+@_fast
+class FoundingDocument(NamedTuple):
+    title: str
+    issuer: str
+    date: dt.date
+    index_number: str | None = None
+    number: str | None = None
+    preamble: str | None = None
+
+
+@_fast
+class Office(NamedTuple):
+    unit: str
+    director: str | None
+    text: str | None
+    duties: tuple[TextItem, ...]
+
+
+@_fast
+class BriefingIssue(NamedTuple):
+    year: int
+    number: int
+    date: dt.date
+    period_from: dt.date | None
+    period_to: dt.date | None
+
+
+@_fast
+class ReportIssue(NamedTuple):
+    """A 进展情况通报 given its per-year number (`report progress --issue`)."""
+
+    year: int
+    number: int
+    date: dt.date
+    scope: str | None
+
+
+@_fast
+class System(NamedTuple):
+    name: str
+    jurisdiction: str
+    government: str
+    founding: FoundingDocument
+    chief: Person
+    conveners: tuple[Person, ...]
+    office: Office
+    duties: tuple[TextItem, ...]
+    rules: tuple[TextItem, ...]
+    parameters: Parameters
+    briefings: tuple[BriefingIssue, ...] = ()
+    reports: tuple[ReportIssue, ...] = ()
+    pos: Pos = NOWHERE
