@@ -120,29 +120,36 @@ Deadline = tuple[dt.date | None, dict[str, Any] | None, tuple[str, ...]]
 
 def _deadline(reg: Registry, m: Meeting, new: NewDecision) -> Deadline:
     """(due, due_rule, calendar warnings)."""
-    if new.due is not None and new.due_workdays is not None:
-        raise InputRefused("--due 和 --due-workdays 只能用一个",
-                           "要么给出日期（--due 2026-12-31），要么给出工作日数（--due-workdays 15）。")
     if new.ongoing:
         if new.due is not None or new.due_workdays is not None:
             raise InputRefused("长期坚持（--ongoing）的事项没有完成时限",
                                "去掉 --due / --due-workdays，或去掉 --ongoing。")
         return None, None, ()
-    if new.due is None and new.due_workdays is None:
-        raise InputRefused("没有完成时限",
-                           "用 --due YYYY-MM-DD 或 --due-workdays N 给出时限；长期坚持的事项用 --ongoing。")
-    if new.due_workdays is not None:
-        if not 1 <= new.due_workdays <= 2500:
-            raise InputRefused(f"--due-workdays 的值 {new.due_workdays} 不可用",
-                               "工作日数应为 1 到 2500 之间的整数（约十年），从会议日期的下一个工作日算起。")
+    return deadline(reg, m.date, new.due, new.due_workdays, new.next_workday, "会议",
+                    "长期坚持的事项用 --ongoing。")
 
-        counted = Calendar.of(reg).add_workdays(m.date, new.due_workdays)
-        rule = {"workdays": new.due_workdays, "from": m.date, "source": counted.source}
+
+def deadline(reg: Registry, start: dt.date, due: dt.date | None, workdays: int | None, next_workday: bool,
+             what: str, other: str = "") -> Deadline:
+    """A deadline given as a date or as N working days from `start` (the day of the meeting or
+    inspection, `what`), on the official calendar: (due, due_rule, calendar warnings)."""
+    if due is not None and workdays is not None:
+        raise InputRefused("--due 和 --due-workdays 只能用一个",
+                           "要么给出日期（--due 2026-12-31），要么给出工作日数（--due-workdays 15）。")
+    if due is None and workdays is None:
+        raise InputRefused("没有完成时限", "用 --due YYYY-MM-DD 或 --due-workdays N 给出时限。" + other)
+    if workdays is not None:
+        if not 1 <= workdays <= 2500:
+            raise InputRefused(f"--due-workdays 的值 {workdays} 不可用",
+                               f"工作日数应为 1 到 2500 之间的整数（约十年），从{what}日期的下一个工作日算起。")
+        counted = Calendar.of(reg).add_workdays(start, workdays)
+        rule = {"workdays": workdays, "from": start, "source": counted.source}
         return counted.date, rule, tuple(counted.warnings)
-    assert new.due is not None
-    if new.due < m.date:
-        raise InputRefused(f"完成时限 {new.due} 早于会议日期 {m.date}", "完成时限不能早于作出决定的会议。")
-    return _on_a_workday(Calendar.of(reg), new.due, new.next_workday)
+    assert due is not None
+    if due < start:
+        raise InputRefused(f"完成时限 {due} 早于{what}日期 {start}",
+                           "完成时限不能早于作出决定的会议。" if what == "会议" else f"完成时限不能早于{what}日期。")
+    return _on_a_workday(Calendar.of(reg), due, next_workday)
 
 
 def _on_a_workday(cal: Calendar, due: dt.date, move: bool) -> Deadline:

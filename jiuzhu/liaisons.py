@@ -19,6 +19,7 @@ from jiuzhu.checking import Context
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Liaison, Registry, Unit
 from jiuzhu.problems import Problem, error, warning
+from jiuzhu.queries import member_on
 from jiuzhu.writer import Transaction
 
 ROLES = {"liaison": "联络员", "deputy": "备用联络员"}
@@ -53,19 +54,11 @@ def directory(reg: Registry, day: dt.date) -> list[Entry]:
     """Every member unit on `day` (founding order) with its liaison and deputy."""
     rows = []
     for unit in reg.units.values():
-        if not _member(unit, day):
+        if not member_on(unit, day):
             continue
         for role in ROLES:
             rows.append(Entry(unit.id, unit.name_on(day), role, on(unit, role, day)))
     return rows
-
-
-def _member(unit: Unit, day: dt.date) -> bool:
-    if unit.since is not None and day < unit.since:
-        return False
-    if unit.until is not None and day > unit.until:
-        return False
-    return unit.active or unit.until is not None
 
 
 def stage_change(reg: Registry, unit: Unit, role: str, new: dict[str, str | None], day: dt.date) -> Transaction:

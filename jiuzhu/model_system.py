@@ -54,12 +54,13 @@ class Workflow(NamedTuple):
 class Level(NamedTuple):
     """One rung of the escalation ladder: reached `from_workdays` working days after the due date
     (negative: before it), or once `after_notices` supervision notices were sent about the task
-    while it stays open. A notice at this level asks for a reply within `reply_workdays`."""
+    after its deadline while it stays open. A notice at this level asks for a reply within `reply_workdays`."""
 
     level: str
     from_workdays: int
     after_notices: int | None = None
     reply_workdays: int | None = None
+    title: str | None = None  # the title of a notice at this level (default 督办通知单)
 
 
 @_fast

@@ -238,7 +238,8 @@ def _system(doc: Doc, d: dict[str, Any]) -> System:
         minutes_send_to=par.get("minutes_send_to", "联席会议各成员单位"),
         due_soon_workdays=par.get("due_soon_workdays", 5),
         workflow=workflow,
-        escalation=tuple(Level(x["level"], x["from_workdays"], x.get("after_notices"), x.get("reply_workdays"))
+        escalation=tuple(Level(x["level"], x["from_workdays"], x.get("after_notices"), x.get("reply_workdays"),
+                               x.get("title"))
                          for x in par.get("escalation", [])
                          if {"level", "from_workdays"} <= x.keys()),
         documents=dict(par.get("documents") or {}),

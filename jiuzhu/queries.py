@@ -5,12 +5,13 @@ Functions return plain rows (dicts) so the CLI can print them as tables or JSON.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from jiuzhu import unitnames
 from jiuzhu.errors import InputRefused
-from jiuzhu.model import Decision, Meeting, Proposal, Registry, Unit
+from jiuzhu.model import Decision, Inspection, Meeting, Notice, Proposal, Registry, Unit
 from jiuzhu.problems import nearest
 
 T = TypeVar("T")
@@ -135,6 +136,15 @@ def active_unit(reg: Registry, ref: str) -> str:
     return unit.id
 
 
+def member_on(unit: Unit, day: dt.date) -> bool:
+    """Whether `unit` was a member of the joint meeting on `day` (its since/until dates)."""
+    if unit.since is not None and day < unit.since:
+        return False
+    if unit.until is not None and day > unit.until:
+        return False
+    return unit.active or unit.until is not None
+
+
 def find_meeting(reg: Registry, ref: str) -> Meeting:
     return lookup(reg.meetings, ref, "会议", "jiuzhu meeting list")
 
@@ -142,3 +152,11 @@ def find_meeting(reg: Registry, ref: str) -> Meeting:
 def find_task(reg: Registry, ref: str) -> Decision:
     """A task by its decision id; refused with the nearest id."""
     return lookup(reg.decisions, ref, "任务", "jiuzhu tasks list")
+
+
+def find_inspection(reg: Registry, ref: str) -> Inspection:
+    return lookup(reg.inspections, ref, "检查", "jiuzhu inspection list")
+
+
+def find_notice(reg: Registry, ref: str) -> Notice:
+    return lookup(reg.notices, ref, "督办通知单", "jiuzhu supervise list")

@@ -51,6 +51,10 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
         "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
         "report_title": docs.get("report_title") or f"{s.name}议定事项进展情况通报",
         "copies": docs.get("copies"),
+        "rectification_requirement": docs.get("rectification_requirement")
+        or "被检查单位要对照问题清单逐项整改，在整改时限内完成，并将整改情况书面报送联席会议办公室。",
+        "reply_requirement": docs.get("reply_requirement")
+        or "请按回复时限将上述事项的办理情况、未按期完成的原因和下一步措施书面回复联席会议办公室。",
         "report_to": s.parameters.minutes_report_to, "send_to": s.parameters.minutes_send_to,
         "escalation": [{"level": lv.level, "from_workdays": lv.from_workdays} for lv in s.parameters.escalation],
     }

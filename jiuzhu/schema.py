@@ -113,7 +113,8 @@ SYSTEM = M(
         escalation=L(M(level=S("等级名称", required=True),
                        from_workdays=I("距到期的工作日数（负数为到期前）", required=True),
                        after_notices=I("已发督办通知单达到几次即升到此级", nullable=True),
-                       reply_workdays=I("此级通知单要求几个工作日内回复", nullable=True)),
+                       reply_workdays=I("此级通知单要求几个工作日内回复", nullable=True),
+                       title=S("此级通知单的标题", nullable=True)),
                      "督办升级阶梯"),
         documents=M(
             "公文设置",
@@ -122,6 +123,8 @@ SYSTEM = M(
             report_title=S("进展通报标题"),
             briefing_report_to=S("简报报送（报）"), briefing_send_to=S("简报抄送（送）"),
             briefing_distribute_to=S("简报分发（发）"),
+            rectification_requirement=S("检查情况通报中的整改要求"),
+            reply_requirement=S("督办通知单中的回复要求"),
         ),
     ),
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),

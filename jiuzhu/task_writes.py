@@ -8,19 +8,16 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from filelock import FileLock, Timeout
 
 from jiuzhu.errors import InputRefused, RegistryInvalid
 from jiuzhu.model import Decision, Index, LogEntry, Registry, Task, Unit
+from jiuzhu.notices import check_reply
 from jiuzhu.pieces import read_file
 from jiuzhu.queries import find_task, find_unit, unit_names
 from jiuzhu.roundtrip import new_document, to_commented
-from jiuzhu.writer import Transaction
-
-if TYPE_CHECKING:
-    pass
 from jiuzhu.tasks import (
     DONE,
     IN_PROGRESS,
@@ -32,6 +29,7 @@ from jiuzhu.tasks import (
     state,
     task_file,
 )
+from jiuzhu.writer import Transaction
 
 LOCK_TIMEOUT = 30.0
 
@@ -47,6 +45,7 @@ class Update:
     status: str | None = None
     date: dt.date | None = None
     reason: str | None = None
+    reply_to: str | None = None  # the supervision notice this report answers
 
 
 def update_task(root: Path, reg: Registry, upd: Update, as_of: dt.date) -> tuple[str, dict[str, Any]]:
@@ -75,6 +74,8 @@ def _progress_entry(reg: Registry, d: Decision, upd: Update, as_of: dt.date) -> 
     entry["note"] = upd.note.strip()
     if reason:
         entry["reason"] = reason
+    if upd.reply_to is not None:
+        entry["reply_to"] = check_reply(reg, upd.reply_to, d.id, day)
     _check_consistent(d, task, entry)
     return entry
 
@@ -207,6 +208,20 @@ def _reread(reg: Registry, path: Path, rel: str, task_id: str) -> Registry:
     return fresh
 
 
+def stage_entry(tx: Transaction, rel: str, task_id: str, key: str, entry: dict[str, Any]) -> None:
+    """Stage `entry` appended to the `key` list (log or reassignments) of a task's file."""
+    if (tx.root / rel).exists():
+        def change(data: Any) -> None:
+            if data.get(key):
+                data[key].append(to_commented(entry))
+            else:  # missing or an empty `[]`: start a block list
+                data[key] = to_commented([entry])
+        tx.edit(rel, change)
+    else:
+        tx.create(rel, new_document({"task": task_id, key: [entry]},
+                                    f"议定事项 {task_id} 的办理进展：只追加，不改写已有记录"))
+
+
 def _append(reg: Registry, root: Path, rel: str, task_id: str, key: str,
             entry_for: Callable[[Registry], dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """Under the task's file lock: re-read the task file, re-check the entry against it (another
@@ -220,16 +235,7 @@ def _append(reg: Registry, root: Path, rel: str, task_id: str, key: str,
         with lock:
             entry = entry_for(_reread(reg, path, rel, task_id))
             tx = Transaction(root)
-            if path.exists():
-                def change(data: Any) -> None:
-                    if data.get(key):
-                        data[key].append(to_commented(entry))
-                    else:  # missing or an empty `[]`: start a block list
-                        data[key] = to_commented([entry])
-                tx.edit(rel, change)
-            else:
-                tx.create(rel, new_document({"task": task_id, key: [entry]},
-                                            f"议定事项 {task_id} 的办理进展：只追加，不改写已有记录"))
+            stage_entry(tx, rel, task_id, key, entry)
             tx.commit()
     except Timeout:
         raise InputRefused(f"任务“{task_id}”正被另一个进程更新，{LOCK_TIMEOUT:.0f} 秒内未能取得文件锁",

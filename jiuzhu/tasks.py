@@ -111,13 +111,13 @@ def sources(reg: Registry) -> list[Any]:
     return sorted([*reg.meetings.values(), *reg.inspections.values()], key=lambda s: s.date)
 
 
-def notices_sent(reg: Registry, as_of: dt.date) -> dict[str, int]:
-    """How many supervision notices were sent about each task on or before `as_of`."""
-    sent: dict[str, int] = {}
+def notices_sent(reg: Registry, as_of: dt.date) -> dict[str, tuple[dt.date, ...]]:
+    """The dates of the supervision notices sent about each task on or before `as_of`."""
+    sent: dict[str, tuple[dt.date, ...]] = {}
     for n in reg.notices.values():
         if n.date <= as_of:
             for t in n.tasks:
-                sent[t] = sent.get(t, 0) + 1
+                sent[t] = (*sent.get(t, ()), n.date)
     return sent
 
 
@@ -136,12 +136,12 @@ def task_views(reg: Registry, as_of: dt.date, calendar: Calendar | None = None,
             status, percent = state(d, task)
             if overdue_only and status in (DONE, ONGOING):
                 continue
-            views.append(_view(reg, d, task, status, percent, as_of, cal, sent.get(d.id, 0)))
+            views.append(_view(reg, d, task, status, percent, as_of, cal, sent.get(d.id, ())))
     return views
 
 
 def _view(reg: Registry, d: Decision, task: Task | None, status: str, percent: int, as_of: dt.date,
-          cal: Calendar, notices: int = 0) -> TaskView:
+          cal: Calendar, notices: tuple[dt.date, ...] = ()) -> TaskView:
     params = reg.system.parameters if reg.system else None
     lead, responsible = assignment(d, task)
     last_note, last_date = (task.log[-1].note, task.log[-1].date) if task and task.log else (None, None)
@@ -154,21 +154,21 @@ def _view(reg: Registry, d: Decision, task: Task | None, status: str, percent: i
         days_overdue=days, workdays_overdue=max(0, -left) if left is not None and days else 0,
         workdays_left=left, level=level,
         report_status=_report_status(status, d.ongoing, days, left, params.due_soon_workdays if params else 5),
-        source=d.source, notices=notices,
+        source=d.source, notices=len(notices),
     )
 
 
 def _lateness(d: Decision, status: str, as_of: dt.date, cal: Calendar, ladder: Iterable[Level],
-              notices: int) -> tuple[int, int | None, str | None]:
-    """(calendar days overdue, signed working days left, escalation level) of an open task."""
-    if status in (DONE, ONGOING) or d.ongoing:
+              notices: tuple[dt.date, ...]) -> tuple[int, int | None, str | None]:
+    """(calendar days overdue, signed working days left, escalation level) of an open task. The
+    notices that count toward the level are those sent after the deadline (a reminder before it
+    does not make the task later)."""
+    if status in (DONE, ONGOING) or d.ongoing or not d.due:
         return 0, None, None
-    days, left = 0, None
-    if d.due:
-        days = max(0, (as_of - d.due).days)
-        left = cal.workdays_between(as_of, d.due)
-    level = level_for(ladder, None if left is None else -left, notices) if d.due or notices else None
-    return days, left, level
+    days = max(0, (as_of - d.due).days)
+    left = cal.workdays_between(as_of, d.due)
+    after_due = sum(1 for day in notices if day > d.due)
+    return days, left, level_for(ladder, -left, after_due)
 
 
 def _report_status(status: str, ongoing: bool, days: int, left: int | None, soon: int) -> str:

@@ -11,7 +11,18 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from jiuzhu import assign_checks, decisions, liaisons, privacy, proposals, reorg_checks, rules, task_checks
+from jiuzhu import (
+    assign_checks,
+    decisions,
+    inspections,
+    liaisons,
+    notices,
+    privacy,
+    proposals,
+    reorg_checks,
+    rules,
+    task_checks,
+)
 from jiuzhu.checking import Check, Context, id_matches_file, unresolved
 from jiuzhu.loader import Loaded
 from jiuzhu.model import Area, Duty, Registry, Unit, Workflow
@@ -178,7 +189,8 @@ def _check_duty(reg: Registry, doc: Any, duty: Duty, duty_ids: dict[str, Pos]) -
         yield warning(duty.pos, "info-missing", "提供信息的职责没有写明提供哪些信息", "加 info: [房产] 之类的列表。")
 
 
-CHECKS: list[Check] = [check_personal_data, check_system, check_areas, check_units, liaisons.check_contacts]
+CHECKS: list[Check] = [check_personal_data, check_system, check_areas, check_units, liaisons.check_contacts,
+                       inspections.check_inspections, notices.check_notices]
 
 
 def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:

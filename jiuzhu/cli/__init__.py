@@ -17,7 +17,7 @@ class _Root(LazyGroup):
     subapps = {"units": apps.units_app, "duties": apps.duties_app, "proposal": apps.proposal_app,
                "meeting": apps.meeting_app, "decision": apps.decision_app, "minutes": apps.minutes_app,
                "tasks": apps.tasks_app, "briefing": apps.briefing_app, "report": apps.report_app,
-               "liaisons": apps.liaisons_app}
+               "liaisons": apps.liaisons_app, "inspection": apps.inspection_app, "supervise": apps.supervise_app}
 
 
 app = typer.Typer(
@@ -64,6 +64,7 @@ from jiuzhu.cli import (  # noqa: E402
     liaison_cmds,  # noqa: E402,F401
     registry_cmds,  # noqa: E402
     shell_cmds,  # noqa: E402
+    supervision_cmds,  # noqa: E402,F401
     tasks_cmds,  # noqa: E402,F401
     workflow_cmds,  # noqa: E402,F401
 )

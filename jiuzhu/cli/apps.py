@@ -17,3 +17,7 @@ briefing_app = typer.Typer(cls=Group, help="工作简报。", no_args_is_help=Tr
 report_app = typer.Typer(cls=Group, help="进展情况通报。", no_args_is_help=True)
 liaisons_app = typer.Typer(cls=Group, help="联络员：通讯录、变更、导出（docx、xlsx、手机通讯录）。",
                            no_args_is_help=True)
+inspection_app = typer.Typer(cls=Group, help="检查：专项检查、重点抽查、专题走访、调研，发现问题的整改任务和抽查核实。",
+                             no_args_is_help=True)
+supervise_app = typer.Typer(cls=Group, help="督办：督办通知单（催办、督办、通报、约谈）及其回复。",
+                            no_args_is_help=True)

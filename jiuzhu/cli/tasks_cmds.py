@@ -53,8 +53,9 @@ def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, ov
 
 
 def _task_cell(v: TaskView) -> str:
-    """The task id (what `tasks update` takes) above its text: readable in 80 columns."""
-    return f"{v.id}\n{v.text}"
+    """The task id (what `tasks update` takes) above its text: readable in 80 columns. A task
+    from an inspection says so (a meeting's task id names its meeting)."""
+    return f"{v.id}\n{v.text}" + ("\n〔检查整改〕" if v.source == "inspection" else "")
 
 
 @tasks_app.command("list")
@@ -125,6 +126,8 @@ def tasks_update(
     status: Annotated[Optional[str], typer.Option("--status", help=f"状态：{STATUS_HELP}")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="进展日期（默认今天）")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="进度下降或重新打开已完成任务时的原因")] = None,
+    reply_to: Annotated[Optional[str], typer.Option(
+        "--reply-to", help="这次报告回复的督办通知单编号（见 jiuzhu supervise list）")] = None,
     as_of: Annotated[Optional[str], TodayOpt] = None,
 ) -> None:
     """报告一项任务的进展：追加到 tasks/<年>/<任务编号>.yaml 的进展记录。"""
@@ -134,11 +137,13 @@ def tasks_update(
     reg = load()
     done = None if percent is None else parse.percent(percent, "--percent")
     upd = Update(task, by, parse.text(note, "--note") or "", done, status, parse_date(date, "--date"),
-                 parse.text(reason, "--reason"))
+                 parse.text(reason, "--reason"), reply_to)
     rel, entry = update_task(STATE.root, reg, upd, as_of_or_today(as_of))
     parts = [f"{entry['percent']}%" if "percent" in entry else "", entry.get("status", "")]
     echo(f"已记录任务 {task} 的进展（{entry['date']}，{reg.units[entry['by']].name}）"
          + (f"：{' '.join(p for p in parts if p)}" if any(parts) else ""))
+    if "reply_to" in entry:
+        echo(f"  已回复督办通知单 {entry['reply_to']}")
     echo(f"  文件：{STATE.shown(rel)}")
 
 
@@ -195,7 +200,8 @@ def tasks_show(
         print_json(d)
         return
     echo(f"{d['id']}：{d['text']}")
-    echo(f"会议：{d['meeting']}（{d['meeting_date']}）  完成时限：{d['due'] or '长期坚持'}")
+    echo(f"{'检查' if d['source'] == 'inspection' else '会议'}：{d['meeting']}（{d['meeting_date']}）  "
+         f"完成时限：{d['due'] or '长期坚持'}" + (f"  已发督办通知单 {d['notices']} 次" if d["notices"] else ""))
     echo(f"牵头单位：{d['lead_name']}  责任单位：{'、'.join(d['responsible_names']) or '无'}")
     echo(f"状态：{d['status']}  进度：{d['percent']}%  {d['report_status']}"
          + (f"  逾期 {d['days_overdue']} 天（{d['workdays_overdue']} 个工作日）" if d["days_overdue"] else "")
