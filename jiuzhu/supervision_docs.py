@@ -54,7 +54,7 @@ def inspection_context(reg: Registry, ref: str, day: dt.date) -> dict[str, Any]:
         "doc_date": day,
         "system": system_context(reg, day),
         "inspection": {"id": ins.id, "kind": ins.kind, "topic": ins.topic, "date": ins.date, "lead": ins.lead,
-                       "units": list(ins.units), "findings": len(ins.findings),
+                       "units": list(ins.units), "findings": len(ins.findings), "samples": len(ins.samples),
                        "title": f"关于{ins.topic}{ins.kind}情况的通报"},
         "by_unit": [{"unit": u, "findings": by_unit[u]} for u in sorted(by_unit, key=lambda u: order.get(u, 0))],
         "clean": [u for u in ins.units if u not in by_unit],
