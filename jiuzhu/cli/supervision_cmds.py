@@ -220,9 +220,10 @@ def _all_notices(day: Any, level: str | None, record: bool, fmt: str | None, out
         for d in drafts:
             ident = new_id(reg, d, taken=set(ids)) if record else None
             ids.append(ident)
-            target = output / f"{d.level}通知单-{d.unit.name}.{chosen}"
+            ctx = notice_doc_context(reg, d, ident)
+            target = output / f"{ctx['notice']['title']}-{d.unit.name}.{chosen}"
             check_target(chosen, target, force, STATE.root)
-            files.append((target, render(reg, "supervision", chosen, notice_doc_context(reg, d, ident))))
+            files.append((target, render(reg, "supervision", chosen, ctx)))
         if record:
             stage_all(reg, list(zip(drafts, ids, strict=True))).commit()
         for target, data in files:
