@@ -63,7 +63,8 @@ from jiuzhu.docx_style import (
 from jiuzhu.errors import InputRefused
 
 KEYWORDS = ("tag", "mark", "number", "split", "rule", "title", "subtitle", "p", "pn", "h1", "h2", "numbered",
-            "label", "right", "imprint", "imprint-split", "blank", "pagebreak", "table", "th", "tr", "bottom")
+            "label", "right", "imprint", "imprint-split", "blank", "pagebreak", "table", "th", "tr", "bottom",
+            "image")
 BOTTOM_KEYWORDS = ("imprint", "imprint-split", "right", "rule")
 
 
@@ -231,9 +232,21 @@ def _pagebreak(doc: Any, first: str, f: list[str]) -> None:
     doc.add_paragraph(style="无缩进正文").add_run().add_break(WD_BREAK.PAGE)
 
 
+def _image(doc: Any, first: str, f: list[str]) -> None:
+    """A centred picture: `image <base64 PNG> | <width in mm>` (a chart the context drew)."""
+    import base64
+
+    from docx.shared import Mm
+
+    para = doc.add_paragraph(style="无缩进正文")
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.line_spacing = 1.0  # single (not the style's exact height, which would cut it off)
+    para.add_run().add_picture(io.BytesIO(base64.b64decode(first)), width=Mm(float(f[1]) if len(f) > 1 else 150))
+
+
 _BLOCKS: dict[str, Callable[[Any, str, list[str]], None]] = {
     "tag": _tag, "mark": _mark, "numbered": _numbered, "label": _label, "right": _right, "blank": _blank,
-    "pagebreak": _pagebreak}
+    "pagebreak": _pagebreak, "image": _image}
 
 
 def _hanging(para: Any, chars: int, indent: int = 2) -> None:

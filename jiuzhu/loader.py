@@ -99,7 +99,7 @@ def _listed(root: Path, only: Collection[str] | None, problems: list[Problem],
                                   "把文件改名为只含普通文字的名称。"))
         elif spec_for(rel) is None:
             problems.append(warning(Pos(rel), "unknown-file", "不认识的文件，jiuzhu 不会读取它",
-                                    "登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
+                                    "登记册只含 system.yaml、areas.yaml、calendar.yaml、evaluation.yaml 和 "
                                     "units/、proposals/、meetings/、tasks/、inspections/、notices/ 下的文件。"))
         else:
             files.append((rel, base + rel))
@@ -184,6 +184,8 @@ def _assemble(reg: Registry, pieces: Iterable[Piece], problems: list[Problem]) -
             reg.system = value
         elif kind == "calendar":
             reg.calendar.update(value)
+        elif kind == "evaluation":
+            reg.evaluation = value
     reg.units = _sorted(reg.units, lambda u: (u.order, u.id))
     reg.meetings = _sorted(reg.meetings, lambda m: (m.date, m.time or "", m.id))
     reg.inspections = _sorted(reg.inspections, lambda i: (i.date, i.id))

@@ -303,6 +303,34 @@ class Notice(NamedTuple):
     pos: Pos = NOWHERE
 
 
+@_fast
+class Indicator(NamedTuple):
+    """One indicator of the annual evaluation: its weight and how it is computed (jiuzhu.evaluation)."""
+
+    id: str
+    name: str
+    weight: int
+    measure: str
+    within_workdays: int | None = None
+    excused: float = 0.0
+    kinds: tuple[str, ...] = ("regular", "adhoc", "liaison")
+    source: str | None = None
+    pos: Pos = NOWHERE
+
+
+@_fast
+class EvaluationRules(NamedTuple):
+    """evaluation.yaml: indicators, what an indicator with nothing to count scores, the bar under
+    which a unit gets its own paragraph, and manual scores by year, unit and indicator."""
+
+    indicators: tuple[Indicator, ...]
+    no_data: str = "full"
+    improve_below: int | None = None
+    scores: Mapping[int, Mapping[str, Mapping[str, Any]]] = {}
+    file: str = "evaluation.yaml"
+    pos: Pos = NOWHERE
+
+
 @dataclass
 class Registry:
     """Everything loaded, indexed by id. Units iterate in founding-document order."""
@@ -317,7 +345,7 @@ class Registry:
     tasks: Index[Task] = field(default_factory=Index)
     inspections: Index[Inspection] = field(default_factory=Index)
     notices: Index[Notice] = field(default_factory=Index)
-    evaluation: Any = None  # evaluation.yaml's rules (jiuzhu.evaluation), None without the file
+    evaluation: EvaluationRules | None = None  # evaluation.yaml, None without the file
     calendar: dict[int, dict[str, tuple[dt.date, ...]]] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)  # relative path -> Doc
 

@@ -20,7 +20,9 @@ from jiuzhu.model import (
     BriefingIssue,
     Decision,
     Duty,
+    EvaluationRules,
     FoundingDocument,
+    Indicator,
     Inspection,
     Level,
     Liaison,
@@ -46,7 +48,8 @@ from jiuzhu.model import (
 from jiuzhu.problems import Pos, Problem, error, fast_pickle
 from jiuzhu.yamlerrors import decode
 
-SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR}
+SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR,
+          "evaluation.yaml": schema.EVALUATION}
 FOLDERS = {"units": schema.UNIT, "proposals": schema.PROPOSAL, "meetings": schema.MEETING, "tasks": schema.TASK,
            "inspections": schema.INSPECTION, "notices": schema.NOTICE}
 
@@ -153,6 +156,8 @@ def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem
         return _areas_piece(doc, data)
     if rel == "calendar.yaml":
         return Piece("calendar", _calendar(doc, data, problems))
+    if rel == "evaluation.yaml":
+        return Piece("evaluation", _evaluation(doc, data))
     builder = _BUILDERS.get(rel.split("/")[0])
     if builder is None or not builder[0] <= data.keys():
         return Piece("", incomplete=indexes(rel))
@@ -200,6 +205,16 @@ def _inspection_piece(doc: Doc, d: dict[str, Any]) -> Piece:
     whole = len(findings) == _count(doc.data, "findings")
     where = (doc.at("id"), *(doc.at("findings", f.seq - 1, "id") for f in findings))
     return Piece("inspection", ins, where, () if whole else ("decisions",))
+
+
+def _evaluation(doc: Doc, d: dict[str, Any]) -> EvaluationRules:
+    indicators = tuple(
+        Indicator(x["id"], x["name"], x["weight"], x["measure"], x.get("within_workdays"),
+                  float(x.get("excused") or 0), tuple(x.get("kinds") or ("regular", "adhoc", "liaison")),
+                  x.get("source"), doc.at("indicators", i))
+        for i, x in enumerate(d.get("indicators", [])) if {"id", "name", "weight", "measure"} <= x.keys())
+    return EvaluationRules(indicators, d.get("no_data", "full"), d.get("improve_below"),
+                           dict(d.get("scores") or {}), doc.file, doc.at())
 
 
 def _notice_piece(doc: Doc, d: dict[str, Any]) -> Piece:

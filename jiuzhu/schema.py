@@ -44,6 +44,11 @@ def I(desc: str = "", *, required: bool = False, nullable: bool = False) -> Fiel
     return Field("int", required, nullable, desc=desc)
 
 
+def N(desc: str = "", *, required: bool = False) -> Field:
+    """A number, whole or not (a weight, a fraction)."""
+    return Field("number", required, desc=desc)
+
+
 def B(desc: str = "", *, required: bool = False) -> Field:
     return Field("bool", required, desc=desc)
 
@@ -125,6 +130,7 @@ SYSTEM = M(
             briefing_distribute_to=S("简报分发（发）"),
             rectification_requirement=S("检查情况通报中的整改要求"),
             reply_requirement=S("督办通知单中的回复要求"),
+            evaluation_title=S("年度绩效评价报告标题"),
         ),
     ),
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),
@@ -293,6 +299,24 @@ NOTICE = M(
     level=S("督办等级", required=True),
     tasks=L(ID(), "督办的任务", required=True),
     reply_due=D("回复时限", required=True),
+)
+
+MEASURES = ("tasks_on_time", "findings_on_time", "progress_reports", "attendance", "notice_replies", "manual")
+EVALUATION = M(
+    "年度绩效评价规则",
+    indicators=L(M(
+        id=ID("指标标识", required=True),
+        name=S("指标名称", required=True),
+        weight=I("分值（各指标合计 100）", required=True),
+        measure=S("计算方式", required=True, enum=MEASURES),
+        within_workdays=I("progress_reports：议定后几个工作日内首次报告进展", nullable=True),
+        excused=N("attendance：请假按几次出席计（0–1）"),
+        kinds=L(S(enum=("regular", "adhoc", "liaison")), "attendance：计入的会议类型"),
+        source=S("manual：评分来源（如 自评、办公室评分）", nullable=True),
+    ), "评价指标", required=True),
+    no_data=S("某单位某项指标当年无可计之事时", enum=("full", "exclude")),
+    improve_below=I("总分低于此分的单位在报告中单列改进意见", nullable=True),
+    scores=M("人工评分：年份 → 单位 → 指标标识: 分数（0–100），可加 note", nullable=True),
 )
 
 CALENDAR = M("工作日历", years=M("年份", nullable=True), required=True)

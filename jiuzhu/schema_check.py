@@ -103,7 +103,7 @@ def _check_list(doc: Doc, value: list[Any], spec: Field, path: tuple[Any, ...], 
 
 # The Python types a scalar of each kind may be written as (bool is never an int or a text here).
 _SCALARS: dict[str, tuple[type, ...]] = {"str": (str, int, float), "id": (str, int, float), "time": (str, int, float),
-                                         "int": (int,), "bool": (bool,)}
+                                         "int": (int,), "number": (int, float), "bool": (bool,)}
 
 
 def _check_scalar(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:

@@ -3,10 +3,13 @@ unit, as template contexts built from the registry as of the document's date."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
+from jiuzhu.chart import bars
 from jiuzhu.errors import InputRefused
+from jiuzhu.evaluation import Result, report_context
 from jiuzhu.model import Registry
 from jiuzhu.notices import Draft, ladder, rung
 from jiuzhu.queries import find_inspection
@@ -74,3 +77,18 @@ def notice_doc_context(reg: Registry, d: Draft, ident: str | None) -> dict[str, 
                    "title": rung(reg, d.level).title or "督办通知单", "next_level": after, "count": d.number + 1,
                    "overdue": [_row(reg, v) for v in d.overdue], "due_soon": [_row(reg, v) for v in d.due_soon]},
     }
+
+
+def evaluation_doc_context(reg: Registry, result: Result, chart: bool = True) -> dict[str, Any]:
+    """年度绩效评价报告: indicators, the ranked table, the bar chart (PNG, base64; `chart` False for
+    Markdown, which cannot hold it) and a paragraph for each unit needing improvement."""
+    system = system_context(reg, result.as_of)
+    ev = report_context(result)
+    docs = reg.system.parameters.documents if reg.system else {}
+    ev["title"] = docs.get("evaluation_title") or f"{system['name']}{result.year}年度成员单位绩效评价报告"
+    ev["chart"] = None
+    if chart and result.units:
+        png = bars([r.name for r in result.units], [r.total for r in result.units], f"{result.year}年度绩效评价得分")
+        ev["chart"] = base64.b64encode(png).decode("ascii")
+    founding = reg.system.founding.title if reg.system else ""
+    return {"doc_date": result.as_of, "system": {**system, "founding_title": founding}, "evaluation": ev}

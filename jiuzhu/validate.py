@@ -14,6 +14,7 @@ from typing import Any
 from jiuzhu import (
     assign_checks,
     decisions,
+    evaluation,
     inspections,
     liaisons,
     notices,
@@ -190,7 +191,7 @@ def _check_duty(reg: Registry, doc: Any, duty: Duty, duty_ids: dict[str, Pos]) -
 
 
 CHECKS: list[Check] = [check_personal_data, check_system, check_areas, check_units, liaisons.check_contacts,
-                       inspections.check_inspections, notices.check_notices]
+                       inspections.check_inspections, notices.check_notices, evaluation.check_evaluation]
 
 
 def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:

@@ -527,7 +527,7 @@ OTHER_CASES = {
     "unknown-file": (
         {"notes.yaml": "a: 1\n"},
         ("notes.yaml:1:1: unknown-file 警告：不认识的文件，jiuzhu 不会读取它",
-         "    提示：登记册只含 system.yaml、areas.yaml、calendar.yaml 和 "
+         "    提示：登记册只含 system.yaml、areas.yaml、calendar.yaml、evaluation.yaml 和 "
          "units/、proposals/、meetings/、tasks/、inspections/、notices/ 下的文件。"),
         0, 1,
     ),

@@ -60,6 +60,7 @@ def _root(
 from jiuzhu.cli import (  # noqa: E402
     assign_cmds,  # noqa: E402
     docs_cmds,  # noqa: E402,F401
+    evaluate_cmds,  # noqa: E402
     git_cmds,  # noqa: E402
     liaison_cmds,  # noqa: E402,F401
     registry_cmds,  # noqa: E402
@@ -73,6 +74,7 @@ i18n.install()
 
 registry_cmds.register(app)
 assign_cmds.register(app)
+evaluate_cmds.register(app)
 git_cmds.register(app)
 shell_cmds.register(app)
 
