@@ -35,8 +35,8 @@ def refused(jz, reg: Path, *args: str) -> str:
 
 
 def _new(jz, reg: Path, *extra: str) -> str:
-    out = ok(jz, reg, "inspection", "new", "--kind", "专项检查", "--topic", "低保资金发放", "--units", "县民政局、caizheng",
-             "--date", "2026-12-01", *extra)
+    out = ok(jz, reg, "inspection", "new", "--kind", "专项检查", "--topic", "低保资金发放",
+             "--units", "县民政局、caizheng", "--date", "2026-12-01", *extra)
     return re.search(r"(in-20261201-[0-9a-f]{4})", out)[1]
 
 
