@@ -19,7 +19,7 @@ from typing import Any
 
 from jiuzhu.checking import Context, unresolved
 from jiuzhu.errors import InputRefused, RegistryInvalid
-from jiuzhu.model import Decision, Indicator, Registry, Unit
+from jiuzhu.model import Decision, EvaluationRules, Indicator, Registry, Unit
 from jiuzhu.notices import replies
 from jiuzhu.problems import Problem, error
 from jiuzhu.tasks import DONE, assignment, state
@@ -70,34 +70,43 @@ class Result:
 
 def evaluate(reg: Registry, year: int, as_of: dt.date | None = None) -> Result:
     """Every member unit of `year`, scored by indicator, totalled and ranked (ties share a rank)."""
+    rules, start, day = _checked(reg, year, as_of)
+    cal = Calendar.of(reg)
+    results = [_unit_result(reg, rules, u, year, start, day, cal)
+               for u in reg.units.values() if _member_in(u, start, day)]
+    results.sort(key=lambda r: -r.total)
+    ranked = [UnitResult(r.unit, r.name, r.scores, r.total, 1 + sum(1 for o in results if o.total > r.total))
+              for r in results]
+    return Result(year, day, rules.indicators, ranked, rules.improve_below)
+
+
+def _checked(reg: Registry, year: int, as_of: dt.date | None) -> tuple[EvaluationRules, dt.date, dt.date]:
+    """(rules, first day, last day counted), refused when there are no rules, they contradict
+    themselves (scores by them would be silently wrong) or the year has nothing to evaluate."""
     rules = reg.evaluation
     if rules is None:
         raise InputRefused("登记册没有 evaluation.yaml，不知道按什么规则评价",
                            "新建 evaluation.yaml 写明评价指标和分值（格式见 docs/supervision.md）。")
-    wrong = [p for p in check_evaluation(reg, Context(as_of or dt.date(year, 12, 31))) if p.is_error]
-    if wrong:  # scores by rules that contradict themselves would be silently wrong
-        raise RegistryInvalid(wrong)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    wrong = [p for p in check_evaluation(reg, Context(as_of or end)) if p.is_error]
+    if wrong:
+        raise RegistryInvalid(wrong)
     day = min(end, as_of) if as_of is not None else end
     if day < start:
         raise InputRefused(f"{year}年还没有开始（截至 {day}）", "检查 --year 和 --as-of。")
     if not _has_data(reg, year, start, day):
         raise InputRefused(f"{year}年没有可评价的记录（会议、任务、检查、督办或人工评分都没有）",
                            "检查 --year；或先把当年的会议、任务和评分记入登记册。")
-    cal = Calendar.of(reg)
-    members = [u for u in reg.units.values() if _member_in(u, start, day)]
-    rows = []
-    for u in members:
-        scores = tuple(_score(reg, ind, u, year, start, day, cal, rules.no_data) for ind in rules.indicators)
-        counted = [(s.points, ind.weight) for s, ind in zip(scores, rules.indicators, strict=True)
-                   if s.points is not None]
-        weight = sum(w for _, w in counted)
-        total = round(sum(p for p, _ in counted) * 100 / weight, 1) if weight else 0.0
-        rows.append(UnitResult(u.id, u.name_on(day), scores, total))
-    rows.sort(key=lambda r: -r.total)
-    ranked = [UnitResult(r.unit, r.name, r.scores, r.total, 1 + sum(1 for o in rows if o.total > r.total))
-              for r in rows]
-    return Result(year, day, rules.indicators, ranked, rules.improve_below)
+    return rules, start, day
+
+
+def _unit_result(reg: Registry, rules: EvaluationRules, u: Unit, year: int, start: dt.date, day: dt.date,
+                 cal: Calendar) -> UnitResult:
+    scores = tuple(_score(reg, ind, u, year, start, day, cal, rules.no_data) for ind in rules.indicators)
+    counted = [(s.points, ind.weight) for s, ind in zip(scores, rules.indicators, strict=True) if s.points is not None]
+    weight = sum(w for _, w in counted)
+    total = round(sum(p for p, _ in counted) * 100 / weight, 1) if weight else 0.0
+    return UnitResult(u.id, u.name_on(day), scores, total)
 
 
 def _member_in(u: Unit, start: dt.date, end: dt.date) -> bool:
@@ -252,30 +261,38 @@ def rows(result: Result) -> list[dict[str, Any]]:
 
 def report_context(result: Result) -> dict[str, Any]:
     """The 年度绩效评价报告's own part of the template context (with jiuzhu.render_context's system)."""
-    names = {i.id: i.name for i in result.indicators}
-    weights = {i.id: i.weight for i in result.indicators}
-    table = rows(result)
     totals = [r.total for r in result.units]
-    improve = []
-    for r in needs_improvement(result):
-        lost = [f"{names[s.indicator]}得{s.points:g}分（满分{weights[s.indicator]}分）"
-                + (f"：{'；'.join(map(_plain, s.evidence[:3]))}" + ("等" if len(s.evidence) > 3 else "")
-                   if s.evidence else "")
-                for s in r.scores if s.points is not None and s.rate is not None and s.rate < 1]
-        improve.append({"unit": r.unit, "name": r.name, "total": f"{r.total:g}", "rank": r.rank, "lost": lost})
     return {
         "year": result.year, "as_of": result.as_of, "count": len(result.units),
         "indicators": [{"id": i.id, "name": i.name, "weight": i.weight, "how": MEASURES[i.measure]}
                        for i in result.indicators],
-        "rows": [{**row, "total": f"{row['total']:g}",
-                  "scores": [{**x, "points": None if x["points"] is None else f"{x['points']:g}"}
-                             for x in row["scores"]]}
-                 for row in table],
+        "rows": [_formatted(row) for row in rows(result)],
         "average": round(sum(totals) / len(totals), 1) if totals else 0,
         "best": _shown(result.units[0]) if result.units else None,
         "worst": _shown(result.units[-1]) if result.units else None,
-        "improve": improve,
+        "improve": [{"unit": r.unit, "name": r.name, "total": f"{r.total:g}", "rank": r.rank,
+                     "lost": _lost(result, r)} for r in needs_improvement(result)],
     }
+
+
+def _formatted(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with its numbers as a document prints them (92.5, 35: no trailing .0)."""
+    return {**row, "total": f"{row['total']:g}",
+            "scores": [{**x, "points": None if x["points"] is None else f"{x['points']:g}"} for x in row["scores"]]}
+
+
+def _lost(result: Result, r: UnitResult) -> list[str]:
+    """Where a unit lost points: the indicator, its points of the weight, the first three pieces of evidence."""
+    names = {i.id: i.name for i in result.indicators}
+    weights = {i.id: i.weight for i in result.indicators}
+    out = []
+    for s in r.scores:
+        if s.points is None or s.rate is None or s.rate >= 1:
+            continue
+        shown = "；".join(map(_plain, s.evidence[:3])) + ("等" if len(s.evidence) > 3 else "")
+        head = f"{names[s.indicator]}得{s.points:g}分（满分{weights[s.indicator]}分）"
+        out.append(head + (f"：{shown}" if shown else ""))
+    return out
 
 
 def _shown(r: UnitResult) -> dict[str, Any]:

@@ -47,33 +47,38 @@ def register(app: typer.Typer) -> None:
 
 
 def _print(result: Result, fmt: str) -> None:
-    import csv
-    import sys
-
-    from jiuzhu.cli.output import echo, print_json, table
+    from jiuzhu.cli.output import print_json
     from jiuzhu.evaluation import rows
 
     data = rows(result)
     if fmt == "json":
         print_json({"year": result.year, "as_of": result.as_of.isoformat(), "units": data})
-        return
-    names = [i.name for i in result.indicators]
-    if fmt == "csv":
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["名次", "单位标识", "单位", *names, "总分"])
-        out.writerows([r["rank"], r["unit"], r["unit_name"], *(s["points"] for s in r["scores"]), r["total"]]
-                      for r in data)
-        return
-    table(f"{result.year}年度绩效评价（截至 {result.as_of}，满分 100）", ["名次", "单位", *names, "总分"],
+    elif fmt == "csv":
+        _csv(result, data)
+    else:
+        _table(result, data)
+
+
+def _csv(result: Result, data: list[dict[str, Any]]) -> None:
+    import csv
+    import sys
+
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["名次", "单位标识", "单位", *(i.name for i in result.indicators), "总分"])
+    out.writerows([r["rank"], r["unit"], r["unit_name"], *(s["points"] for s in r["scores"]), r["total"]] for r in data)
+
+
+def _table(result: Result, data: list[dict[str, Any]]) -> None:
+    from jiuzhu.cli.output import echo, table
+
+    table(f"{result.year}年度绩效评价（截至 {result.as_of}，满分 100）",
+          ["名次", "单位", *(i.name for i in result.indicators), "总分"],
           [(r["rank"], r["unit_name"], *("—" if s["points"] is None else f"{s['points']:g}" for s in r["scores"]),
             f"{r['total']:g}") for r in data])
+    lost = [f"  {r['unit_name']} · {s['name']}：" + ("；".join(s["evidence"]) or "—")
+            for r in data for s in r["scores"] if s["rate"] is not None and s["rate"] < 1]
     echo("扣分依据：")
-    for r in data:
-        lost = [(s["name"], s["evidence"]) for s in r["scores"] if s["rate"] is not None and s["rate"] < 1]
-        for name, evidence in lost:
-            echo(f"  {r['unit_name']} · {name}：" + ("；".join(evidence) or "—"))
-    if not any(s["rate"] is not None and s["rate"] < 1 for r in data for s in r["scores"]):
-        echo("  （各单位各项均得满分）")
+    echo("\n".join(lost) if lost else "  （各单位各项均得满分）")
 
 
 def _report(year: int, day: dt.date, fmt: str, output: Path | None, force: bool) -> None:
