@@ -131,6 +131,36 @@ $JZ minutes render "$MEETING"
 step "公文输出文件"
 ls -1 "$DOCS"/*
 
+# --- supervision: inspections, 督办 notices, the annual evaluation (issue 16) ---
+step "专项检查：两个问题成为整改任务，和议定事项一样督办（jiuzhu inspection new / finding）"
+INS=$($JZ inspection new --kind 专项检查 --topic 社会救助资金管理使用 --units 县民政局,县财政局 --date 2026-11-02 \
+    | grep -o 'in-[0-9]*-[0-9a-f]*' | head -n 1)
+$JZ inspection finding "$INS" --unit 县民政局 --text "3户低保对象未按期复核，限期完成复核并建立复核台账。" --due-workdays 10
+$JZ inspection finding "$INS" --unit 县财政局 --text "临时救助资金拨付平均滞后20天，限期理顺拨付流程。" --due 2026-11-20
+$JZ tasks overdue --as-of 2026-11-30
+step "督办通知单：登记发出，回复时限按升级阶梯的工作日数（jiuzhu supervise notice --record）"
+$JZ supervise notice --unit 县民政局 --date 2026-11-30 | head -n 12
+$JZ supervise notice --unit 县民政局 --date 2026-11-30 --record -o "$DOCS/督办通知单-县民政局.docx"
+NOTICE=$($JZ supervise list --as-of 2026-11-30 --format json | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')
+$JZ supervise list --as-of 2026-11-30
+step "县民政局回复通知单（jiuzhu tasks update --reply-to）"
+$JZ tasks update "$INS-1" --by 县民政局 --percent 60 --note "已完成2户复核，复核台账已建立" --reply-to "$NOTICE" --date 2026-12-02
+$JZ supervise list --all --as-of 2026-12-03
+step "检查情况通报（jiuzhu inspection render）"
+$JZ inspection render "$INS" --date 2026-12-03 -o "$DOCS/检查情况通报.docx"
+$JZ inspection render "$INS" --date 2026-12-03 -o "$DOCS/检查情况通报.html"
+step "重点抽查：财政局报告整改完成，抽查核实不属实，任务重新打开（jiuzhu inspection sample / verify）"
+$JZ tasks update "$INS-2" --by 县财政局 --status 已完成 --note "拨付流程已理顺" --date 2026-11-19
+SPOT=$($JZ inspection new --kind 重点抽查 --topic 已报告办结事项 --units 县民政局,县财政局 --date 2026-12-01 \
+    | grep -o 'in-[0-9]*-[0-9a-f]*' | head -n 1)
+$JZ inspection sample "$SPOT" --done --n 1
+$JZ inspection verify "$SPOT" "$INS-2" --result 不属实 --reason "抽查2户临时救助资金仍滞后15天" --date 2026-12-02
+$JZ tasks show "$INS-2"
+step "年度绩效评价（jiuzhu evaluate，规则在 evaluation.yaml）"
+$JZ evaluate --year 2026 | tail -n 20
+$JZ evaluate --year 2026 --render docx -o "$DOCS/年度绩效评价报告.docx"
+$JZ evaluate --year 2026 --render html -o "$DOCS/年度绩效评价报告.html"
+
 step "完成"
 echo "演示登记册：$DEMO"
 echo "输出目录：$OUT"

@@ -20,6 +20,12 @@ UPDATE = os.environ.get("JIUZHU_UPDATE_GOLDEN") == "1"
 TASK2 = f"{MEETING_ID}-2"  # caizheng's, due 2026-12-10
 
 
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notices below are sent in December 2026: today is the end of that year."""
+    monkeypatch.setenv("JIUZHU_TODAY", "2026-12-31")
+
+
 def ok(jz, reg: Path, *args: str) -> str:
     result = jz(reg, *args)
     assert result.exit_code == 0, result.output
@@ -146,6 +152,7 @@ def test_all_units_in_one_go(jz, make_registry):
     (["--unit", "weiji"], "没有逾期或即将到期的任务"),
     (["--unit", "县公安局"], "没有成员单位"),
     (["--unit", "caizheng", "--level", "严重警告"], "不在升级阶梯中"),
+    (["--unit", "caizheng", "--record", "--date", "2027-01-04"], "晚于今天，不能登记为已发出"),
 ])
 def test_notice_refusals(jz, make_registry, args, message):
     reg = make_registry(DOCS_FILES)

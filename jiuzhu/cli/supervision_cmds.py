@@ -174,6 +174,9 @@ def supervise_notice(
     from jiuzhu.errors import InputRefused
 
     day = parse_date(date, "--date") or as_of_or_today(None)
+    if record and day > as_of_or_today(None):
+        raise InputRefused(f"发出日期 {day} 晚于今天，不能登记为已发出",
+                           "去掉 --date（即今天），或先只预览（去掉 --record）。")
     if every == (unit is not None):
         raise InputRefused("--unit 和 --all 要用且只用一个",
                            "一个单位：--unit 单位；所有有逾期任务的单位：--all -o 目录。")
