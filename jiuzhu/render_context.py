@@ -14,7 +14,7 @@ from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
 from jiuzhu.render import cn_date, doc_number
 from jiuzhu.report_scope import Scope, describe, select
-from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE, task_views
+from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE, TaskView, task_views
 from jiuzhu.workdays import Calendar
 
 
@@ -177,6 +177,20 @@ def _minutes_no(reg: Registry, meeting: str) -> str:
     return doc_number(m.minutes.year, m.minutes.number) if m is not None and m.minutes is not None else ""
 
 
+def source_label(reg: Registry, v: TaskView) -> str:
+    """Where a task comes from, as a document names it: a meeting's 纪要号 (or its date and title
+    before issue), an inspection's kind and date."""
+    if v.source == "inspection":
+        ins = reg.inspections.get(v.meeting)
+        return f"{cn_date(ins.date)}{ins.kind}" if ins else v.meeting
+    m = reg.meetings.get(v.meeting)
+    if m is None:
+        return v.meeting
+    if m.minutes is not None:
+        return f"纪要{doc_number(m.minutes.year, m.minutes.number)}"
+    return f"{cn_date(m.date)}会议"
+
+
 def task_state(reg: Registry, day: dt.date) -> dict[str, Any]:
     """Each task as it stands on a document's date (lead and responsible units after any
     reassignment): the one source every document that reports on tasks reads. Minutes reproduce
@@ -242,7 +256,7 @@ def progress_context(reg: Registry, as_of: dt.date, number: int | None = None, s
             "lead": v.lead, "responsible": list(v.responsible), "due": v.due, "ongoing": v.due is None,
             "status": v.report_status, "percent": v.percent, "note": v.last_note, "note_date": v.last_date,
             "level": v.level, "days_overdue": v.days_overdue, "workdays_overdue": v.workdays_overdue,
-            "minutes_no": _minutes_no(reg, v.meeting),
+            "minutes_no": _minutes_no(reg, v.meeting), "source": source_label(reg, v),
         }
         rows.append(row)
         if v.report_status == OVERDUE:

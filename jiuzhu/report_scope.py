@@ -71,17 +71,18 @@ def describe(reg: Registry, scope: Scope, as_of: dt.date, chosen: list[Any],
              meeting_title: str | None) -> dict[str, Any]:
     """How the document names what it covers: `what` ("2026年联席会议议定事项") for its sentences,
     `record` (kept with the issue number in system.yaml) and the `unit` a 督办 view addresses."""
+    items = "议定事项" + ("和检查整改任务" if any(v.source == "inspection" for v in chosen) else "")
     if scope.meeting is not None:
         m = reg.meetings[scope.meeting]
         what = f"{cn_date(m.date)}{meeting_title or ''}议定事项"
     elif scope.year is not None:
-        what = f"{scope.year}年联席会议议定事项"
+        what = f"{scope.year}年联席会议{items}"
     elif scope.start is not None or scope.end is not None:
         span = (f"{cn_date(scope.start)}至{cn_date(scope.end)}" if scope.start and scope.end
                 else f"{cn_date(scope.start)}以来" if scope.start else f"{cn_date(scope.end)}以前")
-        what = f"{span}召开的联席会议议定事项"
+        what = f"{span}召开的联席会议议定事项" if items == "议定事项" else f"{span}的联席会议{items}"
     else:
         earlier = sum(v.meeting_date.year < as_of.year for v in chosen)
-        what = f"{as_of.year}年联席会议议定事项" + ("及以前年度未办结事项" if earlier else "")
+        what = f"{as_of.year}年联席会议{items}" + ("及以前年度未办结事项" if earlier else "")
     record = what if scope.unit is None else f"{what}（{reg.units[scope.unit].name_on(as_of)}）"
     return {"what": what, "record": record, "unit": scope.unit}

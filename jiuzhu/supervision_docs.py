@@ -13,23 +13,8 @@ from jiuzhu.evaluation import Result, report_context
 from jiuzhu.model import Registry
 from jiuzhu.notices import Draft, ladder, rung
 from jiuzhu.queries import find_inspection
-from jiuzhu.render import cn_date, doc_number
-from jiuzhu.render_context import system_context, task_state
+from jiuzhu.render_context import source_label, system_context, task_state
 from jiuzhu.tasks import TaskView
-
-
-def source_label(reg: Registry, v: TaskView) -> str:
-    """Where a task comes from, as a document names it: a meeting's 纪要号 (or its date and title
-    before issue), an inspection's kind and date."""
-    if v.source == "inspection":
-        ins = reg.inspections.get(v.meeting)
-        return f"{cn_date(ins.date)}{ins.kind}" if ins else v.meeting
-    m = reg.meetings.get(v.meeting)
-    if m is None:
-        return v.meeting
-    if m.minutes is not None:
-        return f"纪要{doc_number(m.minutes.year, m.minutes.number)}"
-    return f"{cn_date(m.date)}会议"
 
 
 def _row(reg: Registry, v: TaskView) -> dict[str, Any]:

@@ -119,8 +119,8 @@ def test_the_report_names_its_attachment_before_the_signature_and_each_row_its_m
     lines = out.splitlines()
     attachment = lines.index("附件：联席会议议定事项进展情况表")
     assert lines[attachment + 2].startswith("县社会救助工作联席会议办公室")
-    assert "| 序号 | 纪要号 | 议定事项 |" in out
-    assert "| 1 | 〔2026〕3号 | 会议同意自2027年1月1日起提高城乡低保标准" in out
+    assert "| 序号 | 来源 | 议定事项 |" in out
+    assert "| 1 | 纪要〔2026〕3号 | 会议同意自2027年1月1日起提高城乡低保标准" in out
 
 
 def _fake_tools(folder, fc_list_output: str) -> str:

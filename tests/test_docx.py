@@ -161,11 +161,11 @@ def test_progress_report_has_task_table(jz, make_registry, tmp_path):
     doc = Document(str(out))
     assert len(doc.tables) == 1
     table = doc.tables[0]
-    header = ["序号", "纪要号", "议定事项", "牵头单位", "责任单位", "完成时限", "进展情况", "状态", "备注"]
+    header = ["序号", "来源", "议定事项", "牵头单位", "责任单位", "完成时限", "进展情况", "状态", "备注"]
     assert [c.text for c in table.rows[0].cells] == header
     late = ["县财政局", "县民政局", "2026年12月10日前", "未报送进展", "逾期未完成", "逾期3个工作日，督办"]
     assert [c.text for c in table.rows[2].cells][3:] == late
-    assert table.rows[2].cells[1].text == "〔2026〕3号"
+    assert table.rows[2].cells[1].text == "纪要〔2026〕3号"
     assert any(p.text == "一、总体情况" and p.style.name == "Heading 1" for p in doc.paragraphs)
 
 

@@ -222,3 +222,11 @@ def test_inspection_report_docx(jz, make_registry):
     assert "关于社会救助资金管理使用专项检查情况的通报" in text.replace("\n", "")
     assert "整改时限：2026年12月15日前" in text and "（一）县民政局（1个）" in text
     assert "早于检查日期" in refused(jz, reg, "inspection", "render", INSPECTION, "--date", "2026-11-30")
+
+
+def test_the_progress_report_names_each_tasks_source(jz, make_registry):
+    reg = make_registry(SUPERVISION_FILES)
+    out = ok(jz, reg, "report", "progress", "--as-of", "2026-12-24")
+    assert "2026年联席会议议定事项和检查整改任务共5项" in out
+    assert "| 4 | 2026年12月1日专项检查 | 临时救助资金拨付不及时" in out
+    assert "| 1 | 纪要〔2026〕3号 |" in out

@@ -169,8 +169,8 @@ def test_progress_report_pdf_with_annex_table(jz, make_registry, tmp_path, brows
     assert pages == 3
     last = re.sub(r"\s+", "", _text(pdftotext, pdf).split("\f")[pages - 1])
     assert last.startswith("附件联席会议议定事项进展情况表")
-    assert "序号纪要号议定事项牵头单位责任单位完成时限进展情况状态备注" in last
-    assert last.count("〔2026〕") == 3  # each row its 纪要号 (it may wrap in its narrow column)
+    assert "序号来源议定事项牵头单位责任单位完成时限进展情况状态备注" in last
+    assert last.count("〔2026〕") == 3  # each row its source, the minutes number (it may wrap in its narrow column)
     # the status column holds 逾期未完成 on one line
     words = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True,
                            text=True).stdout

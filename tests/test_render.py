@@ -148,7 +148,7 @@ def test_progress_totals_and_late_units(jz, reg):
     assert "2026年联席会议议定事项共3项，截至2026年12月15日已办结0项，占0%；正在推进1项；逾期1项；长期坚持1项。" in out
     assert "### （一）县财政局（1项）" in out
     assert "完成时限为2026年12月10日，已逾期3个工作日，予以督办。牵头单位至今未报送进展情况。" in out
-    assert "| 序号 | 纪要号 | 议定事项 | 牵头单位 | 责任单位 | 完成时限 | 进展情况 | 状态 | 备注 |" in out
+    assert "| 序号 | 来源 | 议定事项 | 牵头单位 | 责任单位 | 完成时限 | 进展情况 | 状态 | 备注 |" in out
 
 
 def test_briefing_preview_shows_next_number_and_writes_nothing(jz, reg):
