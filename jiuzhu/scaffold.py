@@ -66,11 +66,23 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
         "deputy": {"name": None, "post": None, "phone": None, "mobile": None}, "reviewers": [],
         "duties": [{"id": "minzheng-1", "text": "负责统筹社会救助体系建设。", "areas": ["system"], "role": "lead"}],
     }
+    evaluation = {
+        "indicators": [
+            {"id": "tasks", "name": "议定事项按期完成", "weight": 40, "measure": "tasks_on_time"},
+            {"id": "meetings", "name": "会议出席", "weight": 20, "measure": "attendance", "excused": 0.5},
+            {"id": "findings", "name": "检查问题按期整改", "weight": 20, "measure": "findings_on_time"},
+            {"id": "replies", "name": "督办按期回复", "weight": 10, "measure": "notice_replies"},
+            {"id": "office", "name": "办公室评分", "weight": 10, "measure": "manual"},
+        ],
+        "no_data": "full",
+    }
     files = {
         "system.yaml": new_document(system, f"{name}：联席会议、办公室和议事规则。"
                                             "founding_document 的日期、文号等请按成立文件改写。"),
         "areas.yaml": new_document(areas, "救助领域和工作领域，synonyms 是人们常用的说法"),
         "units/minzheng.yaml": new_document(unit, "成员单位：联席会议办公室所在单位"),
+        "evaluation.yaml": new_document(evaluation, "年度绩效评价规则：按本地的评价办法改写指标和分值（合计 100），"
+                                                    "格式见 docs/supervision.md"),
         # commands that write hold .jiuzhu.lock (and tasks/<year>/.<id>.lock) while they write
         ".gitignore": "# jiuzhu 写入登记册时的锁文件\n.*.lock\n",
     }

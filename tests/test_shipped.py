@@ -152,6 +152,7 @@ def test_init_writes_a_registry_that_validates(tmp_path, jz):
         f"  {target}/system.yaml",
         f"  {target}/areas.yaml",
         f"  {target}/units/minzheng.yaml",
+        f"  {target}/evaluation.yaml",
         f"  {target}/.gitignore",
         f"接着填写成员单位和职责，然后运行 jiuzhu --registry {target} validate。",
     ]
@@ -162,6 +163,7 @@ def test_init_writes_a_registry_that_validates(tmp_path, jz):
     assert "name: 某某县社会救助工作联席会议\njurisdiction: 某某县\ngovernment: 县政府\n" in system
     assert "大厂" not in system
     assert ".*.lock" in (target / ".gitignore").read_text(encoding="utf-8")
+    assert "weight: 40" in (target / "evaluation.yaml").read_text(encoding="utf-8")  # rules that validate (above)
 
 
 def test_init_json(tmp_path, jz):
