@@ -20,7 +20,7 @@ from jiuzhu.model import Decision, Meeting, Registry
 from jiuzhu.problems import Problem, error
 from jiuzhu.proposals import require_text
 from jiuzhu.queries import active_unit, find_meeting, find_proposal
-from jiuzhu.records import flow
+from jiuzhu.records import append_to, flow
 from jiuzhu.roundtrip import to_commented
 from jiuzhu.workdays import Calendar
 from jiuzhu.writer import Transaction
@@ -96,14 +96,8 @@ def add_decision(reg: Registry, new: NewDecision) -> Added:
     if due_rule:
         entry.insert(list(entry).index("due") + 1, "due_rule", flow(due_rule))
 
-    def change(data: Any) -> None:
-        if not data.get("decisions"):
-            data["decisions"] = to_commented([])
-            data["decisions"].fa.set_block_style()
-        data["decisions"].append(entry)
-
     tx = Transaction(Path(reg.root))
-    tx.edit(m.file, change)
+    tx.edit(m.file, lambda data: append_to(data, "decisions", entry))
     tx.commit()
     return Added(ident, m.file, lead, responsible, due, due_rule, areas, notes, warnings)
 

@@ -23,7 +23,7 @@ from jiuzhu.model import Inspection, Registry
 from jiuzhu.problems import Problem, error
 from jiuzhu.proposals import require_text
 from jiuzhu.queries import find_inspection, find_task, find_unit, member_on, unit_names
-from jiuzhu.records import draw_id, flow, new_file, token
+from jiuzhu.records import append_to, draw_id, flow, new_file, token
 from jiuzhu.roundtrip import to_commented
 from jiuzhu.task_writes import stage_entry
 from jiuzhu.tasks import DONE, IN_PROGRESS, assignment, state, task_file
@@ -107,14 +107,8 @@ def add_finding(reg: Registry, new: NewFinding) -> tuple[str, dt.date, tuple[str
     if rule:
         entry["due_rule"] = flow(rule)
 
-    def change(data: Any) -> None:
-        if not data.get("findings"):
-            data["findings"] = to_commented([])
-            data["findings"].fa.set_block_style()
-        data["findings"].append(entry)
-
     tx = Transaction(Path(reg.root))
-    tx.edit(ins.file, change)
+    tx.edit(ins.file, lambda data: append_to(data, "findings", entry))
     tx.commit()
     return ident, due, warnings, ins.file
 
@@ -177,11 +171,7 @@ def _record_samples(reg: Registry, ins: Inspection, picked: list[str], seed: str
     def change(data: Any) -> None:
         if not data.get("seed"):
             data["seed"] = seed
-        if not data.get("samples"):
-            data["samples"] = to_commented([])
-            data["samples"].fa.set_block_style()
-        for t in picked:
-            data["samples"].append(flow({"task": t}))
+        append_to(data, "samples", *(flow({"task": t}) for t in picked))
 
     tx = Transaction(Path(reg.root))
     tx.edit(ins.file, change)

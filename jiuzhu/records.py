@@ -24,6 +24,15 @@ def draw_id(prefix: str, taken: Callable[[str], bool], draw: Callable[[], str] =
     raise InputRefused(f"无法为“{prefix}”生成不重复的编号", "检查登记册中是否已有大量同名记录。")
 
 
+def append_to(data: Any, key: str, *items: Any) -> None:
+    """Append `items` to the block list `key` of a round-trip mapping (a missing or empty `[]` list
+    becomes a block list first): a meeting's decisions, an inspection's findings or samples."""
+    if not data.get(key):
+        data[key] = to_commented([])
+        data[key].fa.set_block_style()
+    data[key].extend(items)
+
+
 def flow(data: dict[str, Any]) -> Any:
     """A one-line YAML mapping ({a: 1, b: 2}) without its None values."""
 

@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -201,6 +202,23 @@ def jz(runner: CliRunner) -> Callable[..., object]:
         return runner.invoke(app, ["--registry", str(registry), *args])
 
     return run
+
+
+def ok(jz: Callable[..., Any], reg: Path, *args: str) -> str:
+    """Run a command that must succeed; its output."""
+    result = jz(reg, *args)
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
+def refused(jz: Callable[..., Any], reg: Path, *args: str) -> str:
+    """Run a command that must be refused: exit 1, no traceback, nothing written; its message."""
+    before = tree_hash(reg)
+    result = jz(reg, *args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert tree_hash(reg) == before
+    return str(result.output)
 
 
 def tree_hash(root: Path) -> str:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import tree_hash
+from conftest import ok, refused
 from docx import Document
 from supervision_registry import SUPERVISION_FILES
 
@@ -39,20 +39,6 @@ YEAR = ["evaluate", "--year", "2026", "--as-of", "2026-12-31"]
 def reg(make_registry) -> Path:
     return make_registry({**SUPERVISION_FILES, "evaluation.yaml": RULES})
 
-
-def ok(jz, reg: Path, *args: str) -> str:
-    result = jz(reg, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def refused(jz, reg: Path, *args: str) -> str:
-    before = tree_hash(reg)
-    result = jz(reg, *args)
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert tree_hash(reg) == before
-    return result.output
 
 
 def test_scores_ranks_and_evidence(jz, reg):

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import tree_hash
+from conftest import ok, refused
 from docs_registry import DOCS_FILES, MEETING_ID
 from docx import Document
 from supervision_registry import INSPECTION, SPOT_CHECK, SUPERVISION_FILES
@@ -18,20 +18,6 @@ from supervision_registry import INSPECTION, SPOT_CHECK, SUPERVISION_FILES
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("JIUZHU_UPDATE_GOLDEN") == "1"
 
-
-def ok(jz, reg: Path, *args: str) -> str:
-    result = jz(reg, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def refused(jz, reg: Path, *args: str) -> str:
-    before = tree_hash(reg)
-    result = jz(reg, *args)
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert tree_hash(reg) == before
-    return result.output
 
 
 def _new(jz, reg: Path, *extra: str) -> str:

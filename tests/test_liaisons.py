@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import tree_hash
+from conftest import ok, refused
 from docx import Document
 from openpyxl import load_workbook
 
@@ -20,20 +20,6 @@ TAIL = "reviewers: [minzheng-liaison]\nduties:\n  - {id: minzheng-1, text: è´Ÿè´
 def reg(make_registry) -> Path:
     return make_registry()
 
-
-def ok(jz, reg: Path, *args: str) -> str:
-    result = jz(reg, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def refused(jz, reg: Path, *args: str) -> str:
-    before = tree_hash(reg)
-    result = jz(reg, *args)
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert tree_hash(reg) == before
-    return result.output
 
 
 def _change(jz, reg: Path) -> None:

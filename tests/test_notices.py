@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import tree_hash
+from conftest import ok, refused, tree_hash
 from docs_registry import DOCS_FILES, MEETING_ID
 from docx import Document
 from supervision_registry import INSPECTION, NOTICE, SUPERVISION_FILES
@@ -25,20 +25,6 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     """The notices below are sent in December 2026: today is the end of that year."""
     monkeypatch.setenv("JIUZHU_TODAY", "2026-12-31")
 
-
-def ok(jz, reg: Path, *args: str) -> str:
-    result = jz(reg, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def refused(jz, reg: Path, *args: str) -> str:
-    before = tree_hash(reg)
-    result = jz(reg, *args)
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert tree_hash(reg) == before
-    return result.output
 
 
 def _ladder(reg: Path, ladder: str) -> None:
