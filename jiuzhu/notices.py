@@ -63,11 +63,13 @@ class Draft:
         return [*self.overdue, *self.due_soon]
 
 
-def draft(reg: Registry, unit_ref: str, day: dt.date, level: str | None = None) -> Draft:
+def draft(reg: Registry, unit_ref: str, day: dt.date, level: str | None = None,
+          views: list[TaskView] | None = None) -> Draft:
     """The notice one unit would get on `day`: its open tasks (as lead) that are overdue or due
-    soon; the level is the highest its tasks reached unless `level` is given."""
+    soon; the level is the highest its tasks reached unless `level` is given. `views`: the tasks on
+    `day` when the caller already has them (one notice a unit, `--all`)."""
     unit = find_unit(reg, unit_ref)
-    overdue, due_soon = _tasks_of(reg, unit, day)
+    overdue, due_soon = _tasks_of(reg, unit, day, task_views(reg, day) if views is None else views)
     if not overdue and not due_soon:
         raise InputRefused(f"{unit.name}截至 {day} 没有逾期或即将到期的任务，不需要督办",
                            "用 jiuzhu tasks list --unit 查看它的任务。")
@@ -77,10 +79,10 @@ def draft(reg: Registry, unit_ref: str, day: dt.date, level: str | None = None) 
     return Draft(unit, day, lv.level, counted.date, overdue, due_soon, before)
 
 
-def _tasks_of(reg: Registry, unit: Unit, day: dt.date) -> tuple[list[TaskView], list[TaskView]]:
+def _tasks_of(reg: Registry, unit: Unit, day: dt.date, views: list[TaskView]) -> tuple[list[TaskView], list[TaskView]]:
     """(overdue, due soon) open tasks `unit` leads on `day`."""
     soon = reg.system.parameters.due_soon_workdays if reg.system else 5
-    mine = [v for v in task_views(reg, day) if v.lead == unit.id]
+    mine = [v for v in views if v.lead == unit.id]
     overdue = sorted((v for v in mine if v.days_overdue > 0), key=lambda v: (-v.days_overdue, v.id))
     due_soon = sorted((v for v in mine if v.days_overdue == 0 and v.workdays_left is not None
                        and v.workdays_left <= soon), key=lambda v: (v.due or day, v.id))
@@ -100,6 +102,12 @@ def _highest(reg: Registry, reached: list[str]) -> str:
 def units_to_notify(reg: Registry, day: dt.date) -> list[str]:
     """Units leading overdue tasks on `day`, most overdue first (`supervise notice --all`)."""
     return list(dict.fromkeys(v.lead for v in overdue_tasks(reg, day).views))
+
+
+def all_drafts(reg: Registry, day: dt.date, level: str | None = None) -> list[Draft]:
+    """The notice of every unit leading overdue tasks on `day` (the tasks counted once)."""
+    views = task_views(reg, day)
+    return [draft(reg, u, day, level, views) for u in units_to_notify(reg, day)]
 
 
 def new_id(reg: Registry, d: Draft, taken: set[str | None] | None = None,

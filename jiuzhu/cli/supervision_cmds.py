@@ -203,7 +203,7 @@ def _all_notices(day: Any, level: str | None, record: bool, fmt: str | None, out
                  force: bool) -> None:
     from jiuzhu.cli.output import echo
     from jiuzhu.errors import InputRefused
-    from jiuzhu.notices import draft, new_id, stage_all, units_to_notify
+    from jiuzhu.notices import all_drafts, new_id, stage_all
     from jiuzhu.render import check_target, render, save
     from jiuzhu.supervision_docs import notice_doc_context
 
@@ -212,12 +212,11 @@ def _all_notices(day: Any, level: str | None, record: bool, fmt: str | None, out
     chosen = format_for(fmt, None)
     with write_lock() if record else _nothing():
         reg = load()
-        units = units_to_notify(reg, day)
-        if not units:
+        drafts = all_drafts(reg, day, level)
+        if not drafts:
             echo(f"截至 {day} 没有逾期任务，不需要督办。")
             return
         output.mkdir(parents=True, exist_ok=True)
-        drafts = [draft(reg, u, day, level) for u in units]
         files = []
         ids: list[str | None] = []
         for d in drafts:
