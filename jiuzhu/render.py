@@ -349,13 +349,22 @@ def check_target(fmt: str, output: Path | None, force: bool, registry: Path | No
         pdf.browser()
         pdf.check_fonts()
     if output is not None:
-        if output.is_dir():
-            raise InputRefused(f"{output} 是目录", f"-o 后写文件名，例如 {output / ('文档.' + fmt)}。")
-        if output.exists() and not force:
-            raise InputRefused(f"文件已存在：{output}", "加 --force 覆盖，或换一个文件名。")
-        if registry is not None and Path(os.path.realpath(output)).is_relative_to(os.path.realpath(registry)):
-            raise InputRefused(f"{output} 在登记册目录 {registry} 之内：生成的文档不放进登记册",
-                               "把文档写到登记册之外，例如 -o out/纪要.docx。")
+        check_output(output, force, registry, f"文档.{fmt}")
+
+
+def check_output(output: Path, force: bool, registry: Path | None, example: str) -> None:
+    """Refuse an output file that cannot or must not be written: a folder, a file in a folder that
+    does not exist, an existing file without --force, a file inside the registry."""
+    if output.is_dir():
+        raise InputRefused(f"{output} 是目录", f"-o 后写文件名，例如 {output / example}。")
+    if not output.parent.is_dir():
+        what = f"{output.parent} 不是目录" if output.parent.exists() else f"输出目录不存在：{output.parent}"
+        raise InputRefused(what, "先建立这个目录，或把 -o 写到已有的目录中。")
+    if output.exists() and not force:
+        raise InputRefused(f"文件已存在：{output}", "加 --force 覆盖，或换一个文件名。")
+    if registry is not None and Path(os.path.realpath(output)).is_relative_to(os.path.realpath(registry)):
+        raise InputRefused(f"{output} 在登记册目录 {registry} 之内：生成的文件不放进登记册",
+                           f"把文件写到登记册之外，例如 -o out/{example}。")
 
 
 def save(output: Path, data: bytes, force: bool) -> None:

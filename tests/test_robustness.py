@@ -88,4 +88,4 @@ def test_an_output_path_under_a_file_is_a_user_error(make_registry, jz, tmp_path
     blocker.write_text("x", encoding="utf-8")
     res = jz(root, "minutes", "render", mid, "-o", os.path.join(blocker, "x.md"))
     _no_crash(res)
-    assert "错误：无法读写文件" in res.output
+    assert f"错误：{blocker} 不是目录" in res.output

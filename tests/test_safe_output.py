@@ -30,7 +30,7 @@ def test_a_document_never_goes_into_the_registry(make_registry, jz) -> None:
     before = tree_hash(root)
     for target in (root / "units/minzheng.yaml", root / "notes.md"):
         r = jz(root, "minutes", "render", M, "--format", "md", "-o", str(target), "--force")
-        assert r.exit_code == 1 and "生成的文档不放进登记册" in r.output
+        assert r.exit_code == 1 and "生成的文件不放进登记册" in r.output
     assert tree_hash(root) == before
 
 

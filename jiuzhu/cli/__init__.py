@@ -17,7 +17,8 @@ class _Root(LazyGroup):
     subapps = {"units": apps.units_app, "duties": apps.duties_app, "proposal": apps.proposal_app,
                "meeting": apps.meeting_app, "decision": apps.decision_app, "minutes": apps.minutes_app,
                "tasks": apps.tasks_app, "briefing": apps.briefing_app, "report": apps.report_app,
-               "liaisons": apps.liaisons_app, "inspection": apps.inspection_app, "supervise": apps.supervise_app}
+               "liaisons": apps.liaisons_app, "inspection": apps.inspection_app, "supervise": apps.supervise_app,
+               "calendar": apps.calendar_app}
 
 
 app = typer.Typer(
@@ -59,6 +60,7 @@ def _root(
 # would cost `jiuzhu --help` and every command's help 60-150 ms (python -X importtime).
 from jiuzhu.cli import (  # noqa: E402
     assign_cmds,  # noqa: E402
+    calendar_cmds,  # noqa: E402,F401
     docs_cmds,  # noqa: E402,F401
     evaluate_cmds,  # noqa: E402
     git_cmds,  # noqa: E402

@@ -21,3 +21,5 @@ inspection_app = typer.Typer(cls=Group, help="检查：专项检查、重点抽�
                              no_args_is_help=True)
 supervise_app = typer.Typer(cls=Group, help="督办：督办通知单（催办、督办、通报、约谈）及其回复。",
                             no_args_is_help=True)
+calendar_app = typer.Typer(cls=Group, help="日历：会议和任务完成时限导出为 iCalendar（.ics），供手机和办公日历订阅。",
+                           no_args_is_help=True)
