@@ -12,7 +12,8 @@ import pytest
 def test_unknown_format_is_a_usage_error(make_registry, jz, command):
     res = jz(make_registry(), *command, "--format", "xml")
     assert res.exit_code == 2, res.output
-    assert "错误：'--format' / '-f' 的值无效：“xml”不是可用的格式，只能是 table 或 json" in res.output
+    # every list goes to a spreadsheet too (issue 17)
+    assert "错误：'--format' / '-f' 的值无效：“xml”不是可用的格式，只能是 table、json、csv 或 xlsx" in res.output
     assert "Error" not in res.output and "Try" not in res.output
 
 

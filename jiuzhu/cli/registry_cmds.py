@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from jiuzhu.cli.apps import duties_app, units_app
 from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load
+from jiuzhu.cli.sheet_out import ListFormatOpt, SheetForceOpt, SheetOutputOpt
 
 if TYPE_CHECKING:
     from jiuzhu.model import Registry
@@ -67,15 +69,20 @@ def register(app: typer.Typer) -> None:
 
 
 @units_app.command("list")
-def units_list(fmt: Annotated[str, FormatOpt] = "table") -> None:
+def units_list(fmt: Annotated[str, ListFormatOpt] = "table", output: Annotated[Optional[Path], SheetOutputOpt] = None,
+               force: Annotated[bool, SheetForceOpt] = False) -> None:
     """按成立文件中的顺序列出成员单位。"""
-    from jiuzhu.cli.output import check_format, print_json, table
+    from jiuzhu.cli import sheet_out
+    from jiuzhu.cli.output import print_json, table
     from jiuzhu.queries import unit_rows
 
-    check_format(fmt)
+    sheet_out.check(fmt, output, force)
     rows = unit_rows(load(allow_errors=True, founding=True))
     if fmt == "json":
         print_json(rows)
+        return
+    if fmt in ("csv", "xlsx"):
+        sheet_out.write_list("units", fmt, output, force, rows)
         return
     def name(r: dict[str, Any]) -> str:
         return r["name"] + ("（办公室）" if r["office"] else "") + ("" if r["active"] else "（已撤销）")
@@ -132,18 +139,24 @@ def duties_show(unit: Annotated[str, UnitArg], fmt: Annotated[str, FormatOpt] = 
 @duties_app.command("matrix")
 def duties_matrix(
     info: Annotated[bool, typer.Option("--info", help="改为显示家庭经济状况核对中各单位提供的信息")] = False,
-    fmt: Annotated[str, FormatOpt] = "table",
+    fmt: Annotated[str, ListFormatOpt] = "table",
+    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+    force: Annotated[bool, SheetForceOpt] = False,
 ) -> None:
     """领域×单位职责矩阵：每个领域由谁牵头（●）、配合（○）、提供信息（◆）。"""
-    from jiuzhu.cli.output import check_format, echo, print_json, table
+    from jiuzhu.cli import sheet_out
+    from jiuzhu.cli.output import echo, print_json, table
     from jiuzhu.queries import duty_matrix, info_matrix, unit_names
 
-    check_format(fmt)
+    sheet_out.check(fmt, output, force)
     reg = load(allow_errors=True, founding=True)
     if info:
         rows = info_matrix(reg)
         if fmt == "json":
             print_json(rows)
+            return
+        if fmt in ("csv", "xlsx"):
+            sheet_out.write_list("info", fmt, output, force, rows)
             return
         if not rows:
             echo("没有成员单位的职责写明为家庭经济状况核对提供哪些信息（职责的 role: info 和 info: [...]）。")
@@ -155,10 +168,13 @@ def duties_matrix(
     if fmt == "json":
         print_json(rows)
         return
+    cells = [(r["area_name"], _lead_names(reg, r), unit_names(reg, r["support"]), unit_names(reg, r["info"]))
+             for r in rows]
+    if fmt in ("csv", "xlsx"):
+        sheet_out.write(fmt, output, force, "职责矩阵", ["领域", "牵头", "配合", "提供信息"], cells)
+        return
     table("领域×单位职责矩阵（● 牵头 ○ 配合 ◆ 提供信息）",
-          [("领域", {"no_wrap": True}), "● 牵头", "○ 配合", "◆ 提供信息"],
-          [(r["area_name"], _lead_names(reg, r), unit_names(reg, r["support"]), unit_names(reg, r["info"]))
-           for r in rows])
+          [("领域", {"no_wrap": True}), "● 牵头", "○ 配合", "◆ 提供信息"], cells)
 
 
 def _lead_names(reg: Registry, row: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from jiuzhu import parse
 from jiuzhu.cli.apps import tasks_app
 from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load, parse_date, writes
+from jiuzhu.cli.sheet_out import ListFormatOpt, SheetForceOpt, SheetOutputOpt
 
 if TYPE_CHECKING:
     from jiuzhu.model import Registry
@@ -22,7 +24,12 @@ TodayOpt = typer.Option("--as-of", help="视为今天的日期：进展日期不
 UnitOpt = typer.Option("--unit", "-u", help="只看该单位牵头或负责的任务（标识或名称）")
 
 
-def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, overdue: bool = False) -> None:
+SHEET_HEADERS = ("任务编号", "事项", "来源", "来源编号", "来源日期", "牵头单位", "责任单位", "完成时限", "状态",
+                 "进度（%）", "通报状态", "逾期天数", "逾期工作日", "督办等级", "最近进展日期", "最近进展")
+
+
+def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, overdue: bool = False,
+           sheet: tuple[Path | None, bool] = (None, False)) -> None:
     from jiuzhu.cli.output import LONG_FROM, echo, print_json, table
     from jiuzhu.queries import unit_names
     from jiuzhu.tasks import view_row
@@ -31,6 +38,9 @@ def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, ov
         echo(f"警告：{w}", err=True)
     if fmt == "json":
         print_json([view_row(reg, v) for v in listing.views])
+        return
+    if fmt in ("csv", "xlsx"):
+        _sheet(reg, listing, fmt, title, sheet)
         return
     if not listing.views:
         echo(empty)
@@ -52,6 +62,16 @@ def _print(reg: Registry, listing: Listing, fmt: str, title: str, empty: str, ov
             v.report_status + (f"\n{v.level}" if v.level else "")) for v in listing.views])
 
 
+def _sheet(reg: Registry, listing: Listing, fmt: str, title: str, sheet: tuple[Path | None, bool]) -> None:
+    from jiuzhu.cli import sheet_out
+    from jiuzhu.queries import unit_names
+
+    rows = [(v.id, v.text, "检查" if v.source == "inspection" else "会议", v.meeting, v.meeting_date, v.lead_name,
+             unit_names(reg, v.responsible), v.due, v.status, v.percent, v.report_status, v.days_overdue,
+             v.workdays_overdue, v.level, v.last_date, v.last_note) for v in listing.views]
+    sheet_out.write(fmt, sheet[0], sheet[1], title.split("（")[0], SHEET_HEADERS, rows)
+
+
 def _task_cell(v: TaskView) -> str:
     """The task id (what `tasks update` takes) above its text: readable in 80 columns. A task
     from an inspection says so (a meeting's task id names its meeting)."""
@@ -63,35 +83,39 @@ def tasks_list(
     unit: Annotated[Optional[str], UnitOpt] = None,
     status: Annotated[Optional[str], typer.Option("--status", "-s", help=f"只看该状态：{STATUS_HELP}")] = None,
     as_of: Annotated[Optional[str], AsOfOpt] = None,
-    fmt: Annotated[str, FormatOpt] = "table",
+    fmt: Annotated[str, ListFormatOpt] = "table",
+    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+    force: Annotated[bool, SheetForceOpt] = False,
 ) -> None:
-    """列出全部议定事项（任务）及其进度和状态。"""
-    from jiuzhu.cli.output import check_format
+    """列出全部议定事项和检查整改任务及其进度和状态。"""
+    from jiuzhu.cli import sheet_out
     from jiuzhu.tasks import list_tasks
 
-    check_format(fmt)
+    sheet_out.check(fmt, output, force)
     reg = load()
     listing = list_tasks(reg, as_of_or_today(as_of), unit, status)
-    _print(reg, listing, fmt, f"督办任务（{len(listing.views)} 项）", "没有任务。")
+    _print(reg, listing, fmt, f"督办任务（{len(listing.views)} 项）", "没有任务。", sheet=(output, force))
 
 
 @tasks_app.command("overdue")
 def tasks_overdue(
     as_of: Annotated[Optional[str], AsOfOpt] = None,
     unit: Annotated[Optional[str], UnitOpt] = None,
-    fmt: Annotated[str, FormatOpt] = "table",
+    fmt: Annotated[str, ListFormatOpt] = "table",
     fail: Annotated[bool, typer.Option("--fail", help="有逾期任务时以退出码 1 结束（供定时 CI 任务使用）")] = False,
+    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+    force: Annotated[bool, SheetForceOpt] = False,
 ) -> None:
     """逾期未完成的任务：按牵头单位分组，逾期最久的在前，含逾期天数、工作日数和督办等级。"""
-    from jiuzhu.cli.output import check_format
+    from jiuzhu.cli import sheet_out
     from jiuzhu.tasks import overdue_tasks
 
-    check_format(fmt)
+    sheet_out.check(fmt, output, force)
     day = as_of_or_today(as_of)
     reg = load()
     listing = overdue_tasks(reg, day, unit)
     _print(reg, listing, fmt, f"截至 {day} 逾期未完成的任务（{len(listing.views)} 项）",
-           f"截至 {day} 没有逾期任务。", overdue=True)
+           f"截至 {day} 没有逾期任务。", overdue=True, sheet=(output, force))
     if fail and listing.views:
         raise typer.Exit(1)
 
@@ -102,18 +126,20 @@ def tasks_due_soon(
         "--within", "-n", help="多少个工作日内到期（默认取 system.yaml 的 due_soon_workdays）")] = None,
     as_of: Annotated[Optional[str], AsOfOpt] = None,
     unit: Annotated[Optional[str], UnitOpt] = None,
-    fmt: Annotated[str, FormatOpt] = "table",
+    fmt: Annotated[str, ListFormatOpt] = "table",
+    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+    force: Annotated[bool, SheetForceOpt] = False,
 ) -> None:
     """即将到期的任务：N 个工作日内到期（含今天到期）且未完成。"""
-    from jiuzhu.cli.output import check_format
+    from jiuzhu.cli import sheet_out
     from jiuzhu.tasks import due_soon_tasks
 
-    check_format(fmt)
+    sheet_out.check(fmt, output, force)
     reg = load()
     day = as_of_or_today(as_of)
     listing = due_soon_tasks(reg, day, within, unit)
     _print(reg, listing, fmt, f"截至 {day} 即将到期的任务（{len(listing.views)} 项）",
-           f"截至 {day} 没有即将到期的任务。")
+           f"截至 {day} 没有即将到期的任务。", sheet=(output, force))
 
 
 @tasks_app.command("update")

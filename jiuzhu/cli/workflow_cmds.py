@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from jiuzhu import parse
 from jiuzhu.cli.apps import decision_app, meeting_app, minutes_app, proposal_app
 from jiuzhu.cli.common import FormatOpt, load, parse_date, today, writes
+from jiuzhu.cli.sheet_out import ListFormatOpt, SheetForceOpt, SheetOutputOpt
 
 DateOpt = typer.Option("--date", help="办理日期，如 2026-9-22、9月22日或昨天（默认今天，北京时间）")
 
@@ -105,15 +107,22 @@ def proposal_resubmit(
 @proposal_app.command("list")
 def proposal_list(
     status: Annotated[Optional[str], typer.Option("--status", "-s", help="只列出该状态的议题，如 已审定")] = None,
-    fmt: Annotated[str, FormatOpt] = "table",
+    fmt: Annotated[str, ListFormatOpt] = "table",
+    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+    force: Annotated[bool, SheetForceOpt] = False,
 ) -> None:
     """列出议题及其状态。"""
+    from jiuzhu.cli import sheet_out
     from jiuzhu.cli.output import echo, print_json, table
     from jiuzhu.proposals import proposal_rows
 
+    sheet_out.check(fmt, output, force)
     rows = proposal_rows(load(allow_errors=True), status)
     if fmt == "json":
         print_json(rows)
+        return
+    if fmt in ("csv", "xlsx"):
+        sheet_out.write_list("proposals", fmt, output, force, rows)
         return
     if not rows:
         echo("没有议题。" if status is None else f"没有状态为“{status}”的议题。")
@@ -213,15 +222,22 @@ def meeting_attend(
 @meeting_app.command("list")
 def meeting_list(
     year: Annotated[Optional[int], typer.Option("--year", "-y", help="只列出该年的会议")] = None,
-    fmt: Annotated[str, FormatOpt] = "table",
+    fmt: Annotated[str, ListFormatOpt] = "table",
+    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+    force: Annotated[bool, SheetForceOpt] = False,
 ) -> None:
     """按日期列出会议及其状态（筹备中、已召开、纪要已印发）。"""
+    from jiuzhu.cli import sheet_out
     from jiuzhu.cli.output import echo, print_json, table
     from jiuzhu.meetings import meeting_rows
 
+    sheet_out.check(fmt, output, force)
     rows = meeting_rows(load(allow_errors=True), today(), year)
     if fmt == "json":
         print_json(rows)
+        return
+    if fmt in ("csv", "xlsx"):
+        sheet_out.write_list("meetings", fmt, output, force, rows)
         return
     if not rows:
         echo("没有会议记录。")
