@@ -161,6 +161,13 @@ $JZ evaluate --year 2026 | tail -n 20
 $JZ evaluate --year 2026 --render docx -o "$DOCS/年度绩效评价报告.docx"
 $JZ evaluate --year 2026 --render html -o "$DOCS/年度绩效评价报告.html"
 
+# --- calendars and spreadsheets (issue 17) ---
+step "日历和表格：会议和时限导出为 .ics，任务清单导出为 Excel（jiuzhu calendar export、--format xlsx）"
+$JZ calendar export -o "$OUT/联席会议.ics"
+$JZ calendar export --unit 县民政局 -o "$OUT/县民政局.ics"
+$JZ tasks list --format xlsx -o "$OUT/督办任务.xlsx"
+$JZ duties matrix --format xlsx -o "$OUT/职责矩阵.xlsx"
+
 step "完成"
 echo "演示登记册：$DEMO"
 echo "输出目录：$OUT"
