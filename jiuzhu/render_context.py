@@ -166,6 +166,10 @@ def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, 
         "briefing": {"year": day.year, "number": next_briefing_number(reg, day.year), "date": day,
                      "from": start, "to": end},
         "meetings": meetings,
+        "inspections": [{"date": i.date, "kind": i.kind, "topic": i.topic, "lead": i.lead, "units": list(i.units),
+                         "findings": len(i.findings), "samples": len(i.samples),
+                         "false": sum(1 for x in i.samples if x.result == "不属实")}
+                        for i in reg.inspections.values() if start <= i.date <= end],
         "progress": progress,
         "totals": _totals(views, end, reg),
     }

@@ -216,3 +216,16 @@ def test_the_progress_report_names_each_tasks_source(jz, make_registry):
     assert "2026年联席会议议定事项和检查整改任务共5项" in out
     assert "| 4 | 2026年12月1日专项检查 | 临时救助资金拨付不及时" in out
     assert "| 1 | 纪要〔2026〕3号 |" in out
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_the_briefing_reports_the_inspections_of_its_period(jz, make_registry, fmt):
+    reg = make_registry(SUPERVISION_FILES)
+    out = reg.parent / f"简报.{fmt}"
+    ok(jz, reg, "briefing", "render", "--from", "2026-11-01", "--to", "2026-12-31", "--date", "2026-12-31",
+       "-o", str(out))
+    text = ("\n".join(p.text for p in Document(str(out)).paragraphs) if fmt == "docx"
+            else out.read_text(encoding="utf-8"))
+    assert "一、会议召开和检查情况" in text
+    assert "开展社会救助资金管理使用专项检查，发现问题2个，已列为整改任务限期整改。" in text
+    assert "抽查已办结任务1项，其中1项核实不属实、已重新督办。" in text
