@@ -166,13 +166,18 @@ def briefing_context(reg: Registry, start: dt.date | None, end: dt.date | None, 
         "briefing": {"year": day.year, "number": next_briefing_number(reg, day.year), "date": day,
                      "from": start, "to": end},
         "meetings": meetings,
-        "inspections": [{"date": i.date, "kind": i.kind, "topic": i.topic, "lead": i.lead, "units": list(i.units),
-                         "findings": len(i.findings), "samples": len(i.samples),
-                         "false": sum(1 for x in i.samples if x.result == "不属实")}
-                        for i in reg.inspections.values() if start <= i.date <= end],
+        "inspections": _inspections(reg, start, end),
         "progress": progress,
         "totals": _totals(views, end, reg),
     }
+
+
+def _inspections(reg: Registry, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The inspections held in a briefing's period, as its sentences need them."""
+    return [{"date": i.date, "kind": i.kind, "topic": i.topic, "lead": i.lead, "units": list(i.units),
+             "findings": len(i.findings), "samples": len(i.samples),
+             "false": sum(1 for x in i.samples if x.result == "不属实")}
+            for i in reg.inspections.values() if start <= i.date <= end]
 
 
 def _minutes_no(reg: Registry, meeting: str) -> str:

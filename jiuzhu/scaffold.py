@@ -24,7 +24,34 @@ WORKFLOW = {
 }
 
 
-def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
+# The level of government a jurisdiction's name ends with, and how its government is called
+# (checked in order: 自治区 before 区, 自治州 before 州).
+LEVELS = (("自治区", "自治区政府"), ("特别行政区", "特别行政区政府"), ("省", "省政府"), ("市", "市政府"),
+          ("自治州", "州政府"), ("州", "州政府"), ("地区", "行署"), ("盟", "盟行署"), ("自治县", "县政府"),
+          ("县", "县政府"), ("自治旗", "旗政府"), ("旗", "旗政府"), ("区", "区政府"))
+NATIONAL = ("全国", "中华人民共和国", "国家")
+
+
+def government_of(jurisdiction: str) -> tuple[str, str]:
+    """(government as documents call it, the issuer of the founding document) for a jurisdiction;
+    refused when its level cannot be told from the name (a made-up 市政府 would be silently wrong)."""
+    if jurisdiction in NATIONAL:
+        return "国务院", "国务院办公厅"
+    for suffix, government in LEVELS:
+        if jurisdiction.endswith(suffix):
+            return government, f"{jurisdiction}人民政府" if suffix not in ("地区", "盟") else f"{jurisdiction}行政公署"
+    raise InputRefused(f"无法从辖区名称“{jurisdiction}”判断本级政府",
+                       "辖区写全称，例如 某某县、某某市、某某省、某某自治区、全国；或加 --government 县政府。")
+
+
+def _civil_affairs(jurisdiction: str) -> str:
+    """The civil-affairs department at this level: 民政部 (national), 民政厅 (province), 民政局."""
+    if jurisdiction in NATIONAL:
+        return "民政部"
+    return "民政厅" if jurisdiction.endswith(("省", "自治区")) else "民政局"
+
+
+def init_registry(root: Path, name: str, jurisdiction: str, government: str | None = None) -> list[str]:
     """Write system.yaml, areas.yaml and the office's unit (the civil-affairs bureau) into `root`;
     return the files written, relative to `root`."""
     if not name.strip() or not jurisdiction.strip():
@@ -35,12 +62,12 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
     if root.exists() and any(root.iterdir()):
         raise InputRefused(f"目录 {root} 已存在且不为空", "换一个新目录，jiuzhu init 不会覆盖已有文件。")
 
-    gov = "县政府" if jurisdiction.endswith("县") else ("区政府" if jurisdiction.endswith("区") else "市政府")
+    gov, issuer = government_of(jurisdiction) if government is None else (government, f"{jurisdiction}人民政府")
     system = {
         "name": name,
         "jurisdiction": jurisdiction,
         "government": gov,
-        "founding_document": {"title": f"{name}制度", "issuer": f"{jurisdiction}人民政府",
+        "founding_document": {"title": f"{name}制度", "issuer": issuer,
                               "date": dt.datetime.now(ZoneInfo("Asia/Shanghai")).date(), "index_number": None},
         "conveners": {"chief": {"name": None, "post": None}, "conveners": []},
         "office": {"unit": "minzheng", "director": None, "duties": []},
@@ -61,7 +88,7 @@ def init_registry(root: Path, name: str, jurisdiction: str) -> list[str]:
     }
     areas = {"areas": [{"id": "system", "name": "社会救助体系建设", "kind": "work", "synonyms": ["统筹", "体系建设"]}]}
     unit = {
-        "id": "minzheng", "name": "民政局", "kind": "government", "order": 1, "active": True,
+        "id": "minzheng", "name": _civil_affairs(jurisdiction), "kind": "government", "order": 1, "active": True,
         "liaison": {"name": None, "post": None, "phone": None, "mobile": None},
         "deputy": {"name": None, "post": None, "phone": None, "mobile": None}, "reviewers": [],
         "duties": [{"id": "minzheng-1", "text": "负责统筹社会救助体系建设。", "areas": ["system"], "role": "lead"}],

@@ -57,12 +57,21 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
             if a not in reg.areas:
                 yield unresolved(doc.item_at((*doc.path_of(item.pos), "areas"), a), "领域", a, reg.areas)
     yield from _check_workflow(doc, s.parameters.workflow)
+    yield from _negative_parameters(doc, s)
     levels = [lv.from_workdays for lv in s.parameters.escalation]
     if levels != sorted(levels) or len(set(levels)) != len(levels):
         yield error(doc.at("parameters", "escalation"), "bad-ladder", "督办升级阶梯的 from_workdays 应严格递增",
                     "按从轻到重排列，例如 催办 -3、督办 1、通报 10。")
     yield from _issue_numbers(doc, "briefings", "简报", s.briefings)
     yield from _issue_numbers(doc, "reports", "进展情况通报", s.reports)
+
+
+def _negative_parameters(doc: Any, s: Any) -> Iterator[Problem]:
+    for key in ("regular_meetings_per_year", "due_soon_workdays"):
+        value = getattr(s.parameters, key)
+        if value < 0:
+            yield error(doc.at("parameters", key), "negative-parameter", f"{key} 的值 {value} 不能为负数",
+                        "写成 0 或正整数（regular_meetings_per_year 为 0：成立文件没有规定例会次数）。")
 
 
 def _issue_numbers(doc: Any, section: str, what: str, issued: Iterable[Any]) -> Iterator[Problem]:

@@ -52,7 +52,9 @@ def register(app: typer.Typer) -> None:
     def init(
         directory: Annotated[str, typer.Argument(help="新登记册目录")],
         name: Annotated[str, typer.Option("--name", help="联席会议名称，如 某某县社会救助工作联席会议")],
-        jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="辖区，如 某某县")],
+        jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="辖区，如 某某县、某某省、全国")],
+        government: Annotated[Optional[str], typer.Option(
+            "--government", help="本级政府的简称（默认按辖区：县政府、市政府、省政府、国务院等）")] = None,
         fmt: Annotated[str, FormatOpt] = "table",
     ) -> None:
         """为另一个地方政府新建一个最小的、可通过检查的登记册。"""
@@ -65,7 +67,8 @@ def register(app: typer.Typer) -> None:
         from jiuzhu import parse
 
         initialized(fmt, directory, init_registry(Path(directory), parse.line(name, "--name") or "",
-                                                  parse.line(jurisdiction, "--jurisdiction") or ""))
+                                                  parse.line(jurisdiction, "--jurisdiction") or "",
+                                                  parse.line(government, "--government")))
 
 
 @units_app.command("list")
