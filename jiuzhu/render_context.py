@@ -17,6 +17,12 @@ from jiuzhu.report_scope import Scope, describe, select
 from jiuzhu.tasks import DONE, DUE_SOON, ONGOING, OVERDUE, TaskView, task_views
 from jiuzhu.workdays import Calendar
 
+# The 通报's work requirements when the registry gives none: no deadline a founding text did not set.
+REPORT_REQUIREMENTS = (
+    "各牵头单位要对照任务清单，切实履行牵头责任，会同责任单位细化措施、明确时限，确保议定事项按期办结。",
+    "对逾期未完成的事项，牵头单位要向联席会议办公室书面说明原因和整改措施，并明确完成时间。",
+)
+
 
 def _system(reg: Registry) -> System:
     if reg.system is None:
@@ -51,6 +57,7 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
         "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
         "report_title": docs.get("report_title") or f"{s.name}议定事项进展情况通报",
         "copies": docs.get("copies"),
+        "report_requirements": list(docs.get("report_requirements") or REPORT_REQUIREMENTS),
         "rectification_requirement": docs.get("rectification_requirement")
         or "被检查单位要对照问题清单逐项整改，在整改时限内完成，并将整改情况书面报送联席会议办公室。",
         "reply_requirement": docs.get("reply_requirement")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ok, refused
+from docs_registry import DOCS_FILES
 
 
 @pytest.mark.parametrize(("jurisdiction", "government", "issuer", "civil"), [
@@ -44,3 +45,14 @@ def test_negative_parameters_are_errors(jz, make_registry):
     result = jz(reg, "validate")
     assert result.exit_code == 1
     assert "negative-parameter 错误：regular_meetings_per_year 的值 -1 不能为负数" in result.output
+
+
+def test_the_reports_work_requirements_come_from_the_registry(jz, make_registry):
+    reg = make_registry(DOCS_FILES)
+    default = ok(jz, reg, "report", "progress", "--as-of", "2026-12-15")
+    assert "个工作日内" not in default.split("三、工作要求")[1].split("附件")[0]  # no deadline nobody set
+    path = reg / "system.yaml"
+    rule = "  documents:\n    report_requirements: [逾期事项须在3个工作日内书面说明原因。]\n"
+    path.write_text(path.read_text(encoding="utf-8").replace("  documents:\n", rule), encoding="utf-8")
+    text = ok(jz, reg, "report", "progress", "--as-of", "2026-12-15")
+    assert "（一）逾期事项须在3个工作日内书面说明原因。" in text and "（二）联席会议办公室将持续跟踪" in text
