@@ -22,6 +22,8 @@ LISTS = {
     "matrix": (["duties", "matrix"], "领域", 2),
     "meetings": (["meeting", "list"], "编号", 1),
     "proposals": (["proposal", "list"], "编号", 2),
+    "inspections": (["inspection", "list"], "编号", 2),
+    "notices": (["supervise", "list", "--all", "--as-of", "2026-12-24"], "编号", 1),
 }
 
 

@@ -79,6 +79,13 @@ LISTS: dict[str, tuple[str, tuple[str, ...], Any]] = {
     "units": ("成员单位", ("序号", "标识", "名称", "类别", "职责条数", "联络员", "是否成员", "办公室"),
               lambda r: (r["order"], r["id"], r["name"], r["kind_name"], r["duties"], r["liaison"],
                          "是" if r["active"] else "已撤销", "是" if r["office"] else "")),
+    "inspections": ("检查", ("编号", "类型", "日期", "内容", "组织单位", "被检查单位", "发现问题", "抽查任务"),
+                    lambda r: (r["id"], r["kind"], _date(r["date"]), r["topic"], r["lead_name"], r["unit_names"],
+                               len(r["findings"]), r["samples"])),
+    "notices": ("督办通知单",
+                ("编号", "单位", "等级", "发出日期", "回复时限", "状态", "逾期天数", "督办任务", "已回复"),
+                lambda r: (r["id"], r["unit_name"], r["level"], _date(r["date"]), _date(r["reply_due"]), r["status"],
+                           r["days_late"], "、".join(r["tasks"]), "、".join(r["replied"]))),
     "info": ("核对信息", ("单位", "提供的信息", "依据职责"),
              lambda r: (r["unit_name"], "、".join(r["info"]), r["duty"])),
 }

@@ -11,8 +11,9 @@ import typer
 
 from jiuzhu import parse
 from jiuzhu.cli.apps import inspection_app, supervise_app
-from jiuzhu.cli.common import STATE, FormatOpt, as_of_or_today, load, parse_date, write_lock, writes
+from jiuzhu.cli.common import STATE, as_of_or_today, load, parse_date, write_lock, writes
 from jiuzhu.cli.docs_cmds import DocFormat, Force, Output, _emit, format_for
+from jiuzhu.cli.sheet_out import ListFormatOpt, SheetForceOpt, SheetOutputOpt
 
 KIND_HELP = "专项检查、重点抽查、专题走访 或 调研"
 TodayOpt = typer.Option("--as-of", help="视为今天的日期（默认今天，北京时间）")
@@ -124,19 +125,26 @@ def inspection_verify(
 
 
 @inspection_app.command("list")
-def inspection_list(fmt: Annotated[str, FormatOpt] = "table") -> None:
+def inspection_list(fmt: Annotated[str, ListFormatOpt] = "table",
+                    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+                    force: Annotated[bool, SheetForceOpt] = False) -> None:
     """列出全部检查：类型、日期、内容、被检查单位、发现问题数和抽查数。"""
-    from jiuzhu.cli.output import check_format, print_json, table
+    from jiuzhu.cli import sheet_out
+    from jiuzhu.cli.output import print_json, table
     from jiuzhu.queries import unit_names
 
-    check_format(fmt)
+    sheet_out.check(fmt, output, force)
     reg = load()
     rows: list[dict[str, Any]] = [
         {"id": i.id, "kind": i.kind, "date": i.date.isoformat(), "topic": i.topic, "lead": i.lead,
-         "units": list(i.units), "findings": [f.id for f in i.findings], "samples": len(i.samples)}
+         "lead_name": unit_names(reg, [i.lead]), "units": list(i.units), "unit_names": unit_names(reg, i.units),
+         "findings": [f.id for f in i.findings], "samples": len(i.samples)}
         for i in reg.inspections.values()]
     if fmt == "json":
         print_json(rows)
+        return
+    if fmt in ("csv", "xlsx"):
+        sheet_out.write_list("inspections", fmt, output, force, rows)
         return
     table(f"检查（{len(rows)} 次）", ["编号", "类型", "日期", "内容", "被检查单位", "问题", "抽查"],
           [(r["id"], r["kind"], r["date"], r["topic"], unit_names(reg, r["units"]), len(r["findings"]), r["samples"])
@@ -237,17 +245,23 @@ def _all_notices(day: Any, level: str | None, record: bool, fmt: str | None, out
 def supervise_list(
     every: Annotated[bool, typer.Option("--all", help="也列出已回复的通知单")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="按此日期计算（默认今天）")] = None,
-    fmt: Annotated[str, FormatOpt] = "table",
+    fmt: Annotated[str, ListFormatOpt] = "table",
+    output: Annotated[Optional[Path], SheetOutputOpt] = None,
+    force: Annotated[bool, SheetForceOpt] = False,
 ) -> None:
     """列出督办通知单：待回复的和逾期未回复的（--all 含已回复的）。"""
-    from jiuzhu.cli.output import check_format, echo, print_json, table
+    from jiuzhu.cli import sheet_out
+    from jiuzhu.cli.output import echo, print_json, table
     from jiuzhu.notices import notice_rows
 
-    check_format(fmt)
+    sheet_out.check(fmt, output, force)
     day = as_of_or_today(as_of)
     rows = notice_rows(load(), day, open_only=not every)
     if fmt == "json":
         print_json(rows)
+        return
+    if fmt in ("csv", "xlsx"):
+        sheet_out.write_list("notices", fmt, output, force, rows)
         return
     if not rows:
         echo(f"截至 {day} 没有待回复的督办通知单。" if not every else "还没有督办通知单。")
