@@ -33,14 +33,18 @@ def ladder(reg: Registry) -> tuple[Level, ...]:
     return reg.system.parameters.escalation if reg.system else ()
 
 
+def _no_ladder() -> InputRefused:
+    return InputRefused("system.yaml 没有督办升级阶梯（parameters.escalation）",
+                        "先在 system.yaml 写明各级名称和条件，例如 - {level: 督办, from_workdays: 1}。")
+
+
 def rung(reg: Registry, level: str) -> Level:
     for lv in ladder(reg):
         if lv.level == level:
             return lv
     names = [lv.level for lv in ladder(reg)]
     if not names:
-        raise InputRefused("system.yaml 没有督办升级阶梯（parameters.escalation）",
-                           "先在 system.yaml 写明各级名称和条件，例如 - {level: 督办, from_workdays: 1}。")
+        raise _no_ladder()
     near = nearest(level, names)
     raise InputRefused(f"督办等级“{level}”不在升级阶梯中",
                        "可选：" + "、".join(names) + (f"；你是不是想写“{near}”？" if near else "。"))
@@ -93,8 +97,7 @@ def _highest(reg: Registry, reached: list[str]) -> str:
     """The heaviest level among `reached` (the ladder's first without any)."""
     names = [lv.level for lv in ladder(reg)]
     if not names:
-        raise InputRefused("system.yaml 没有督办升级阶梯（parameters.escalation）",
-                           "先在 system.yaml 写明各级名称和条件，例如 - {level: 督办, from_workdays: 1}。")
+        raise _no_ladder()
     known = [r for r in reached if r in names]
     return max(known, key=names.index) if known else names[0]
 

@@ -82,20 +82,11 @@ def _table(result: Result, data: list[dict[str, Any]]) -> None:
 
 
 def _report(year: int, day: dt.date, fmt: str, output: Path | None, force: bool) -> None:
-    from jiuzhu.cli.common import STATE
-    from jiuzhu.cli.output import echo
-    from jiuzhu.cli.progress import render_progress
+    """The 年度绩效评价报告, written like every other document (jiuzhu.cli.docs_cmds)."""
+    from jiuzhu.cli.docs_cmds import _emit
     from jiuzhu.evaluation import evaluate as run
-    from jiuzhu.render import KINDS, check_target, render, save
     from jiuzhu.supervision_docs import evaluation_doc_context
 
-    check_target(fmt, output, force, STATE.root)
-    reg = load()
-    ctx: dict[str, Any] = evaluation_doc_context(reg, run(reg, year, day), chart=fmt != "md")
-    with render_progress(f"正在生成{KINDS['evaluation']}（{fmt}）") as progress:
-        data = render(reg, "evaluation", fmt, ctx, progress)
-    if output is None:
-        echo(data.decode("utf-8").rstrip("\n"))
-        return
-    save(output, data, force)
-    echo(f"已生成{KINDS['evaluation']}：{output}")
+    # Markdown cannot hold the chart: it is not drawn for it
+    _emit("evaluation", fmt, output, force,
+          lambda reg: evaluation_doc_context(reg, run(reg, year, day), chart=fmt != "md"))

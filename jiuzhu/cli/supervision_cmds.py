@@ -4,6 +4,7 @@ jiuzhu.supervision_docs."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -87,7 +88,7 @@ def inspection_sample(
 
     if not done:
         raise InputRefused("没有说明抽查对象", "加 --done：从已报告完成的任务中抽取。")
-    with write_lock() if inspection else _nothing():
+    with write_lock() if inspection else contextlib.nullcontext():
         reg = load()
         picked, used = sample(reg, inspection, n, seed, as_of_or_today(as_of))
     table(f"抽取的任务（{len(picked)} 项，随机种子 {used}）", ["任务编号", "牵头单位", "事项"],
@@ -95,12 +96,6 @@ def inspection_sample(
             reg.decisions[t].text) for t in picked])
     if inspection:
         echo(f"已记入 {inspection}；核实后用 jiuzhu inspection verify {inspection} 任务编号 --result 属实|不属实")
-
-
-def _nothing() -> Any:
-    import contextlib
-
-    return contextlib.nullcontext()
 
 
 @inspection_app.command("verify")
@@ -218,7 +213,7 @@ def _all_notices(day: Any, level: str | None, record: bool, fmt: str | None, out
     if output is None or output.suffix:
         raise InputRefused("--all 要用 -o 指定一个输出目录", "例如 --all -o 督办通知单/ --format docx。")
     chosen = format_for(fmt, None)
-    with write_lock() if record else _nothing():
+    with write_lock() if record else contextlib.nullcontext():
         reg = load()
         drafts = all_drafts(reg, day, level)
         if not drafts:
