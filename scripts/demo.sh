@@ -168,6 +168,13 @@ $JZ calendar export --unit 县民政局 -o "$OUT/县民政局.ics"
 $JZ tasks list --format xlsx -o "$OUT/督办任务.xlsx"
 $JZ duties matrix --format xlsx -o "$OUT/职责矩阵.xlsx"
 
+# --- the static site (issue 17) ---
+step "静态网站：概况、会议、成员单位、职责矩阵、全部任务和搜索，离线可用（jiuzhu site build）"
+PDF_FLAG="--no-pdf"
+case " $FORMATS " in *" pdf "*) PDF_FLAG="--pdf" ;; esac
+$JZ site build -o "$OUT/site" --as-of 2026-12-03 "$PDF_FLAG"
+
 step "完成"
 echo "演示登记册：$DEMO"
 echo "输出目录：$OUT"
+echo "静态网站：$OUT/site/index.html（用浏览器直接打开）"

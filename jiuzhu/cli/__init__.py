@@ -18,7 +18,7 @@ class _Root(LazyGroup):
                "meeting": apps.meeting_app, "decision": apps.decision_app, "minutes": apps.minutes_app,
                "tasks": apps.tasks_app, "briefing": apps.briefing_app, "report": apps.report_app,
                "liaisons": apps.liaisons_app, "inspection": apps.inspection_app, "supervise": apps.supervise_app,
-               "calendar": apps.calendar_app}
+               "calendar": apps.calendar_app, "site": apps.site_app}
 
 
 app = typer.Typer(
@@ -67,6 +67,7 @@ from jiuzhu.cli import (  # noqa: E402
     liaison_cmds,  # noqa: E402,F401
     registry_cmds,  # noqa: E402
     shell_cmds,  # noqa: E402
+    site_cmds,  # noqa: E402,F401
     supervision_cmds,  # noqa: E402,F401
     tasks_cmds,  # noqa: E402,F401
     workflow_cmds,  # noqa: E402,F401

@@ -23,3 +23,5 @@ supervise_app = typer.Typer(cls=Group, help="督办：督办通知单（催办�
                             no_args_is_help=True)
 calendar_app = typer.Typer(cls=Group, help="日历：会议和任务完成时限导出为 iCalendar（.ics），供手机和办公日历订阅。",
                            no_args_is_help=True)
+site_app = typer.Typer(cls=Group, help="静态网站：概况、会议、成员单位、职责矩阵、任务和搜索，离线可用。",
+                       no_args_is_help=True)
