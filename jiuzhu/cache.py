@@ -251,7 +251,7 @@ class ParseCache:
         return self.folder / f"{n:03d}.pack"
 
     def _load_shards(self) -> dict[str, Entry]:
-        if not _private(self.folder):
+        if not private(self.folder):
             return {}
         old: dict[str, Entry] = {}
         head = MAGIC + self.key
@@ -271,7 +271,7 @@ class ParseCache:
         return {rel: e for rel, e in old.items() if type(e) is Entry}
 
 
-def _private(folder: Path) -> bool:
+def private(folder: Path) -> bool:
     """Whether only this user can write the cache folder (else its pickles are not trusted)."""
     try:
         st = folder.stat()

@@ -37,10 +37,11 @@ class Loaded:
 FOUNDING = ("system.yaml", "areas.yaml", "calendar.yaml", "units")
 
 
-def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True) -> Loaded:
+def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True, parallel: bool = True) -> Loaded:
     """Load the registry at `root`. `only` (top-level file and folder names, e.g. FOUNDING) leaves
     the rest of the registry out. `use_cache`: read unchanged files through the parse cache
-    (jiuzhu.cache); the answer is the same either way."""
+    (jiuzhu.cache); the answer is the same either way. `parallel`: parse many changed files in
+    worker processes (off where the caller already runs one registry a process: jiuzhu.rollup)."""
     if not root.is_dir():
         raise no_registry(root)
     # Loading allocates hundreds of thousands of small tuples and nothing cyclic: the cyclic
@@ -49,14 +50,14 @@ def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, only, use_cache and only is None)
+        return _load(root, only, use_cache and only is None, parallel)
     finally:
         if paused:
             gc.freeze()
             gc.enable()
 
 
-def _load(root: Path, only: Collection[str] | None, use_cache: bool) -> Loaded:
+def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: bool = True) -> Loaded:
     reg = Registry(root=str(root))
     for left_out in () if only is None else (set(SINGLE) | set(FOLDERS)) - set(only):
         _mark_incomplete(reg, indexes(left_out))
@@ -64,7 +65,7 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool) -> Loaded:
     incomplete: set[str] = set()
     files = _listed(root, only, problems, incomplete)
     _mark_incomplete(reg, incomplete)
-    parse_cache = cache.ParseCache(root) if use_cache else None
+    parse_cache = cache.ParseCache(root, pool=parallel) if use_cache else None
     read = read_file if parse_cache is None else parse_cache.read
     if parse_cache is not None:
         parse_cache.prepare(files)

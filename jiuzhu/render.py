@@ -33,6 +33,7 @@ from jiuzhu import pdf
 from jiuzhu.atomic import atomic_write
 from jiuzhu.docx_out import Progress, build
 from jiuzhu.errors import InputRefused
+from jiuzhu.jinja_zh import jinja_message_zh
 from jiuzhu.model import Registry
 from jiuzhu.titles import title_lines
 
@@ -105,24 +106,31 @@ def fit_pt(text: str, max_pt: float = 36.0, width_mm: float = TEXT_WIDTH_MM) -> 
     return round(min(max_pt, width_pt / max(len(text), 1) * 0.98), 1)
 
 
-def _title_filter(reg: Registry, day: dt.date) -> Callable[[str], list[str]]:
+class _Day:
+    """The date of the document being rendered, read by the filters that name things as they were
+    on that date. One environment renders many documents (jiuzhu.render.Renderer); each render
+    sets the day first."""
+
+    value: dt.date = dt.date.min
+
+
+def _title_filter(reg: Registry, day: _Day) -> Callable[[str], list[str]]:
     """`title_lines`: a long title in lines cut between words (jiuzhu.titles), keeping whole the
-    names this registry gives (the joint meeting, the jurisdiction, the units as named on `day`)."""
+    names this registry gives (the joint meeting, the jurisdiction, the units as named on the day)."""
     s = reg.system
-    names = [*((s.name, s.jurisdiction, s.founding.title) if s is not None else ()),
-             *(u.name_on(day) for u in reg.units.values())]
-    return lambda text: title_lines(str(text), names)
+    fixed = [*((s.name, s.jurisdiction, s.founding.title) if s is not None else ())]
+    return lambda text: title_lines(str(text), [*fixed, *(u.name_on(day.value) for u in reg.units.values())])
 
 
-def _unit_filters(reg: Registry, day: dt.date) -> dict[str, Callable[..., str]]:
-    """`units` and `unit`: ids -> names as they were on the document's date (`day`, unless `on`
-    is given), in the order given: a decision's responsible units as the decision lists them
+def _unit_filters(reg: Registry, day: _Day) -> dict[str, Callable[..., str]]:
+    """`units` and `unit`: ids -> names as they were on the document's date (unless `on` is
+    given), in the order given: a decision's responsible units as the decision lists them
     (lists of a meeting's units come in founding-document order from the context)."""
 
     def unit(uid: str | None, on: dt.date | None = None) -> str:
         if uid is None:
             return ""
-        return reg.units[uid].name_on(on or day) if uid in reg.units else uid
+        return reg.units[uid].name_on(on or day.value) if uid in reg.units else uid
 
     def units(ids: Iterable[str], on: dt.date | None = None, sep: str = "、") -> str:
         return sep.join(unit(i, on) for i in ids)
@@ -168,9 +176,9 @@ class _Inside(FileSystemLoader):
         return source, filename, uptodate
 
 
-def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
-    """The sandboxed environment for one registry, output format and document date: the
-    registry's templates first, then the defaults.
+def environment(reg: Registry, fmt: str, day: _Day) -> Environment:
+    """The sandboxed environment for one registry and output format, naming things as on `day`:
+    the registry's templates first, then the defaults.
 
     Escaping follows the output format, not the template's file name: in an HTML render every
     template is autoescaped, also the shared `_phrases.j2` whose macros the HTML templates call
@@ -195,10 +203,49 @@ def environment(reg: Registry, fmt: str, day: dt.date) -> Environment:
     return env
 
 
-def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: str) -> str:
-    """Render template `name`; every Jinja failure becomes a Chinese InputRefused."""
+class Renderer:
+    """Renders the documents of one registry, compiling each template once per format: a site or
+    a batch of notices renders hundreds of documents from the same few templates."""
 
-    env = environment(reg, fmt, context["doc_date"])
+    def __init__(self, reg: Registry) -> None:
+        self.reg = reg
+        self._day = _Day()
+        self._envs: dict[str, Environment] = {}
+
+    def environment(self, fmt: str, day: dt.date) -> Environment:
+        self._day.value = day
+        if fmt not in self._envs:
+            self._envs[fmt] = environment(self.reg, fmt, self._day)
+        return self._envs[fmt]
+
+    def template(self, name: str, context: Mapping[str, Any], fmt: str) -> str:
+        """Render template `name`; every Jinja failure becomes a Chinese InputRefused."""
+        return _rendered(self.reg, self.environment(fmt, context["doc_date"]), name, context)
+
+    def document(self, kind: str, fmt: str, context: Mapping[str, Any], progress: Progress | None = None) -> bytes:
+        """Document `kind` in `fmt` as the bytes of a file (md/html UTF-8 text, docx a Word file, pdf).
+        `progress(done, total)` hears how far a long render is (the Word build, block by block)."""
+        if fmt not in FORMATS:
+            raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html、docx 或 pdf。")
+        if fmt == "pdf":  # the print-ready HTML, printed by Chromium (jiuzhu.pdf says why)
+            html = self.template(f"{kind}.html.j2", context, "html").encode("utf-8")
+            if progress is not None:
+                progress(1, 2)
+            return pdf.html_to_pdf(html)
+        name = f"{kind}.{fmt}.j2"
+        text = self.template(name, context, fmt)
+        if fmt == "docx":
+            system = context.get("system")
+            return build(text, name, system.get("issuing_office", "") if isinstance(system, dict) else "", progress)
+        return text.encode("utf-8")
+
+
+def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: str) -> str:
+    """Render one template (Renderer.template, for a single document)."""
+    return Renderer(reg).template(name, context, fmt)
+
+
+def _rendered(reg: Registry, env: Environment, name: str, context: Mapping[str, Any]) -> str:
     try:
         return env.get_template(name).render(**context)
     except TemplateSyntaxError as exc:
@@ -222,68 +269,6 @@ def render_template(reg: Registry, name: str, context: Mapping[str, Any], fmt: s
         text = jinja_message_zh(str(exc)) if isinstance(exc, TemplateError) else str(exc)
         raise InputRefused(f"模板 {where} 第 {line} 行出错：{text}",
                            "对照默认模板 templates/ 中的同名文件修改。") from None
-
-
-# Jinja's names for tokens (jinja2.lexer.describe_token) and its usual messages, in Chinese.
-_TOKENS_ZH = {
-    "end of statement block": "语句结束符 %}", "begin of statement block": "语句开始符 {%",
-    "end of print statement": "输出结束符 }}", "begin of print statement": "输出开始符 {{",
-    "end of template": "模板末尾", "name": "名称", "integer": "整数", "float": "小数", "string": "字符串",
-    "operator": "运算符",
-}
-_MESSAGES_ZH: tuple[tuple[str, str], ...] = (
-    (r"Expected an expression, got '(?P<a>.+)'", "此处应有表达式，却遇到了{a}"),
-    (r"expected token '(?P<a>.+)', got '(?P<b>.+)'", "此处应为{a}，却遇到了{b}"),
-    (r"unexpected end of template, expected '(?P<a>.+)'\.?", "模板意外结束，缺少{a}"),
-    (r"unexpected '(?P<a>.+)', expected '(?P<b>.+)'", "多余的{a}，此处应为{b}"),
-    (r"unexpected '(?P<a>.+)'", "多余的{a}"),
-    (r"unexpected char (?P<q>['\"])(?P<a>.+)(?P=q) at \d+", "无法识别的字符{a}"),
-    (r"No filter named '(?P<a>[^']+)'( found)?\.?", "没有名为“{a}”的过滤器"),
-    (r"No test named '(?P<a>[^']+)'( found)?\.?", "没有名为“{a}”的判断（is 后面的名称）"),
-    (r"Encountered unknown tag '(?P<a>[^']+)'\.(?P<rest>.*)", "遇到未知的标签“{a}”{rest}"),
-    (r"Unexpected end of template\.(?P<rest>.*)", "模板意外结束{rest}"),
-    (r"tag name expected", "{{% 后面缺少标签名"),
-    (r"expected name or number", "点号后面应为名称或数字"),
-    (r"Missing end of raw directive", "raw 块缺少 endraw"),
-    (r"[Bb]lock '(?P<a>[^']+)' defined twice", "块“{a}”定义了两次"),
-)
-_LOOKING_FOR = re.compile(r"\s*(You probably made a nesting mistake\. )?Jinja (was|is) (looking for|expecting) "
-                          r"(the following tags|this tag)?:? ?(?P<tags>[^.]*)\.(?: The innermost block that needs to "
-                          r"be closed is '(?P<inner>[^']+)'\.)?")
-
-
-def _token_zh(text: str) -> str:
-    return f"“{_TOKENS_ZH.get(text, text)}”"
-
-
-def jinja_message_zh(message: str) -> str:
-    """A Jinja error message in Chinese (the common ones; others are kept, marked as Jinja's)."""
-    message = message.strip()
-    for pattern, chinese in _MESSAGES_ZH:
-        found = re.fullmatch(pattern, message, flags=re.S)
-        if not found:
-            continue
-        parts = {k: v for k, v in found.groupdict().items() if v is not None}
-        rest = parts.pop("rest", "").strip()
-        parts.pop("q", None)
-        for key in ("a", "b"):
-            if key in parts and "“{" + key not in chinese:  # a token, not a name already quoted
-                parts[key] = _token_zh(parts[key])
-        return chinese.format(rest=_looking_for_zh(rest), **parts)
-    return f"{message}（Jinja 原文）"
-
-
-def _looking_for_zh(rest: str) -> str:
-    """"Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block …" ->
-    "；此处应为 endfor 或 else（最内层未结束的是 for 块）"."""
-    found = _LOOKING_FOR.fullmatch(rest) if rest else None
-    if not found:
-        return ""
-    tags = " 或 ".join(re.findall(r"'([^']+)'", found.group("tags")))
-    text = f"；此处应为 {tags}" if tags else ""
-    if found.group("inner"):
-        text += f"（最内层未结束的是 {found.group('inner')} 块）"
-    return text
 
 
 def _origin(reg: Registry, exc: BaseException, name: str) -> tuple[str, int | str]:
@@ -318,21 +303,8 @@ def _unsafe_name(message: str) -> str:
 
 def render(reg: Registry, kind: str, fmt: str, context: Mapping[str, Any],
            progress: Progress | None = None) -> bytes:
-    """Document `kind` in `fmt` as the bytes of a file (md/html UTF-8 text, docx a Word file, pdf).
-    `progress(done, total)` hears how far a long render is (the Word build, block by block)."""
-    if fmt not in FORMATS:
-        raise InputRefused(f"不支持的格式“{fmt}”", "--format 只能是 md、html、docx 或 pdf。")
-    if fmt == "pdf":  # the print-ready HTML, printed by Chromium (jiuzhu.pdf says why)
-        html = render_template(reg, f"{kind}.html.j2", context, "html").encode("utf-8")
-        if progress is not None:
-            progress(1, 2)
-        return pdf.html_to_pdf(html)
-    name = f"{kind}.{fmt}.j2"
-    text = render_template(reg, name, context, fmt)
-    if fmt == "docx":
-        system = context.get("system")
-        return build(text, name, system.get("issuing_office", "") if isinstance(system, dict) else "", progress)
-    return text.encode("utf-8")
+    """One document (Renderer.document, for a single document)."""
+    return Renderer(reg).document(kind, fmt, context, progress)
 
 
 # --- writing --------------------------------------------------------------------------------------

@@ -46,9 +46,10 @@ def build(full: Registry, day: dt.date, formats: tuple[str, ...] = ("html", "doc
     base = {"doc_date": day, "site": {"name": title, "as_of": day, "nav": NAV, "formats": formats,
                                       "jurisdiction": s.jurisdiction if s else ""}}
     files: dict[str, bytes] = {}
+    renderer = render.Renderer(reg)
 
     def page(name: str, template: str, **ctx: Any) -> None:
-        files[name] = render.render_template(reg, f"site/{template}", {**base, "page": name, **ctx}, "html").encode()
+        files[name] = renderer.template(f"site/{template}", {**base, "page": name, **ctx}, "html").encode()
 
     page("index.html", "index.html.j2", overview=site_context.overview(reg, full, views, day, cal))
     page("meetings.html", "meetings.html.j2", meetings=site_context.meetings(reg, full, day))
@@ -63,29 +64,30 @@ def build(full: Registry, day: dt.date, formats: tuple[str, ...] = ("html", "doc
     for m in [*reg.meetings.values(), *(m for m in full.meetings.values() if m.date > day)]:
         page(f"meeting-{m.id}.html", "meeting.html.j2",
              meeting=site_context.meeting_page(reg if m.date <= day else full, m, by_id, day))
-    files.update(_minutes(reg, formats, progress))
+    files.update(_minutes(reg, renderer, formats, progress))
     for asset in ASSETS:
-        files[f"assets/{asset}"] = _asset(reg, asset, day)
+        files[f"assets/{asset}"] = _asset(renderer, asset, day)
     files[MARKER] = f"jiuzhu site of {title} as of {day.isoformat()}\n".encode()
     return files
 
 
-def _minutes(reg: Registry, formats: tuple[str, ...], progress: Progress | None) -> dict[str, bytes]:
+def _minutes(reg: Registry, renderer: render.Renderer, formats: tuple[str, ...],
+             progress: Progress | None) -> dict[str, bytes]:
     """The issued minutes in each format (the slow part: the Word build, Chromium's printing)."""
     issued = [m for m in reg.meetings.values() if m.minutes is not None]
     files = {}
     for n, m in enumerate(issued, 1):
         ctx = minutes_context(reg, m.id)
         for fmt in formats:
-            files[f"files/minutes-{m.id}.{fmt}"] = render.render(reg, "minutes", fmt, ctx)
+            files[f"files/minutes-{m.id}.{fmt}"] = renderer.document("minutes", fmt, ctx)
         if progress is not None:
             progress(n, len(issued))
     return files
 
 
-def _asset(reg: Registry, name: str, day: dt.date) -> bytes:
+def _asset(renderer: render.Renderer, name: str, day: dt.date) -> bytes:
     """A static file of templates/site/, copied as it is (the registry's own copy first)."""
-    env = render.environment(reg, "html", day)
+    env = renderer.environment("html", day)
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, f"site/{name}")
     return source.encode("utf-8")

@@ -18,7 +18,7 @@ from tests.conftest import tree_hash
 # Proper names: formats, products and standards, which have no Chinese name in use.
 _PROPER = {"jiuzhu", "YAML", "JSON", "HTML", "PDF", "CSV", "Markdown", "Word", "WPS", "GB", "T", "git",
            "GitHub", "GitLab", "Chromium", "Actions", "Code", "Quality", "CI", "CODEOWNERS", "UTF", "docx", "md",
-           "html", "pdf", "json", "yaml", "csv", "xlsx", "vcf", "vCard", "N", "iCalendar", "ics",
+           "html", "pdf", "json", "yaml", "csv", "xlsx", "vcf", "vCard", "N", "iCalendar", "DuckDB", "ics",
            # shells and what a user types to load completion (jiuzhu completion)
            "bash", "zsh", "fish", "powershell", "PowerShell", "pwsh", "SHELL", "Tab", "eval"}
 # Values of --format and --style, checked by the commands themselves rather than by click.Choice.

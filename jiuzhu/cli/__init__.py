@@ -66,6 +66,7 @@ from jiuzhu.cli import (  # noqa: E402
     git_cmds,  # noqa: E402
     liaison_cmds,  # noqa: E402,F401
     registry_cmds,  # noqa: E402
+    rollup_cmds,  # noqa: E402
     shell_cmds,  # noqa: E402
     site_cmds,  # noqa: E402,F401
     supervision_cmds,  # noqa: E402,F401
@@ -78,6 +79,7 @@ i18n.install()
 registry_cmds.register(app)
 assign_cmds.register(app)
 evaluate_cmds.register(app)
+rollup_cmds.register(app)
 git_cmds.register(app)
 shell_cmds.register(app)
 

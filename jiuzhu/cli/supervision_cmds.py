@@ -207,7 +207,7 @@ def _all_notices(day: Any, level: str | None, record: bool, fmt: str | None, out
     from jiuzhu.cli.output import echo
     from jiuzhu.errors import InputRefused
     from jiuzhu.notices import all_drafts, new_id, stage_all
-    from jiuzhu.render import check_target, render, save
+    from jiuzhu.render import Renderer, check_target, save
     from jiuzhu.supervision_docs import notice_doc_context
 
     if output is None or output.suffix:
@@ -222,13 +222,14 @@ def _all_notices(day: Any, level: str | None, record: bool, fmt: str | None, out
         output.mkdir(parents=True, exist_ok=True)
         files = []
         ids: list[str | None] = []
+        renderer = Renderer(reg)  # every notice from the same compiled templates
         for d in drafts:
             ident = new_id(reg, d, taken=set(ids)) if record else None
             ids.append(ident)
             ctx = notice_doc_context(reg, d, ident)
             target = output / f"{ctx['notice']['title']}-{d.unit.name}.{chosen}"
             check_target(chosen, target, force, STATE.root)
-            files.append((target, render(reg, "supervision", chosen, ctx)))
+            files.append((target, renderer.document("supervision", chosen, ctx)))
         if record:
             stage_all(reg, list(zip(drafts, ids, strict=True))).commit()
         for target, data in files:
