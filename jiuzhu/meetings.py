@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from jiuzhu import conveners
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Attendee, Meeting, Person, Proposal, Registry, System
 from jiuzhu.proposals import act, last_act_date, stage_act, states_for
@@ -27,7 +28,6 @@ from jiuzhu.schema import TIME_RE
 from jiuzhu.writer import Transaction
 
 KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
-CHAIR_ROLES = {"chief": "总召集人", "convener": "召集人", "office": "联席会议办公室"}
 MODES = {"attended": "出席", "excused": "请假", "observers": "列席"}
 PREPARING, HELD, ISSUED = "筹备中", "已召开", "纪要已印发"
 
@@ -84,7 +84,7 @@ def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None,
         for p in agenda:
             stage_act(tx, p, act(reg, p, "schedule", day, "office", None, ident))
     tx.commit()
-    who = CHAIR_ROLES[role] + (f"（{name}）" if name else "")
+    who = (_role_name(reg.system, role) or role) + (f"（{name}）" if name else "")
     return NewMeeting(ident, rel, title, who, tuple(agenda))
 
 
@@ -102,35 +102,55 @@ def _check_kind_and_time(kind: str, time: str | None) -> None:
 
 
 def _chair(reg: Registry, kind: str, chair: str | None) -> tuple[str, str | None]:
-    """(role, name) of the chair. A joint meeting is chaired by the chief convener or a convener he
-    delegates (rule 四、1); a liaison meeting is organised by the office (office duty 二、2)."""
+    """(role, name) of the chair. A joint meeting is chaired by the registry's default chair (the
+    chief convener, or a convener where there is no chief) or a convener by role, name or post;
+    where the registry allows delegation, by any official named (委托有关同志主持). A liaison
+    meeting is organised by the office."""
     s = reg.system
     assert s is not None
     if chair is None:
-        return ("office", s.office.director) if kind == "liaison" else ("chief", s.chief.name)
+        if kind == "liaison":
+            return "office", s.office.director
+        role = conveners.default_chair(s)
+        return role, _only_name(s, role)
     chair = chair.strip()
-    if chair == "chief":
-        return "chief", s.chief.name
-    if chair == "convener":
-        return "convener", s.conveners[0].name if len(s.conveners) == 1 else None
+    if chair in conveners.ROLES:
+        if chair not in conveners.roles(s):
+            raise InputRefused(f"制度没有{conveners.title(s, chair)}",
+                               f"用 --chair {conveners.role_help(s)}，或写姓名。")
+        return chair, _only_name(s, chair)
     named = _named_chair(s, chair)
     if named is not None:
         return named
     if kind == "liaison":
         return "office", None if chair == "office" else chair
-    known = "、".join(x for p in (s.chief, *s.conveners) for x in (p.name,) if x)
-    raise InputRefused(f"“{chair}”不是总召集人或召集人，不能主持联席会议",
-                       "联席会议由总召集人召集，也可委托召集人召集：用 --chair chief 或 --chair convener"
-                       + (f"，或写姓名：{known}。" if known else "。"))
+    if s.leadership.delegation and chair not in ("", "office"):
+        return conveners.DELEGATE, chair
+    known = "、".join(p.name for _, p in conveners.people(s) if p.name)
+    titles = "或".join(conveners.title(s, r) for r in conveners.roles(s))
+    raise InputRefused(f"“{chair}”不是{titles}，不能主持联席会议",
+                       f"用 --chair {conveners.role_help(s)}" + (f"，或写姓名：{known}" if known else "")
+                       + "；制度允许委托有关同志主持时，在 system.yaml 的 conveners 中写 delegation: true。")
+
+
+def _role_name(s: System | None, role: str | None) -> str | None:
+    if role == "office":
+        return "联席会议办公室"
+    return conveners.title(s, role) if s is not None and role else role
+
+
+def _only_name(s: System, role: str) -> str | None:
+    """The name of the person in that role when there is exactly one."""
+    if role == conveners.CHIEF:
+        return s.chief.name if s.chief else None
+    return s.conveners[0].name if len(s.conveners) == 1 else None
 
 
 def _named_chair(s: System, chair: str) -> tuple[str, str | None] | None:
     """The convener named by name or post, if any."""
     if not chair:
         return None
-    if chair in (s.chief.name, s.chief.post):
-        return "chief", s.chief.name or None
-    return next((("convener", c.name) for c in s.conveners if chair in (c.name, c.post)), None)
+    return next(((role, p.name or None) for role, p in conveners.people(s) if chair in (p.name, p.post)), None)
 
 
 def _agenda(reg: Registry, kind: str, day: dt.date) -> list[Proposal]:
@@ -295,13 +315,13 @@ def chair_name(s: System, m: Meeting) -> str | None:
         return m.chair_name
     if m.chair_role == "office":
         return s.office.director
-    person = convener(s, None) if m.chair_role == "convener" else s.chief
+    person = conveners.person(s, m.chair_role or "")
     return person.name if person else None
 
 
 def convener(s: System, name: str | None) -> Person | None:
     """The convener of that name, else the first one."""
-    return next((c for c in s.conveners if name and c.name == name), s.conveners[0] if s.conveners else None)
+    return conveners.person(s, conveners.CONVENER, name)
 
 
 def meeting_status(m: Meeting, today: dt.date) -> str:
@@ -332,7 +352,7 @@ def meeting_detail(reg: Registry, ref: str, today: dt.date) -> dict[str, Any]:
     return {
         "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "title": m.title,
         "date": m.date.isoformat(), "time": m.time, "place": m.place, "status": meeting_status(m, today),
-        "chair": {"role": m.chair_role, "role_name": CHAIR_ROLES.get(m.chair_role or "", m.chair_role),
+        "chair": {"role": m.chair_role, "role_name": _role_name(reg.system, m.chair_role),
                   "name": m.chair_name},
         "expected": list(m.expected), "attended": people(m.attended), "excused": people(m.excused),
         "observers": people(m.observers), "not_recorded": [u for u in m.expected if u not in recorded],

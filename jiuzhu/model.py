@@ -20,6 +20,7 @@ from jiuzhu.model_system import (  # noqa: F401  (re-exported: the model is one 
     NOWHERE,
     BriefingIssue,
     FoundingDocument,
+    Leadership,
     Level,
     Office,
     Parameters,

@@ -113,12 +113,25 @@ class ReportIssue(NamedTuple):
 
 
 @_fast
+class Leadership(NamedTuple):
+    """How the conveners lead (system.yaml `conveners`): their titles, who approves topics and who
+    chairs a joint meeting by default (None: the chief convener if there is one, else a convener),
+    and whether a convener may delegate the chair to another official (由召集人委托有关同志主持)."""
+
+    chief_title: str = "总召集人"
+    convener_title: str = "召集人"
+    approves: str | None = None
+    chairs: str | None = None
+    delegation: bool = False
+
+
+@_fast
 class System(NamedTuple):
     name: str
     jurisdiction: str
     government: str
     founding: FoundingDocument
-    chief: Person
+    chief: Person | None  # None: the system has no chief convener (总召集人)
     conveners: tuple[Person, ...]
     office: Office
     duties: tuple[TextItem, ...]
@@ -127,3 +140,4 @@ class System(NamedTuple):
     briefings: tuple[BriefingIssue, ...] = ()
     reports: tuple[ReportIssue, ...] = ()
     pos: Pos = NOWHERE
+    leadership: Leadership = Leadership()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from jiuzhu import schema, schema_check
+from jiuzhu import conveners, schema, schema_check
 from jiuzhu.doc import Doc
 from jiuzhu.model import (
     Act,
@@ -259,18 +259,18 @@ def _system(doc: Doc, d: dict[str, Any]) -> System:
                          if {"level", "from_workdays"} <= x.keys()),
         documents=dict(par.get("documents") or {}),
     )
-    chief = conv.get("chief") or {}
+    chief = conv.get("chief")
     return System(
         name=d.get("name", ""), jurisdiction=d.get("jurisdiction", ""), government=d.get("government", ""),
         founding=FoundingDocument(fd.get("title", ""), fd.get("issuer", ""), fd.get("date", dt.date(1970, 1, 1)),
                                   fd.get("index_number"), fd.get("number"), fd.get("preamble")),
-        chief=Person(chief.get("name"), chief.get("post")),
+        chief=Person(chief.get("name"), chief.get("post")) if isinstance(chief, dict) else None,
         conveners=tuple(Person(c.get("name"), c.get("post")) for c in conv.get("conveners", [])),
         office=Office(office.get("unit", ""), office.get("director"), office.get("text"),
                       _texts(doc, office.get("duties", []), "office", "duties")),
         duties=_texts(doc, d.get("duties", []), "duties"),
         rules=_texts(doc, d.get("rules", []), "rules"),
-        parameters=params,
+        parameters=params, leadership=conveners.leadership(conv),
         briefings=tuple(BriefingIssue(b["year"], b["number"], b["date"], b.get("from"), b.get("to"))
                         for b in (d.get("briefings") or {}).get("issued", [])),
         reports=tuple(ReportIssue(r["year"], r["number"], r["date"], r.get("scope"))

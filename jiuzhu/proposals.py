@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jiuzhu import conveners
 from jiuzhu.checking import id_matches_file, unresolved
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Proposal, Registry, Transition, Workflow
@@ -36,7 +37,6 @@ ACTION_COMMANDS = {
     "resubmit": "jiuzhu proposal resubmit ID", "approve": "jiuzhu proposal approve ID",
     "schedule": "jiuzhu meeting new --kind regular|adhoc", "decide": "jiuzhu minutes issue MEETING",
 }
-APPROVERS = {"chief": "总召集人", "convener": "召集人"}
 
 
 @dataclass(frozen=True)
@@ -147,10 +147,14 @@ def review(reg: Registry, ref: str, passed: bool, opinion: str, day: dt.date) ->
     return _commit(reg, p, {**step, "opinion": opinion})
 
 
-def approve(reg: Registry, ref: str, by: str, opinion: str | None, day: dt.date) -> dict[str, Any]:
-    """A convener's approval (审定): the topic may now go on a joint meeting's agenda."""
-    if by not in APPROVERS:
-        raise InputRefused(f"--by 的值“{by}”不可用", "审定人只能是 chief（总召集人）或 convener（召集人）。")
+def approve(reg: Registry, ref: str, by: str | None, opinion: str | None, day: dt.date) -> dict[str, Any]:
+    """A convener's approval (审定): the topic may now go on a joint meeting's agenda. `by`: the
+    registry's approver (conveners.approves, else the chief convener, else a convener) unless given."""
+    assert reg.system is not None
+    s = reg.system
+    by = by or conveners.approver(s)
+    if by not in conveners.roles(s):
+        raise InputRefused(f"--by 的值“{by}”不可用", f"审定人只能是 {conveners.role_help(s)}。")
     p = find_proposal(reg, ref)
     return _commit(reg, p, act(reg, p, "approve", day, by, (opinion or "").strip() or None))
 
@@ -207,7 +211,9 @@ def proposal_detail(reg: Registry, ref: str) -> dict[str, Any]:
 def _who(reg: Registry, by: str) -> str:
     if by in reg.units:
         return reg.units[by].name
-    return {"office": "联席会议办公室", "meeting": "联席会议", **APPROVERS}.get(by, by)
+    if by in conveners.ROLES and reg.system is not None:
+        return conveners.title(reg.system, by)
+    return {"office": "联席会议办公室", "meeting": "联席会议"}.get(by, by)
 
 
 # --- validate -----------------------------------------------------------------------------------------

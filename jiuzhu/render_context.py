@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from jiuzhu import conveners
 from jiuzhu.errors import InputRefused
 from jiuzhu.liaisons import directory, on
-from jiuzhu.meetings import KIND_NAMES, chair_name, convener
+from jiuzhu.meetings import KIND_NAMES, chair_name
 from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
 from jiuzhu.render import cn_date, doc_number
@@ -53,7 +54,9 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
         "briefing_mark": docs.get("briefing_mark") or "社会救助工作简报",
         "briefing_compiler": docs.get("briefing_compiler") or docs.get("issuing_office") or office_unit,
         "briefing_report_to": docs.get("briefing_report_to") or f"{s.government}领导",
-        "briefing_send_to": docs.get("briefing_send_to") or "联席会议总召集人、召集人",
+        "briefing_send_to": docs.get("briefing_send_to") or conveners.leaders(s),
+        "leaders": conveners.leaders(s),
+        "convened_by": "联席会议" + conveners.title(s, conveners.default_chair(s)),
         "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
         "report_title": docs.get("report_title") or f"{s.name}议定事项进展情况通报",
         "copies": docs.get("copies"),
@@ -68,11 +71,14 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
 
 
 def _chair(s: System, m: Meeting) -> str:
-    """Who chaired, as minutes write it: 副县长、联席会议总召集人张三."""
+    """Who chaired, as minutes write it: 副县长、联席会议总召集人张三; 受联席会议召集人委托，王五."""
     if m.chair_role == "office":
         return f"联席会议办公室主任{m.chair_name or s.office.director or ''}"
-    person, label = (convener(s, m.chair_name), "联席会议召集人") if m.chair_role == "convener" \
-        else (s.chief, "联席会议总召集人")
+    if m.chair_role == conveners.DELEGATE:
+        return f"受联席会议{conveners.title(s, conveners.default_chair(s))}委托，{m.chair_name or ''}"
+    role = m.chair_role or conveners.default_chair(s)
+    person = conveners.person(s, role, m.chair_name)
+    label = "联席会议" + conveners.title(s, role)
     name = chair_name(s, m) or ""
     post = person.post if person and (not m.chair_name or person.name == m.chair_name) else None
     return f"{post}、{label}{name}" if post else f"{label}{name}"

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from jiuzhu import conveners
 from jiuzhu.checking import id_matches_file, unresolved
 from jiuzhu.meetings import MODES
 from jiuzhu.model import Meeting, Proposal, Registry
@@ -24,18 +25,25 @@ if TYPE_CHECKING:
 
 
 def _check_chair(reg: Registry, m: Meeting, doc: Doc) -> Iterable[Problem]:
-    """A joint meeting is chaired by the chief convener or a convener he delegates (rule 四、1);
-    where the registry names them, the chair's name must be one of those names."""
-    if m.chair_role not in ("chief", "convener"):
-        yield error(doc.at("chair"), "bad-chair", "联席会议应由总召集人或其委托的召集人主持",
-                    "写成 chair: {role: chief} 或 chair: {role: convener, name: 姓名}。")
+    """A joint meeting is chaired by a convener of the registry (a chief convener only where there
+    is one), or by a delegated official where the registry allows delegation; where the registry
+    names the conveners, the chair's name must be one of those names."""
+    s = reg.system
+    if s is None:
         return
-    if not m.chair_name or reg.system is None:
+    allowed = conveners.roles(s) + ((conveners.DELEGATE,) if s.leadership.delegation else ())
+    if m.chair_role not in allowed:
+        chief, convener = conveners.title(s, conveners.CHIEF), conveners.title(s, conveners.CONVENER)
+        who = f"{chief}或其委托的{convener}" if conveners.has_chief(s) else convener
+        delegated = "或委托有关同志主持" if s.leadership.delegation else ""
+        yield error(doc.at("chair"), "bad-chair", f"联席会议应由{who}主持{delegated}",
+                    "写成 " + " 或 ".join(f"chair: {{role: {r}}}" for r in allowed) + "。")
         return
-    people = [reg.system.chief] if m.chair_role == "chief" else list(reg.system.conveners)
-    known = [p.name for p in people if p.name]
+    if not m.chair_name or m.chair_role == conveners.DELEGATE:
+        return
+    known = [p.name for role, p in conveners.people(s) if role == m.chair_role and p.name]
     if known and m.chair_name not in known:
-        title = "总召集人" if m.chair_role == "chief" else "召集人"
+        title = conveners.title(s, m.chair_role)
         yield error(doc.at("chair", "name"), "bad-chair", f"主持人“{m.chair_name}”不是登记的{title}",
                     f"登记的{title}：{'、'.join(known)}；如有变动，先在 system.yaml 的 conveners 中更新。")
 

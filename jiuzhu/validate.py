@@ -26,7 +26,7 @@ from jiuzhu import (
 )
 from jiuzhu.checking import Check, Context, id_matches_file, unresolved
 from jiuzhu.loader import Loaded
-from jiuzhu.model import Area, Duty, Registry, Unit, Workflow
+from jiuzhu.model import Area, Duty, Registry, System, Unit, Workflow
 from jiuzhu.problems import Pos, Problem, error, warning
 
 
@@ -46,12 +46,7 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
         yield unresolved(doc.at("office", "unit"), "办公室所在单位", s.office.unit, reg.units)
     if not s.office.director:
         yield warning(doc.key_at("office"), "unknown-director", "办公室主任未填写", "在 office.director 填写姓名。")
-    if not s.chief.name and not s.chief.post:
-        yield warning(doc.at("conveners", "chief"), "unknown-convener", "总召集人未填写",
-                      "在 conveners.chief 填写总召集人的姓名或职务，例如 post: 副县长。")
-    if not s.conveners:
-        yield warning(doc.at("conveners"), "unknown-convener", "召集人未填写",
-                      "在 conveners.conveners 列出召集人的姓名或职务。")
+    yield from _conveners(doc, s)
     for item in s.duties:
         for a in item.areas:
             if a not in reg.areas:
@@ -64,6 +59,21 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
                     "按从轻到重排列，例如 催办 -3、督办 1、通报 10。")
     yield from _issue_numbers(doc, "briefings", "简报", s.briefings)
     yield from _issue_numbers(doc, "reports", "进展情况通报", s.reports)
+
+
+def _conveners(doc: Any, s: System) -> Iterator[Problem]:
+    """The convener structure: a chief convener only where the system has one (no `chief`: none)."""
+    chief, convener = s.leadership.chief_title, s.leadership.convener_title
+    if s.chief is not None and not s.chief.name and not s.chief.post:
+        yield warning(doc.at("conveners", "chief"), "unknown-convener", f"{chief}未填写",
+                      f"在 conveners.chief 填写{chief}的姓名或职务，例如 post: 副县长；制度没有{chief}时删去 chief。")
+    if not s.conveners:
+        yield warning(doc.at("conveners"), "unknown-convener", f"{convener}未填写",
+                      f"在 conveners.conveners 列出{convener}的姓名或职务。")
+    for key in ("approves", "chairs"):
+        if getattr(s.leadership, key) == "chief" and s.chief is None:
+            yield error(doc.at("conveners", key), "no-chief", f"conveners.{key} 是 chief，但制度没有{chief}",
+                        f"改为 convener，或在 conveners.chief 写明{chief}。")
 
 
 def _negative_parameters(doc: Any, s: Any) -> Iterator[Problem]:

@@ -231,7 +231,7 @@ REFUSALS = [
      "错误：--time 的值“25点”不是一天中的时间", "小时为 0–23，分钟为 0–59。"),
     (None, ("meeting", "new", "--kind", "regular", "--date", "2026-09-22", "--chair", "王五"),
      "错误：“王五”不是总召集人或召集人，不能主持联席会议",
-     "用 --chair chief 或 --chair convener，或写姓名：张三、李四。"),
+     "用 --chair chief（总召集人）或 convener（召集人），或写姓名：张三、李四；制度允许委托有关同志主持时"),
     ("plain", ("meeting", "attend", "{mid}", "--unit", "minzheng"),
      "错误：请在 --attended、--excused、--observer 中选择一个", "每次登记一种出席情况。"),
     ("plain", ("meeting", "attend", "{mid}", "--attended"), "错误：没有指定单位", "用 --unit 指定单位（可重复）"),

@@ -78,11 +78,13 @@ def proposal_review(
 @writes
 def proposal_approve(
     ident: Annotated[str, typer.Argument(metavar="编号", help="议题编号")],
-    by: Annotated[str, typer.Option("--by", help="审定人：chief（总召集人）或 convener（召集人）")] = "chief",
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="审定人：chief（总召集人）或 convener（召集人）；默认按 system.yaml 的 conveners.approves，"
+                     "没有写时为总召集人（制度没有总召集人时为召集人）")] = None,
     opinion: Annotated[Optional[str], typer.Option("--opinion", "-o", help="审定意见")] = None,
     date: Annotated[Optional[str], DateOpt] = None,
 ) -> None:
-    """总召集人或召集人审定议题；审定后的议题列入下一次联席会议议程。"""
+    """召集人（或总召集人）审定议题；审定后的议题列入下一次联席会议议程。"""
     from jiuzhu.proposals import approve
 
     _step(approve(load(), ident, by, parse.text(opinion, "--opinion"), _day(date)), f"议题 {ident}")
@@ -165,7 +167,8 @@ def meeting_new(
     date: Annotated[str, typer.Option("--date", "-d", help="会议日期，如 2026-9-22 或 9月22日")],
     time: Annotated[Optional[str], typer.Option("--time", help="开始时间，如 9:00、9点30 或下午3点")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="地点")] = None,
-    chair: Annotated[Optional[str], typer.Option("--chair", help="主持人：chief、convener 或姓名")] = None,
+    chair: Annotated[Optional[str], typer.Option(
+        "--chair", help="主持人：chief、convener 或姓名（制度允许委托时，也可以是受委托同志的姓名）")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="会议名称")] = None,
     fmt: Annotated[str, FormatOpt] = "table",
 ) -> None:
