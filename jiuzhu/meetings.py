@@ -46,7 +46,8 @@ def refuse_if_issued(m: Meeting) -> None:
 def refuse_if_liaison(m: Meeting, what: str) -> None:
     if not m.is_joint:
         raise InputRefused(f"会议“{m.id}”是联络员会议，不能{what}",
-                           "联络员会议只研究议题、形成初步意见；议定事项和会议纪要属于联席会议（例会或临时会议）。")
+                           "联络员会议只研究议题、形成初步意见；议定事项和会议纪要属于联席会议（例会或临时会议）。"
+                           f"联络员会议的记录用 jiuzhu minutes render {m.id} 生成，由办公室留存，不编号、不印发。")
 
 
 # --- meeting new ---------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("md", "html", "docx", "pdf")
 KINDS = {"minutes": "会议纪要", "notice": "会议通知", "briefing": "工作简报", "progress": "进展情况通报",
          "liaisons": "联络员通讯录", "inspection": "检查情况通报", "supervision": "督办通知单",
-         "evaluation": "年度绩效评价报告"}
+         "evaluation": "年度绩效评价报告", "record": "联络员会议记录"}
 TEXT_WIDTH_MM = 156  # GB/T 9704 text block: 156 x 225 mm
 _DIGITS = "零一二三四五六七八九"
 _WEEKDAYS = "一二三四五六日"

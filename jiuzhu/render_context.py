@@ -116,6 +116,9 @@ def minutes_context(reg: Registry, ref: str) -> dict[str, Any]:
     m = find_meeting(reg, ref)
     mi = m.minutes
     return {
+        # a liaison meeting only prepares the joint meeting: its record is kept by the office, not
+        # numbered or issued (minutes issue refuses it), so it is rendered as a 会议记录, not a draft
+        "kind": "minutes" if m.is_joint else "record",
         "doc_date": m.date,
         "system": system_context(reg, m.date),
         "meeting": meeting_context(reg, m),

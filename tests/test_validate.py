@@ -534,7 +534,8 @@ OTHER_CASES = {
     "unknown-convener": (
         {"system.yaml": MINI_SYSTEM.replace("chief: {name: 张三, post: 副县长}", "chief: {name: null, post: null}")},
         ("system.yaml:9:10: unknown-convener 警告：总召集人未填写",
-         "    提示：在 conveners.chief 填写总召集人的姓名或职务，例如 post: 副县长；制度没有总召集人时删去 chief。"), 0, 1,
+         "    提示：在 conveners.chief 填写总召集人的姓名或职务，例如 post: 副县长；"
+         "制度没有总召集人时删去 chief。"), 0, 1,
     ),
     "calendar": (
         {"calendar.yaml": "years:\n  2027:\n    holidays: [2027-02-30]\n    extra: []\n"},

@@ -64,6 +64,7 @@ def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
     with write_lock() if after else contextlib.nullcontext():  # `after` writes to the registry
         reg = load()
         ctx = context(reg)
+        kind = ctx.get("kind", kind)  # a liaison meeting's minutes are its record (render_context.minutes_context)
         meeting = ctx.get("meeting")
         system = ctx.get("system")
         if kind == "notice" and isinstance(system, dict) and not system.get("office_phone"):
@@ -84,7 +85,7 @@ def _emit(kind: str, chosen: str | None, output: Path | None, force: bool,
 @minutes_app.command("render")
 def minutes_render(meeting: Annotated[str, typer.Argument(help="会议编号")], fmt: DocFormat = None,
                    output: Output = None, force: Force = False) -> None:
-    """生成会议纪要：已印发的带文号，未印发的是标明“征求意见稿”的草稿。"""
+    """生成会议纪要：已印发的带文号，未印发的是标明“征求意见稿”的草稿；联络员会议生成内部的会议记录。"""
     from jiuzhu.render_context import minutes_context
 
     _emit("minutes", fmt, output, force, lambda reg: minutes_context(reg, meeting))
