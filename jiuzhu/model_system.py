@@ -28,6 +28,7 @@ class TextItem(NamedTuple):
     text: str
     areas: tuple[str, ...] = ()
     pos: Pos = NOWHERE
+    ref: str | None = None  # how the founding document numbers it, as messages cite it: 议事规则四、1
 
 
 @_fast
@@ -73,6 +74,7 @@ class Parameters(NamedTuple):
     workflow: Workflow
     escalation: tuple[Level, ...]
     documents: Mapping[str, Any]
+    basis: Mapping[str, str] = {}  # a check's name -> the id of the rule it enforces (cited in its message)
 
 
 @_fast

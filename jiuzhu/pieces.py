@@ -231,7 +231,7 @@ _BUILDERS: dict[str, tuple[set[str], Callable[[Doc, dict[str, Any]], Piece]]] = 
 
 
 def _texts(doc: Doc, items: list[dict[str, Any]], *path: Any) -> tuple[TextItem, ...]:
-    return tuple(TextItem(t["id"], t["text"], tuple(t.get("areas", [])), doc.at(*path, i))
+    return tuple(TextItem(t["id"], t["text"], tuple(t.get("areas", [])), doc.at(*path, i), t.get("ref"))
                  for i, t in enumerate(items) if "id" in t and "text" in t)
 
 
@@ -257,7 +257,7 @@ def _system(doc: Doc, d: dict[str, Any]) -> System:
                                x.get("title"))
                          for x in par.get("escalation", [])
                          if {"level", "from_workdays"} <= x.keys()),
-        documents=dict(par.get("documents") or {}),
+        documents=dict(par.get("documents") or {}), basis=dict(par.get("basis") or {}),
     )
     chief = conv.get("chief")
     return System(

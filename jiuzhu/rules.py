@@ -84,7 +84,7 @@ def _check_agenda(reg: Registry, m: Meeting, doc: Any) -> Iterator[Problem]:
         if p is None:
             yield unresolved(doc.at("agenda", i), "议题", pid, reg.proposals)
         elif m.is_joint:
-            yield from _approved_before(p, m, doc, i)
+            yield from _approved_before(reg, p, m, doc, i)
 
 
 def _item(doc: Any, key: str, unit: str) -> Any:
@@ -96,13 +96,23 @@ def _item(doc: Any, key: str, unit: str) -> Any:
     return doc.at("attendance")
 
 
-def _approved_before(p: Proposal, m: Meeting, doc: Any, i: int) -> Iterator[Problem]:
+def basis(reg: Registry, check: str) -> str:
+    """The founding text a check enforces, quoted from the registry (parameters.basis names the
+    rule; the rule's `ref` is how its document numbers it): "（议事规则四、1：……）", or nothing."""
+    s = reg.system
+    rule_id = s.parameters.basis.get(check) if s else None
+    rule = next((r for r in s.rules if r.id == rule_id), None) if s and rule_id else None
+    return f"（{rule.ref or rule.id}：{rule.text}）" if rule else ""
+
+
+def _approved_before(reg: Registry, p: Proposal, m: Meeting, doc: Any, i: int) -> Iterator[Problem]:
     """Agenda item `i` of `m` (proposal `p`) was reviewed and approved by the meeting date."""
     reviewed, approved = last_act_date(p, "review_pass"), last_act_date(p, "approve")
     if reviewed is None or approved is None or approved > m.date or reviewed > m.date:
-        missing = "办公室初审" if reviewed is None or reviewed > m.date else "总召集人或召集人审定"
+        who = "或".join(conveners.title(reg.system, r) for r in conveners.roles(reg.system)) if reg.system else "召集人"
+        missing = "办公室初审" if reviewed is None or reviewed > m.date else f"{who}审定"
         yield error(doc.at("agenda", i), "agenda-not-approved", f"议题“{p.id}”在会议日期 {m.date} 前未经{missing}",
-                    "议题须先经办公室初审、再经审定，才能提交联席会议（议事规则四、2）："
+                    f"议题须先经办公室初审、再经审定，才能提交联席会议{basis(reg, 'approval')}："
                     "用 jiuzhu proposal review / approve，或把它从议程中移出。")
 
 
@@ -147,7 +157,7 @@ def check_regular_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
         years = "、".join(str(y) for y in missing)
         yield warning(reg.files["system.yaml"].at("parameters", "regular_meetings_per_year"), "no-regular-meeting",
                       (f"{years} 年没有例会记录" if per_year == 1 else f"{years} 年的例会少于 {per_year} 次")
-                      + "（议事规则四、1：原则上每年召开一次例会）",
+                      + basis(reg, "regular_meetings"),
                       "把当年召开的例会记入 meetings/（jiuzhu meeting new --kind regular --date …）。")
 
 
@@ -170,7 +180,7 @@ def check_liaison_before_joint(reg: Registry, ctx: Context) -> Iterable[Problem]
         doc = reg.files[m.file]
         if not prep:
             yield warning(doc.at("date"), "no-liaison-meeting", "联席会议召开前没有召开联络员会议",
-                          "议事规则四、2：联席会议召开前组织召开联络员会议研究议题"
+                          f"联席会议召开前组织召开联络员会议研究议题{basis(reg, 'liaison_before_joint')}"
                           "（jiuzhu meeting new --kind liaison）。")
         else:
             for i, pid in enumerate(m.agenda):

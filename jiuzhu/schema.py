@@ -75,7 +75,8 @@ DUTY_ROLES = ("lead", "support", "info")  # a duty's `role` and the values of it
 # --- file kinds -------------------------------------------------------------------------------
 
 PERSON = M("人员", name=S("姓名", nullable=True), post=S("职务", nullable=True))
-TEXT_ITEM = M("条目", id=ID("编号", required=True), text=S("原文", required=True), areas=L(ID(), "涉及领域"))
+TEXT_ITEM = M("条目", id=ID("编号", required=True), text=S("原文", required=True), areas=L(ID(), "涉及领域"),
+              ref=S("引用时的条款号，如 议事规则四、1"))
 
 SYSTEM = M(
     "联席会议",
@@ -102,12 +103,14 @@ SYSTEM = M(
         text=S("原文", nullable=True), duties=L(TEXT_ITEM, "办公室职责"),
     ),
     duties=L(TEXT_ITEM, "联席会议职责"),
-    rules=L(M(id=ID(required=True), text=S(required=True)), "议事规则原文"),
+    rules=L(M(id=ID(required=True), text=S(required=True), ref=S("引用时的条款号，如 议事规则四、1")), "议事规则原文"),
     parameters=M(
         "议事规则参数", required=True,
-        regular_meetings_per_year=I("每年例会次数", required=True),
-        liaison_meeting_before_joint=B("联席会议前须开联络员会议"),
-        minutes_report_to=S("会议纪要报送", required=True),
+        regular_meetings_per_year=I("每年例会次数（默认 1）"),
+        liaison_meeting_before_joint=B("联席会议前须开联络员会议（默认是）"),
+        minutes_report_to=S("会议纪要报送（默认本级政府）"),
+        basis=M("各项检查依据的议事规则（规则编号）", regular_meetings=ID(), liaison_before_joint=ID(),
+                approval=ID()),
         minutes_send_to=S("会议纪要抄送"),
         due_soon_workdays=I("即将到期提前的工作日数"),
         proposal_workflow=M(

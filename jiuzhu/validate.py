@@ -47,6 +47,10 @@ def check_system(reg: Registry, ctx: Context) -> Iterable[Problem]:
     if not s.office.director:
         yield warning(doc.key_at("office"), "unknown-director", "办公室主任未填写", "在 office.director 填写姓名。")
     yield from _conveners(doc, s)
+    rules = {r.id: r for r in s.rules}
+    for check, rule_id in s.parameters.basis.items():
+        if rule_id not in rules:
+            yield unresolved(doc.at("parameters", "basis", check), "议事规则", rule_id, rules)
     for item in s.duties:
         for a in item.areas:
             if a not in reg.areas:

@@ -39,7 +39,7 @@ def test_missing_years_are_named_in_one_warning(make_registry):
     )
     [w] = found(root, "no-regular-meeting")
     assert w.severity == "warning"
-    assert w.message == "2024、2026 年没有例会记录（议事规则四、1：原则上每年召开一次例会）"
+    assert w.message == "2024、2026 年没有例会记录"  # no basis in the registry: no founding text is cited
     assert w.pos.file == "system.yaml"
     assert (
         "regular_meetings_per_year" in (root / "system.yaml").read_text(encoding="utf-8").splitlines()[w.pos.line - 1]
@@ -396,3 +396,39 @@ def test_a_named_chair_must_be_a_registered_convener(make_registry, chair, messa
     root = make_registry(meeting_file("m-1", "regular", "2026-09-22", f"chair: {chair}\n"))
     errors = found(root, "bad-chair")
     assert [e.message for e in errors] == ([message] if message else [])
+
+
+def test_messages_quote_the_registry_s_own_rule(make_registry):
+    """Rules carry their own reference (ref) and the checks name the rule they enforce (basis):
+    the message quotes this registry's text, never the first county's numbering."""
+    system = _founded(2024)["system.yaml"].replace(
+        "  - {id: rule-1, text: 联席会议原则上每年召开一次例会。}",
+        "  - {id: r-meet, ref: 工作规则第三条, text: 联席会议每季度召开一次。}").replace(
+        "  regular_meetings_per_year: 1", "  regular_meetings_per_year: 4\n  basis: {regular_meetings: r-meet}")
+    root = make_registry({"system.yaml": system, **meeting_file("m-1", "regular", "2025-05-01")})
+    [w] = found(root, "no-regular-meeting")
+    assert w.message == "2024、2025、2026 年的例会少于 4 次（工作规则第三条：联席会议每季度召开一次。）"
+
+
+def test_a_basis_naming_no_rule_is_an_error(make_registry):
+    system = MINI_SYSTEM.replace("  regular_meetings_per_year: 1",
+                                 "  regular_meetings_per_year: 1\n  basis: {approval: rule-9}")
+    [p] = [p for p in found(make_registry({"system.yaml": system}), "unresolved-ref") if "rule-9" in p.message]
+    assert p.message == "议事规则“rule-9”不存在" and p.pos.file == "system.yaml" and p.is_error
+
+
+def test_parameters_a_founding_text_does_not_give_have_defaults(make_registry):
+    """No number of regular meetings, no liaison rule, no addressee: the stated defaults (1, yes,
+    the government), not a required-field error."""
+    system = (MINI_SYSTEM.replace("  regular_meetings_per_year: 1\n", "")
+              .replace("  liaison_meeting_before_joint: true\n", "").replace("  minutes_report_to: 县政府\n", ""))
+    assert "regular_meetings_per_year" not in system and "minutes_report_to" not in system
+    root = make_registry({"system.yaml": system})
+    assert [p for p in problems(root, "2026-12-31") if p.is_error] == []
+    from pathlib import Path
+
+    from jiuzhu import loader
+
+    params = loader.load(Path(root)).registry.system.parameters
+    assert (params.regular_meetings_per_year, params.liaison_meeting_before_joint, params.minutes_report_to) == \
+        (1, True, "县政府")
