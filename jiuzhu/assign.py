@@ -210,7 +210,7 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
 
     lead_ids, tied_ids = _choose_lead(idx, found, by_unit, mentions)
     if not lead_ids:
-        return _no_match(reg, found, text)
+        return _designated_only(reg, idx, found) or _no_match(reg, found, text)
     lead = _candidate(reg, idx, found, lead_ids[0], by_unit, mentions, lead=True)
     tied = [_candidate(reg, idx, found, u, by_unit, mentions, lead=True) for u in tied_ids]
     chosen = {lead_ids[0], *tied_ids}
@@ -327,6 +327,21 @@ def _reasons(reg: Registry, idx: DutyIndex, areas: list[str], unit: str, best: _
 
 def name(reg: Registry, unit: str) -> str:
     return reg.units[unit].name if unit in reg.units else unit
+
+
+def _designated_only(reg: Registry, idx: DutyIndex, areas: list[str]) -> Suggestion | None:
+    """No duty covers the text, but its areas have a designated lead (areas.yaml `lead:`): a system
+    that lists its members without their own duties still says who leads each area."""
+    leads = list(dict.fromkeys(idx.designated[a] for a in areas if idx.designated.get(a) in reg.units))
+    if not leads:
+        return None
+
+    def candidate(unit: str) -> Candidate:
+        named = "、".join(reg.areas[a].name for a in areas if idx.designated.get(a) == unit)
+        why = f"没有成员单位的职责写到这件事；{named}的指定牵头单位是{name(reg, unit)}（areas.yaml 的 lead）"
+        return Candidate(unit, name(reg, unit), None, None, 0.5, why)
+
+    return Suggestion(areas, candidate(leads[0]), [candidate(u) for u in leads[1:]], [], False)
 
 
 def _no_match(reg: Registry, areas: list[str], text: str) -> Suggestion:

@@ -1,0 +1,45 @@
+"""Suggestions in a system that lists its member units without their own duties (issue 19): an
+area's designated lead (areas.yaml `lead:`) is used, with the reason, instead of falling back to
+the office's unit; a text in no area says that no unit's duty covers it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import MINI_AREAS, mini_unit, ok
+
+AREAS = MINI_AREAS.replace("    synonyms: [低保, 最低生活保障]", "    synonyms: [低保, 最低生活保障]\n    lead: minzheng") \
+    .replace("    synonyms: [资金, 预算]", "    synonyms: [资金, 预算]\n    lead: caizheng")
+
+
+@pytest.fixture
+def reg(make_registry):
+    return make_registry({
+        "areas.yaml": AREAS,
+        "units/minzheng.yaml": mini_unit("minzheng", "县民政局", 1, "[]"),
+        "units/caizheng.yaml": mini_unit("caizheng", "县财政局", 2, "[]"),
+        "units/weiji.yaml": mini_unit("weiji", "县卫生健康局", 3, "[]"),
+    })
+
+
+def _assign(jz, reg, text: str) -> dict:
+    return json.loads(ok(jz, reg, "assign", text, "--format", "json"))
+
+
+def test_the_area_s_designated_lead_leads(jz, reg):
+    s = _assign(jz, reg, "提高农村低保标准")
+    assert s["lead"]["id"] == "minzheng"
+    assert "城乡低保的指定牵头单位是县民政局" in s["lead"]["why"]
+    s = _assign(jz, reg, "加强资金监管")
+    assert s["lead"]["id"] == "caizheng"
+
+
+def test_two_areas_with_two_designated_leads_are_a_tie(jz, reg):
+    s = _assign(jz, reg, "足额安排低保资金")
+    assert {s["lead"]["id"], *(t["id"] for t in s.get("tied", []))} == {"minzheng", "caizheng"}
+
+
+def test_a_text_in_no_area_says_no_duty_covers_it(jz, reg):
+    s = _assign(jz, reg, "明年春节前完成办公楼维修")
+    assert "没有成员单位的职责涵盖" in s["lead"]["why"]
