@@ -9,8 +9,8 @@ import json
 import pytest
 from conftest import MINI_AREAS, mini_unit, ok
 
-AREAS = (MINI_AREAS.replace("    synonyms: [低保, 最低生活保障]", "    synonyms: [低保, 最低生活保障]\n    lead: minzheng")
-         .replace("    synonyms: [资金, 预算]", "    synonyms: [资金, 预算]\n    lead: caizheng"))
+DIBAO, ZIJIN = "    synonyms: [低保, 最低生活保障]", "    synonyms: [资金, 预算]"
+AREAS = MINI_AREAS.replace(DIBAO, DIBAO + "\n    lead: minzheng").replace(ZIJIN, ZIJIN + "\n    lead: caizheng")
 
 
 @pytest.fixture
