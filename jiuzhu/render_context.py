@@ -56,6 +56,8 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
         "briefing_report_to": docs.get("briefing_report_to") or f"{s.government}领导",
         "briefing_send_to": docs.get("briefing_send_to") or conveners.leaders(s),
         "leaders": conveners.leaders(s),
+        # 报 (the default) or 抄报 (…印发有关方面并抄报区政府): how the minutes' imprint names its addressee
+        "report_label": docs.get("minutes_report_label") or "报",
         "convened_by": "联席会议" + conveners.title(s, conveners.default_chair(s)),
         "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
         "report_title": docs.get("report_title") or f"{s.name}议定事项进展情况通报",

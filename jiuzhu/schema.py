@@ -142,6 +142,7 @@ SYSTEM = M(
             reply_requirement=S("督办通知单中的回复要求"),
             evaluation_title=S("年度绩效评价报告标题"),
             report_requirements=L(S(), "进展情况通报的工作要求（每条一段；督办阶梯一段自动附在最后）"),
+            minutes_report_label=S("纪要版记中报送的写法", enum=("报", "抄报")),
         ),
     ),
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),

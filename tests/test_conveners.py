@@ -119,3 +119,21 @@ def test_delegating_the_chair(jz, make_registry, delegation):
     docs = _documents(jz, reg, mid)
     assert "受联席会议召集人委托，赵六" in docs  # the minutes' opening
     assert "bad-chair" not in docs and "总召集人" not in docs
+
+
+def test_minutes_are_copied_to_the_government_where_the_text_says_so(jz, make_registry, tmp_path):
+    """“经与会单位同意后印发有关方面并抄报区政府”: the imprint says 抄报, not 报."""
+    system = MINI_SYSTEM.replace("  documents:\n", "  documents:\n    minutes_report_label: 抄报\n", 1)
+    assert "minutes_report_label" in system
+    reg = make_registry({"system.yaml": system})
+    mid, _ = _cycle(jz, reg)
+    ok(jz, reg, "meeting", "attend", mid, "--rest", "--attended")
+    ok(jz, reg, "minutes", "issue", mid, "--date", "2026-09-25")
+    text = ok(jz, reg, "minutes", "render", mid)
+    assert "抄报：县政府" in text and "\n报：" not in text
+    ok(jz, reg, "minutes", "render", mid, "-o", str(tmp_path / "纪要.docx"))
+    import docx
+
+    imprint = [p.text for t in docx.Document(str(tmp_path / "纪要.docx")).tables
+               for row in t.rows for c in row.cells for p in c.paragraphs]
+    assert "抄报：县政府" in imprint  # the 版记, a table at the foot of the page
