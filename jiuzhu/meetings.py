@@ -33,7 +33,17 @@ PREPARING, HELD, ISSUED = "筹备中", "已召开", "纪要已印发"
 
 
 def minutes_number(m: Meeting) -> str | None:
-    return f"〔{m.minutes.year}〕{m.minutes.number}号" if m.minutes else None
+    """〔2026〕1号; for minutes issued without a number, the date they were issued."""
+    if m.minutes is None:
+        return None
+    if m.minutes.number is None:
+        return f"{m.minutes.issued.isoformat()}印发，不编号"
+    return f"〔{m.minutes.year}〕{m.minutes.number}号"
+
+
+def numbered(s: System) -> bool:
+    """Whether this system numbers its minutes (documents.minutes_numbered, default yes)."""
+    return s.parameters.documents.get("minutes_numbered", True) is not False
 
 
 def refuse_if_issued(m: Meeting) -> None:
@@ -271,11 +281,11 @@ def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
         raise InputRefused(f"会议“{m.id}”还没有议定事项", "会议纪要以议定事项为内容：先用 jiuzhu decision add 添加。")
     if day < m.date:
         raise InputRefused(f"印发日期 {day} 早于会议日期 {m.date}", "纪要在会后印发，--date 不能早于会议日期。")
-    _refuse_unready(m)
-    number = max((x.minutes.number for x in reg.meetings.values() if x.minutes and x.minutes.year == day.year),
-                 default=0) + 1
+    _refuse_unready(reg, m)
+    number = max((x.minutes.number or 0 for x in reg.meetings.values() if x.minutes and x.minutes.year == day.year),
+                 default=0) + 1 if numbered(reg.system) else None
     report_to = reg.system.parameters.minutes_report_to
-    label = f"〔{day.year}〕{number}号"
+    label = f"〔{day.year}〕{number}号" if number is not None else f"（{day.isoformat()}，不编号）"
     tx = Transaction(Path(reg.root))
     decided = []
     for pid in m.agenda:
@@ -286,19 +296,21 @@ def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
             decided.append(pid)
 
     def change(data: Any) -> None:
-        data["minutes"] = flow({"year": day.year, "number": number, "issued": day, "reported_to": report_to})
+        fields = {"year": day.year, "number": number, "issued": day, "reported_to": report_to}
+        data["minutes"] = flow({k: v for k, v in fields.items() if v is not None})
 
     tx.edit(m.file, change)
     tx.commit()
     return Issued(m.id, label, day, report_to, tuple(decided), chair_name(reg.system, m))
 
 
-def _refuse_unready(m: Meeting) -> None:
+def _refuse_unready(reg: Registry, m: Meeting) -> None:
     """Minutes record who attended and each decision once: refuse what an office would send back."""
     if not (m.attended or m.excused):
+        example = next((reg.units[u].name for u in m.expected if u in reg.units), "单位名称")
         raise InputRefused(f"会议“{m.id}”还没有登记出席情况",
                            f"纪要要写明出席、请假和列席单位：先用 jiuzhu meeting attend {m.id} 登记"
-                           f"（例如 --unit 县民政局 --attended，其余单位用 --rest --attended）。")
+                           f"（例如 --unit {example} --attended，其余单位用 --rest --attended）。")
     seen: dict[str, str] = {}
     for d in m.decisions:
         key = "".join(d.text.split()).rstrip("。；;.")

@@ -196,7 +196,7 @@ class Decision(NamedTuple):
 @_fast
 class Minutes(NamedTuple):
     year: int
-    number: int
+    number: int | None  # None: the system issues its minutes without a number (documents.minutes_numbered)
     issued: dt.date
     reported_to: str
 

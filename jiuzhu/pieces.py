@@ -336,8 +336,8 @@ def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
         chair.get("name"), tuple(d.get("expected", [])), _attendees(att.get("attended", [])),
         _attendees(att.get("excused", [])), _attendees(att.get("observers", [])), tuple(d.get("agenda", [])),
         tuple(d.get("heard", [])), decisions,
-        Minutes(m["year"], m["number"], m["issued"], m["reported_to"])
-        if m and {"year", "number", "issued", "reported_to"} <= m.keys() else None,
+        Minutes(m["year"], m.get("number"), m["issued"], m["reported_to"])
+        if m and {"year", "issued", "reported_to"} <= m.keys() else None,
         doc.file, doc.at(),
     )
 

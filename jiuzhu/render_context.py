@@ -10,7 +10,7 @@ from typing import Any
 from jiuzhu import conveners
 from jiuzhu.errors import InputRefused
 from jiuzhu.liaisons import directory, on
-from jiuzhu.meetings import KIND_NAMES, chair_name
+from jiuzhu.meetings import KIND_NAMES, chair_name, numbered
 from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
 from jiuzhu.render import cn_date, doc_number
@@ -40,6 +40,18 @@ def _office_contact(reg: Registry, s: System, day: dt.date) -> tuple[str | None,
     return liaison.name, liaison.phone or liaison.mobile or None
 
 
+def _leaders(s: System) -> dict[str, str]:
+    """Who documents name as leading and as addressee, from the registry (jiuzhu.conveners)."""
+    docs = s.parameters.documents
+    return {
+        "briefing_send_to": docs.get("briefing_send_to") or conveners.leaders(s),
+        "leaders": conveners.leaders(s),
+        "convened_by": "联席会议" + conveners.title(s, conveners.default_chair(s)),
+        # 报 (the default) or 抄报 (…印发有关方面并抄报区政府): how the minutes' imprint names its addressee
+        "report_label": docs.get("minutes_report_label") or "报",
+    }
+
+
 def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
     s = _system(reg)
     docs = s.parameters.documents
@@ -54,11 +66,7 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
         "briefing_mark": docs.get("briefing_mark") or "社会救助工作简报",
         "briefing_compiler": docs.get("briefing_compiler") or docs.get("issuing_office") or office_unit,
         "briefing_report_to": docs.get("briefing_report_to") or f"{s.government}领导",
-        "briefing_send_to": docs.get("briefing_send_to") or conveners.leaders(s),
-        "leaders": conveners.leaders(s),
-        # 报 (the default) or 抄报 (…印发有关方面并抄报区政府): how the minutes' imprint names its addressee
-        "report_label": docs.get("minutes_report_label") or "报",
-        "convened_by": "联席会议" + conveners.title(s, conveners.default_chair(s)),
+        **_leaders(s),
         "briefing_distribute_to": docs.get("briefing_distribute_to") or s.parameters.minutes_send_to,
         "report_title": docs.get("report_title") or f"{s.name}议定事项进展情况通报",
         "copies": docs.get("copies"),
@@ -124,8 +132,8 @@ def minutes_context(reg: Registry, ref: str) -> dict[str, Any]:
         "doc_date": m.date,
         "system": system_context(reg, m.date),
         "meeting": meeting_context(reg, m),
-        "minutes": {"draft": mi is None, "year": mi.year if mi else m.date.year, "number": mi.number if mi else None,
-                    "issued": mi.issued if mi else None, "reported_to": mi.reported_to if mi else None},
+        "minutes": {"draft": mi is None, "numbered": numbered(_system(reg)), "year": m.date.year, "number": None,
+                    "issued": None, "reported_to": None, **(mi._asdict() if mi else {})},
     }
 
 
@@ -201,7 +209,9 @@ def _inspections(reg: Registry, start: dt.date, end: dt.date) -> list[dict[str, 
 def _minutes_no(reg: Registry, meeting: str) -> str:
     """The 纪要号 of the meeting that took a decision (〔2026〕1号), or "" before its minutes are issued."""
     m = reg.meetings.get(meeting)
-    return doc_number(m.minutes.year, m.minutes.number) if m is not None and m.minutes is not None else ""
+    if m is None or m.minutes is None or m.minutes.number is None:
+        return ""
+    return doc_number(m.minutes.year, m.minutes.number)
 
 
 def source_label(reg: Registry, v: TaskView) -> str:
@@ -214,6 +224,8 @@ def source_label(reg: Registry, v: TaskView) -> str:
     if m is None:
         return v.meeting
     if m.minutes is not None:
+        if m.minutes.number is None:
+            return f"{cn_date(m.date)}会议纪要"
         return f"纪要{doc_number(m.minutes.year, m.minutes.number)}"
     return f"{cn_date(m.date)}会议"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jiuzhu import conveners
 from jiuzhu.checking import id_matches_file, unresolved
-from jiuzhu.meetings import MODES
+from jiuzhu.meetings import MODES, numbered
 from jiuzhu.model import Meeting, Proposal, Registry
 from jiuzhu.problems import Problem, error, warning
 from jiuzhu.proposals import last_act_date
@@ -61,7 +61,7 @@ def check_meetings(reg: Registry, ctx: Context) -> Iterable[Problem]:
         yield from _check_agenda(reg, m, doc)
         mi = m.minutes
         if mi and m.is_joint and mi.issued >= m.date and mi.year == mi.issued.year and mi.reported_to.strip() \
-                and (mi.year, mi.number) not in numbers:
+                and mi.number is not None and (mi.year, mi.number) not in numbers:
             numbers[mi.year, mi.number] = m.id  # the common case of `_minutes`: nothing to report
         elif mi:
             yield from _minutes(reg, m, numbers)
@@ -133,6 +133,12 @@ def _minutes(reg: Registry, m: Meeting, numbers: dict[tuple[int, int], str]) -> 
         yield error(doc.at("minutes", "reported_to"), "minutes-report", "没有记录纪要报送对象",
                     f"会议纪要须报{reg.system.parameters.minutes_report_to if reg.system else '本级政府'}，"
                     "填写 reported_to。")
+    if mi.number is None:
+        if reg.system is not None and numbered(reg.system):
+            yield error(doc.at("minutes"), "missing-field", "缺少必填字段“number”（纪要印发）",
+                        "写上纪要编号；制度不给纪要编号时，在 system.yaml 的 parameters.documents 中写 "
+                        "minutes_numbered: false。")
+        return
     key = (mi.year, mi.number)
     if key in numbers:
         yield error(doc.at("minutes", "number"), "duplicate-minutes-number",

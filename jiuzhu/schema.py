@@ -143,6 +143,7 @@ SYSTEM = M(
             evaluation_title=S("年度绩效评价报告标题"),
             report_requirements=L(S(), "进展情况通报的工作要求（每条一段；督办阶梯一段自动附在最后）"),
             minutes_report_label=S("纪要版记中报送的写法", enum=("报", "抄报")),
+            minutes_numbered=B("纪要编号印发（不刻制印章、不正式行文的制度写 false）"),
         ),
     ),
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),
@@ -263,7 +264,8 @@ MEETING = M(
     agenda=L(ID(), "议程（议题编号）"),
     heard=L(S(), "听取汇报"),
     decisions=L(DECISION, "议定事项"),
-    minutes=M("纪要印发", nullable=True, year=I(required=True), number=I(required=True), issued=D(required=True),
+    minutes=M("纪要印发", nullable=True, year=I(required=True), number=I("纪要编号（不编号的制度不写）"),
+              issued=D(required=True),
               reported_to=S(required=True)),
 )
 

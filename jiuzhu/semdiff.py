@@ -332,7 +332,7 @@ def frozen_changes(old: Registry, new: Registry, rev: str) -> Iterator[Problem]:
     for m in old.meetings.values():
         if m.minutes is None:
             continue
-        number = doc_number(m.minutes.year, m.minutes.number)
+        number = doc_number(m.minutes.year, m.minutes.number) if m.minutes.number is not None else ""
         issued = f"{number}纪要（{m.minutes.issued} 印发）"
         cur = new.meetings.get(m.id)
         if cur is None:

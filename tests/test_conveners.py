@@ -137,3 +137,30 @@ def test_minutes_are_copied_to_the_government_where_the_text_says_so(jz, make_re
     imprint = [p.text for t in docx.Document(str(tmp_path / "纪要.docx")).tables
                for row in t.rows for c in row.cells for p in c.paragraphs]
     assert "抄报：县政府" in imprint  # the 版记, a table at the foot of the page
+
+
+def test_minutes_without_a_number(jz, make_registry, tmp_path):
+    """不刻制印章，不正式行文: minutes are issued and recorded, but carry no 文号 anywhere."""
+    system = MINI_SYSTEM.replace("  documents:\n", "  documents:\n    minutes_numbered: false\n", 1)
+    reg = make_registry({"system.yaml": system})
+    mid, _ = _cycle(jz, reg)
+    ok(jz, reg, "meeting", "attend", mid, "--rest", "--attended")
+    said = ok(jz, reg, "minutes", "issue", mid, "--date", "2026-09-25")
+    assert "〔" not in said and "不编号" in said
+    record = (reg / f"meetings/2026/{mid}.yaml").read_text(encoding="utf-8")
+    assert "issued: 2026-09-25" in record and "number:" not in record
+    text = ok(jz, reg, "minutes", "render", mid)
+    assert "〔" not in text and "征求意见稿" not in text and "纪要" in text
+    ok(jz, reg, "minutes", "render", mid, "-o", str(tmp_path / "纪要.docx"))
+    ok(jz, reg, "minutes", "render", mid, "-o", str(tmp_path / "纪要.html"))
+    assert "〔" not in (tmp_path / "纪要.html").read_text(encoding="utf-8")
+    report = ok(jz, reg, "report", "progress", "--as-of", "2026-12-31")
+    assert "〔" not in report and "2026年9月22日会议纪要" in report
+    assert "共 0 个错误" in ok(jz, reg, "validate")
+    # a second meeting's minutes: still no number, no duplicate-number error
+    said = ok(jz, reg, "meeting", "new", "--kind", "adhoc", "--date", "2026-10-20")
+    second = re.search(r"m-20261020-adhoc-[0-9a-f]+", said).group(0)
+    ok(jz, reg, "decision", "add", second, "--text", "开展专项检查", "--lead", "caizheng", "--due", "2026-12-31")
+    ok(jz, reg, "meeting", "attend", second, "--rest", "--attended")
+    ok(jz, reg, "minutes", "issue", second, "--date", "2026-10-22")
+    assert "共 0 个错误" in ok(jz, reg, "validate")
