@@ -14,13 +14,13 @@ import hashlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jiuzhu.meetings import kind_name
 from jiuzhu.model import Meeting, Registry
 from jiuzhu.queries import find_unit, unit_names
 from jiuzhu.tasks import DONE, ONGOING, TaskView, task_views
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MEETING_HOURS = 2
-KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
 
 
 def uid(reg: Registry, kind: str, ident: str) -> str:
@@ -63,7 +63,7 @@ def _meeting(reg: Registry, m: Meeting, stamp: dt.datetime) -> Any:
     ev = icalendar.Event()
     ev.add("uid", uid(reg, "meeting", m.id))
     ev.add("dtstamp", stamp)
-    ev.add("summary", m.title or f"{KIND_NAMES.get(m.kind, '会议')}（{m.date}）")
+    ev.add("summary", m.title or f"{kind_name(reg.system, m.kind)}（{m.date}）")
     if m.time:
         hour, minute = (int(x) for x in m.time.split(":"))
         start = dt.datetime.combine(m.date, dt.time(hour, minute), SHANGHAI)
@@ -75,7 +75,7 @@ def _meeting(reg: Registry, m: Meeting, stamp: dt.datetime) -> Any:
     if m.place:
         ev.add("location", m.place)
     agenda = [reg.proposals[p].title if p in reg.proposals else p for p in m.agenda]
-    lines = [f"{KIND_NAMES.get(m.kind, '会议')}，会议编号 {m.id}"]
+    lines = [f"{kind_name(reg.system, m.kind)}，会议编号 {m.id}"]
     if agenda:
         lines += ["议程："] + [f"{i}. {t}" for i, t in enumerate(agenda, 1)]
     ev.add("description", "\n".join(lines))

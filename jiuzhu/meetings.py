@@ -19,6 +19,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from jiuzhu import conveners
 from jiuzhu.errors import InputRefused
+from jiuzhu.meeting_kinds import KIND_NAMES, kind_name, kind_of  # noqa: F401  (re-exported)
 from jiuzhu.model import Attendee, Meeting, Person, Proposal, Registry, System
 from jiuzhu.proposals import act, last_act_date, stage_act, states_for
 from jiuzhu.queries import active_unit, find_meeting
@@ -27,7 +28,6 @@ from jiuzhu.roundtrip import to_commented
 from jiuzhu.schema import TIME_RE
 from jiuzhu.writer import Transaction
 
-KIND_NAMES = {"regular": "例会", "adhoc": "临时会议", "liaison": "联络员会议"}
 MODES = {"attended": "出席", "excused": "请假", "observers": "列席"}
 PREPARING, HELD, ISSUED = "筹备中", "已召开", "纪要已印发"
 
@@ -83,7 +83,7 @@ def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None,
     ident = draw_id(f"m-{day:%Y%m%d}-{kind}", lambda i: i in reg.meetings
                     or (root / f"meetings/{day.year}/{i}.yaml").exists(), draw)
     rel = f"meetings/{day.year}/{ident}.yaml"
-    title = (title or "").strip() or f"{reg.system.name}{day.year}年{KIND_NAMES[kind]}"
+    title = (title or "").strip() or f"{reg.system.name}{day.year}年{kind_name(reg.system, kind)}"
     agenda = _agenda(reg, kind, day)
     data: dict[str, Any] = {"id": ident, "kind": kind, "title": title, "date": day,
                             "time": None if time is None else DoubleQuotedScalarString(time), "place": place,
@@ -346,7 +346,7 @@ def meeting_status(m: Meeting, today: dt.date) -> str:
 
 
 def meeting_rows(reg: Registry, today: dt.date, year: int | None = None) -> list[dict[str, Any]]:
-    return [{"id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "date": m.date.isoformat(),
+    return [{"id": m.id, "kind": m.kind, "kind_name": kind_name(reg.system, m.kind), "date": m.date.isoformat(),
              "time": m.time, "title": m.title, "status": meeting_status(m, today), "agenda": len(m.agenda),
              "decisions": len(m.decisions), "minutes": minutes_number(m)}
             for m in reg.meetings.values() if year is None or m.date.year == year]
@@ -363,7 +363,7 @@ def meeting_detail(reg: Registry, ref: str, today: dt.date) -> dict[str, Any]:
 
     recorded = {a.unit for a in (*m.attended, *m.excused)}
     return {
-        "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "title": m.title,
+        "id": m.id, "kind": m.kind, "kind_name": kind_name(reg.system, m.kind), "title": m.title,
         "date": m.date.isoformat(), "time": m.time, "place": m.place, "status": meeting_status(m, today),
         "chair": {"role": m.chair_role, "role_name": _role_name(reg.system, m.chair_role),
                   "name": m.chair_name},

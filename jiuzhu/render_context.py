@@ -10,7 +10,7 @@ from typing import Any
 from jiuzhu import conveners
 from jiuzhu.errors import InputRefused
 from jiuzhu.liaisons import directory, on
-from jiuzhu.meetings import KIND_NAMES, chair_name, numbered
+from jiuzhu.meetings import chair_name, kind_name, numbered
 from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
 from jiuzhu.render import cn_date, doc_number
@@ -108,8 +108,8 @@ def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
         agenda.append({"id": pid, "title": p.title if p else pid, "unit": p.unit if p else None,
                        "summary": p.summary if p else None})
     return {
-        "id": m.id, "kind": m.kind, "kind_name": KIND_NAMES.get(m.kind, m.kind), "is_joint": m.is_joint,
-        "title": m.title or f"{s.name}{m.date.year}年{KIND_NAMES.get(m.kind, m.kind)}",
+        "id": m.id, "kind": m.kind, "kind_name": kind_name(s, m.kind), "is_joint": m.is_joint,
+        "title": m.title or f"{s.name}{m.date.year}年{kind_name(s, m.kind)}",
         "date": m.date, "time": m.time, "place": m.place, "chair": _chair(s, m),
         "chair_name": chair_name(s, m), "expected": sorted(m.expected, key=lambda u: order.get(u, len(order)))
         or [u.id for u in reg.active_units()],

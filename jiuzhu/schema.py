@@ -144,6 +144,7 @@ SYSTEM = M(
             report_requirements=L(S(), "进展情况通报的工作要求（每条一段；督办阶梯一段自动附在最后）"),
             minutes_report_label=S("纪要版记中报送的写法", enum=("报", "抄报")),
             minutes_numbered=B("纪要编号印发（不刻制印章、不正式行文的制度写 false）"),
+            meeting_names=M("各类会议的名称", regular=S("例会"), adhoc=S("临时会议"), liaison=S("联络员会议")),
         ),
     ),
     briefings=M("简报期号记录", issued=L(M(year=I(required=True), number=I(required=True),

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from jiuzhu import snapshot
-from jiuzhu.meetings import KIND_NAMES as MEETING_KINDS
+from jiuzhu.meetings import kind_name
 from jiuzhu.model import Meeting, Registry
 from jiuzhu.queries import KIND_NAMES as UNIT_KINDS
 from jiuzhu.queries import duty_matrix, duty_rows, member_on
@@ -91,8 +91,9 @@ def completion_trend(reg: Registry, day: dt.date, calendar: Calendar) -> list[di
 
 
 def _meeting_row(reg: Registry, m: Meeting) -> dict[str, Any]:
-    return {"id": m.id, "date": m.date, "time": m.time, "place": m.place, "kind": MEETING_KINDS.get(m.kind, m.kind),
-            "title": m.title or f"{MEETING_KINDS.get(m.kind, m.kind)}（{m.date.isoformat()}）",
+    kind = kind_name(reg.system, m.kind)
+    return {"id": m.id, "date": m.date, "time": m.time, "place": m.place, "kind": kind,
+            "title": m.title or f"{kind}（{m.date.isoformat()}）",
             "decisions": len(m.decisions), "minutes": m.minutes}
 
 

@@ -164,3 +164,21 @@ def test_minutes_without_a_number(jz, make_registry, tmp_path):
     ok(jz, reg, "meeting", "attend", second, "--rest", "--attended")
     ok(jz, reg, "minutes", "issue", second, "--date", "2026-10-22")
     assert "共 0 个错误" in ok(jz, reg, "validate")
+
+
+def test_the_system_s_own_names_for_its_meetings(jz, make_registry, tmp_path):
+    """A district's 全体会议 and 专题协调会: titles, lists, calendars and `--kind` use them."""
+    names = "    meeting_names: {regular: 全体会议, adhoc: 专题协调会}\n"
+    system = MINI_SYSTEM.replace("  documents:\n", "  documents:\n" + names, 1)
+    reg = make_registry({"system.yaml": system})
+    said = ok(jz, reg, "meeting", "new", "--kind", "专题协调会", "--date", "2026-10-20")
+    assert "测试县社会救助工作联席会议2026年专题协调会" in said
+    mid = re.search(r"m-20261020-adhoc-[0-9a-f]+", said).group(0)
+    ok(jz, reg, "meeting", "new", "--kind", "例会", "--date", "2026-11-20")  # the usual name still works
+    listed = ok(jz, reg, "meeting", "list")
+    assert "专题协调会" in listed and "全体会议" in listed
+    ok(jz, reg, "calendar", "export", "-o", str(tmp_path / "会议.ics"))
+    assert "专题协调会" in (tmp_path / "会议.ics").read_bytes().decode("utf-8")
+    message = refused(jz, reg, "meeting", "new", "--kind", "座谈会", "--date", "2026-10-21")
+    assert "全体会议（regular）、专题协调会（adhoc）" in message
+    assert mid in ok(jz, reg, "meeting", "show", mid)

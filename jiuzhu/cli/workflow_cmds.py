@@ -174,11 +174,12 @@ def meeting_new(
 ) -> None:
     """新建会议记录：主持人、应到单位和议程（联席会议：已审定的议题；联络员会议：已通过初审的议题）。"""
     from jiuzhu.cli.output import created, echo
-    from jiuzhu.meetings import KIND_NAMES, new_meeting
+    from jiuzhu.meetings import kind_of, new_meeting
 
     day = parse_date(date, "--date")
     assert day is not None
-    m = new_meeting(load(), parse.choice(kind, KIND_NAMES, "--kind"), day,
+    reg = load()
+    m = new_meeting(reg, kind_of(reg.system, kind), day,
                     None if time is None else parse.time(time, "--time"), parse.line(place, "--place"),
                     parse.line(chair, "--chair"), parse.line(title, "--title"))
     created(fmt, m.id, m.path, f"已新建会议：{m.title}（{day}，主持：{m.chair}）")
