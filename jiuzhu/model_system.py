@@ -93,6 +93,7 @@ class Office(NamedTuple):
     director: str | None
     text: str | None
     duties: tuple[TextItem, ...]
+    deputies: tuple[str, ...] = ()  # 办公室副主任
 
 
 @_fast

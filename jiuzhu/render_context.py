@@ -83,7 +83,8 @@ def system_context(reg: Registry, day: dt.date) -> dict[str, Any]:
 def _chair(s: System, m: Meeting) -> str:
     """Who chaired, as minutes write it: 副县长、联席会议总召集人张三; 受联席会议召集人委托，王五."""
     if m.chair_role == "office":
-        return f"联席会议办公室主任{m.chair_name or s.office.director or ''}"
+        title = "副主任" if m.chair_name and m.chair_name in s.office.deputies else "主任"
+        return f"联席会议办公室{title}{m.chair_name or s.office.director or ''}"
     if m.chair_role == conveners.DELEGATE:
         return f"受联席会议{conveners.title(s, conveners.default_chair(s))}委托，{m.chair_name or ''}"
     role = m.chair_role or conveners.default_chair(s)

@@ -100,6 +100,7 @@ SYSTEM = M(
     office=M(
         "联席会议办公室", required=True,
         unit=ID("所在成员单位", required=True), director=S("办公室主任", nullable=True),
+        deputy_directors=L(S(), "办公室副主任"),
         text=S("原文", nullable=True), duties=L(TEXT_ITEM, "办公室职责"),
     ),
     duties=L(TEXT_ITEM, "联席会议职责"),

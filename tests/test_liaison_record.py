@@ -42,3 +42,17 @@ def test_issuing_it_is_refused_and_says_what_to_do(jz, liaison):
     reg, mid = liaison
     message = refused(jz, reg, "minutes", "issue", mid)
     assert "是联络员会议，不能" in message and f"jiuzhu minutes render {mid}" in message
+
+
+def test_a_deputy_office_director_chairs_the_liaison_meeting(jz, make_registry):
+    """office.deputy_directors: the record names the deputy as such, not as the director."""
+    from conftest import MINI_SYSTEM
+
+    office = "office:\n  unit: minzheng\n"
+    system = MINI_SYSTEM.replace(office, office + "  deputy_directors: [钱七]\n")
+    assert "deputy_directors" in system
+    reg = make_registry({"system.yaml": system})
+    said = ok(jz, reg, "meeting", "new", "--kind", "liaison", "--date", "2026-09-15", "--chair", "钱七")
+    mid = re.search(r"m-20260915-liaison-[0-9a-f]+", said).group(0)
+    assert "**主持**：联席会议办公室副主任钱七" in ok(jz, reg, "minutes", "render", mid)
+    assert "共 0 个错误" in ok(jz, reg, "validate")
