@@ -4,6 +4,8 @@ documents, calendars and the site, and accepted by `meeting new --kind`."""
 
 from __future__ import annotations
 
+import contextlib
+
 from jiuzhu import parse
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import System
@@ -22,15 +24,9 @@ def kind_name(s: System | None, kind: str) -> str:
 
 
 def kind_of(s: System | None, value: str) -> str:
-    """A kind given by its identifier, this system's name for it or the usual name (例会)."""
-    own = kind_names(s)
-    try:
-        return parse.choice(value, own, "--kind")
-    except InputRefused:
-        if own == KIND_NAMES:
-            raise
-        try:
-            return parse.choice(value, KIND_NAMES, "--kind")
-        except InputRefused:
-            pass
-    return parse.choice(value, own, "--kind")  # refused, listing this system's own names
+    """A kind given by its identifier, this system's name for it or the usual name (例会); a wrong
+    one is refused listing this system's own names."""
+    for names in (kind_names(s), KIND_NAMES):
+        with contextlib.suppress(InputRefused):
+            return parse.choice(value, names, "--kind")
+    return parse.choice(value, kind_names(s), "--kind")  # refused

@@ -22,6 +22,15 @@ from jiuzhu.errors import InputRefused
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_ENV = "JIUZHU_BROWSER"
 TIMEOUT = 120  # seconds; a 5,000-row 通报 prints in well under a minute
+# Headless Chromium that stays off the network: county machines are often offline, and without these
+# flags it tries Google's hosts at every start. Also used by the site's browser tests and screenshot.
+QUIET_FLAGS = ("--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-quic")
+
+
+def root_flags() -> tuple[str, ...]:
+    """Chromium refuses to start as root with its sandbox."""
+    return ("--no-sandbox",) if hasattr(os, "geteuid") and os.geteuid() == 0 else ()
 
 
 def browser() -> str:
@@ -62,12 +71,8 @@ def html_to_pdf(html: bytes, program: str | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="jiuzhu-pdf-") as tmp:
         page, pdf = Path(tmp) / "document.html", Path(tmp) / "document.pdf"
         page.write_bytes(html)
-        argv = [program, "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-quic",
-                f"--user-data-dir={Path(tmp) / 'profile'}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                page.as_uri()]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            argv.insert(2, "--no-sandbox")  # Chromium refuses to start as root with its sandbox
+        argv = [program, *QUIET_FLAGS, *root_flags(), f"--user-data-dir={Path(tmp) / 'profile'}",
+                f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()]
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT)
         except subprocess.TimeoutExpired:

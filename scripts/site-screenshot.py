@@ -7,22 +7,22 @@ Opens the page from disk in the system's Chromium through Playwright (as tests/t
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+from jiuzhu import pdf
+from jiuzhu.errors import InputRefused
 
 
 def main(site: Path, png: Path) -> None:
-    program = shutil.which("chromium") or shutil.which("chromium-browser")
-    if program is None:
-        sys.exit("需要 Chromium：运行 scripts/setup-ci-tools.sh 安装")
+    try:
+        program = pdf.browser()
+    except InputRefused as exc:
+        sys.exit(f"{exc.message}（{exc.hint}）")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=program, args=FLAGS)
+        browser = p.chromium.launch(executable_path=program, args=[*pdf.QUIET_FLAGS, *pdf.root_flags()])
         page = browser.new_page(viewport={"width": 1200, "height": 900}, device_scale_factor=1)
         page.goto((site / "index.html").resolve().as_uri())
         page.screenshot(path=str(png), full_page=True)

@@ -9,9 +9,7 @@ as a WPS/Word user would see it.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -19,32 +17,19 @@ from pathlib import Path
 import pytest
 from docs_registry import DOCS_FILES, MEETING_ID
 from pypdf import PdfReader
+from tools import chromium, tool
 
 A4_PT = (595.28, 841.89)
 MM_PT = 72 / 25.4
 TEXT_BOTTOM_PT = A4_PT[1] - 35 * MM_PT  # GB/T 9704: bottom margin 35 mm
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-def _tool(names: tuple[str, ...], package: str) -> str:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    message = f"找不到 {names[0]}：请运行 scripts/setup-ci-tools.sh（安装 Debian 包 {package}）"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def browser() -> str:
-    return _tool(BROWSERS, "chromium")
+    return chromium()
 
 
 @pytest.fixture(scope="module")
 def pdftotext() -> str:
-    return _tool(("pdftotext",), "poppler-utils")
+    return tool(("pdftotext",), "poppler-utils")
 
 
 def _render(jz, reg: Path, tmp_path: Path, name: str, *args: str) -> Path:
@@ -144,7 +129,7 @@ def test_briefing_pdf_imprint_at_foot(jz, make_registry, tmp_path, browser, pdft
 
 @pytest.fixture(scope="module")
 def libreoffice() -> str:
-    return _tool(("libreoffice", "soffice"), "libreoffice-writer-nogui")
+    return tool(("libreoffice", "soffice"), "libreoffice-writer-nogui")
 
 
 @pytest.mark.parametrize("kind", ["minutes", "briefing"])
@@ -180,10 +165,10 @@ def test_progress_report_pdf_with_annex_table(jz, make_registry, tmp_path, brows
 def test_missing_browser_fails_in_ci_and_skips_locally(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="找不到 no-such-browser"):
-        _tool(("no-such-browser",), "chromium")
+        tool(("no-such-browser",), "chromium")
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
-        _tool(("no-such-browser",), "chromium")
+        tool(("no-such-browser",), "chromium")
 
 
 LONG = "为切实保障困难群众基本生活进一步健全社会救助体系各成员单位要按照职责分工加强协作配合" * 3

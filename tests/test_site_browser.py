@@ -9,8 +9,6 @@ duty. In CI (env CI set) a missing Chromium fails these tests; locally they skip
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -18,21 +16,12 @@ from urllib.parse import unquote, urlparse
 import pytest
 from conftest import MINI_FILES, ROOT, build_tree, ok
 from supervision_registry import SUPERVISION_FILES
+from tools import chromium
+
+from jiuzhu.pdf import QUIET_FLAGS, root_flags
 
 AS_OF = "2026-12-31"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    message = "找不到 chromium：请运行 scripts/setup-ci-tools.sh（安装 Debian 包 chromium）"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+FLAGS = [*QUIET_FLAGS, *root_flags()]
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +50,13 @@ def runner():
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    program = _chromium()
+    program = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=program, args=FLAGS)
-        yield chromium
-        chromium.close()
+        launched = p.chromium.launch(executable_path=program, args=FLAGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture
@@ -230,7 +219,7 @@ def test_pages_recipes_build_and_publish_on_push_to_main(recipe, make_registry, 
 
     from jiuzhu.cli import app
 
-    _chromium()
+    chromium()
     text = (ROOT / "docs/ci" / recipe).read_text(encoding="utf-8")
     doc = YAML(typ="safe").load(text)
     if recipe == "pages-github.yml":
