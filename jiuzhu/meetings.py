@@ -258,68 +258,6 @@ def _block(items: list[Any]) -> Any:
     return seq
 
 
-# --- minutes issue -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Issued:
-    meeting: str
-    number: str
-    issued: dt.date
-    reported_to: str
-    decided: tuple[str, ...]
-    chair_name: str | None = None
-
-
-def issue_minutes(reg: Registry, ref: str, day: dt.date) -> Issued:
-    """Number the minutes (a sequence per year), record the issue and the report to the government,
-    and mark the topics on the agenda decided. The meeting is frozen from now on."""
-    assert reg.system is not None
-    m = find_meeting(reg, ref)
-    refuse_if_liaison(m, "印发会议纪要")
-    refuse_if_issued(m)
-    if not m.decisions:
-        raise InputRefused(f"会议“{m.id}”还没有议定事项", "会议纪要以议定事项为内容：先用 jiuzhu decision add 添加。")
-    if day < m.date:
-        raise InputRefused(f"印发日期 {day} 早于会议日期 {m.date}", "纪要在会后印发，--date 不能早于会议日期。")
-    _refuse_unready(reg, m)
-    number = max((x.minutes.number or 0 for x in reg.meetings.values() if x.minutes and x.minutes.year == day.year),
-                 default=0) + 1 if numbered(reg.system) else None
-    report_to = reg.system.parameters.minutes_report_to
-    label = f"〔{day.year}〕{number}号" if number is not None else f"（{day.isoformat()}，不编号）"
-    tx = Transaction(Path(reg.root))
-    decided = []
-    for pid in m.agenda:
-        p = reg.proposals.get(pid)
-        if p is not None and p.status in states_for(reg, "decide"):
-            stage_act(tx, p, act(reg, p, "decide", max(m.date, p.history[-1].date), "meeting",
-                                 f"会议纪要{label}", m.id))
-            decided.append(pid)
-
-    def change(data: Any) -> None:
-        fields = {"year": day.year, "number": number, "issued": day, "reported_to": report_to}
-        data["minutes"] = flow({k: v for k, v in fields.items() if v is not None})
-
-    tx.edit(m.file, change)
-    tx.commit()
-    return Issued(m.id, label, day, report_to, tuple(decided), chair_name(reg.system, m))
-
-
-def _refuse_unready(reg: Registry, m: Meeting) -> None:
-    """Minutes record who attended and each decision once: refuse what an office would send back."""
-    if not (m.attended or m.excused):
-        example = next((reg.units[u].name for u in m.expected if u in reg.units), "单位名称")
-        raise InputRefused(f"会议“{m.id}”还没有登记出席情况",
-                           f"纪要要写明出席、请假和列席单位：先用 jiuzhu meeting attend {m.id} 登记"
-                           f"（例如 --unit {example} --attended，其余单位用 --rest --attended）。")
-    seen: dict[str, str] = {}
-    for d in m.decisions:
-        key = "".join(d.text.split()).rstrip("。；;.")
-        if key in seen:
-            raise InputRefused(f"议定事项 {seen[key]} 和 {d.id} 的内容相同：“{d.text}”",
-                               f"同一事项只写一次：删除会议文件 {m.file} 中重复的一条，或改写使两条内容不同。")
-        seen[key] = d.id
-
-
 # --- queries ---------------------------------------------------------------------------------------
 
 def chair_name(s: System, m: Meeting) -> str | None:

@@ -22,6 +22,7 @@ from jiuzhu.model_system import (  # noqa: F401  (re-exported: the model is one 
     FoundingDocument,
     Leadership,
     Level,
+    MinutesWorkflow,
     Office,
     Parameters,
     Person,
@@ -202,6 +203,29 @@ class Minutes(NamedTuple):
 
 
 @_fast
+class Reply(NamedTuple):
+    """A unit's answer to the consent round on a draft of the minutes (jiuzhu.minutes)."""
+
+    unit: str
+    date: dt.date
+    agrees: bool
+    comment: str | None = None
+
+
+@_fast
+class Consent(NamedTuple):
+    circulated: dt.date
+    digest: str  # the decisions as circulated (jiuzhu.minutes.digest)
+    replies: tuple[Reply, ...] = ()
+
+
+@_fast
+class Signed(NamedTuple):
+    date: dt.date
+    by: str
+
+
+@_fast
 class Meeting(NamedTuple):
     id: str
     kind: str
@@ -221,6 +245,8 @@ class Meeting(NamedTuple):
     minutes: Minutes | None
     file: str
     pos: Pos = NOWHERE
+    consent: Consent | None = None
+    signed: Signed | None = None
 
     @property
     def is_joint(self) -> bool:

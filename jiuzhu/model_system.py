@@ -65,6 +65,16 @@ class Level(NamedTuple):
 
 
 @_fast
+class MinutesWorkflow(NamedTuple):
+    """The steps before minutes are issued, in order (jiuzhu.minutes): `consent` (the attending or
+    all expected units agree to the draft) and `sign` (a convener signs it off)."""
+
+    steps: tuple[str, ...] = ()
+    consent_of: str = "attended"
+    sign_by: str | None = None
+
+
+@_fast
 class Parameters(NamedTuple):
     regular_meetings_per_year: int
     liaison_meeting_before_joint: bool
@@ -75,6 +85,7 @@ class Parameters(NamedTuple):
     escalation: tuple[Level, ...]
     documents: Mapping[str, Any]
     basis: Mapping[str, str] = {}  # a check's name -> the id of the rule it enforces (cited in its message)
+    minutes_workflow: MinutesWorkflow = MinutesWorkflow()
 
 
 @_fast

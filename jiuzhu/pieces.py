@@ -11,40 +11,33 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from jiuzhu import conveners, schema, schema_check
+from jiuzhu import schema, schema_check
 from jiuzhu.doc import Doc
 from jiuzhu.model import (
     Act,
     Area,
     Attendee,
-    BriefingIssue,
+    Consent,
     Decision,
     Duty,
     EvaluationRules,
-    FoundingDocument,
     Indicator,
     Inspection,
-    Level,
     Liaison,
     LogEntry,
     Meeting,
     Minutes,
     Notice,
-    Office,
-    Parameters,
-    Person,
     Proposal,
     Reassignment,
-    ReportIssue,
+    Reply,
     Sample,
-    System,
+    Signed,
     Task,
-    TextItem,
-    Transition,
     Unit,
     UnitEvent,
-    Workflow,
 )
+from jiuzhu.pieces_system import system_record
 from jiuzhu.problems import Pos, Problem, error, fast_pickle
 from jiuzhu.yamlerrors import decode
 
@@ -151,7 +144,7 @@ def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem
     if rel == "system.yaml":
         # built only when every required field survived the check: a made-up default (a founding
         # date, an office) would send later checks after problems that are not there
-        return Piece("system", _system(doc, data)) if schema_check.complete(data, schema.SYSTEM) else Piece("")
+        return Piece("system", system_record(doc, data)) if schema_check.complete(data, schema.SYSTEM) else Piece("")
     if rel == "areas.yaml":
         return _areas_piece(doc, data)
     if rel == "calendar.yaml":
@@ -230,56 +223,6 @@ _BUILDERS: dict[str, tuple[set[str], Callable[[Doc, dict[str, Any]], Piece]]] = 
     "notices": ({"id", "unit", "date", "level", "reply_due"}, _notice_piece)}
 
 
-def _texts(doc: Doc, items: list[dict[str, Any]], *path: Any) -> tuple[TextItem, ...]:
-    return tuple(TextItem(t["id"], t["text"], tuple(t.get("areas", [])), doc.at(*path, i), t.get("ref"))
-                 for i, t in enumerate(items) if "id" in t and "text" in t)
-
-
-def _system(doc: Doc, d: dict[str, Any]) -> System:
-    fd = d.get("founding_document", {})
-    conv = d.get("conveners", {})
-    office = d.get("office", {})
-    par = d.get("parameters", {})
-    wf = par.get("proposal_workflow", {})
-    workflow = Workflow(
-        wf.get("initial", ""), tuple(wf.get("states", [])),
-        tuple(Transition(t["action"], tuple(t["from"]), t["to"], t.get("by", ""))
-              for t in wf.get("transitions", []) if {"action", "from", "to"} <= t.keys()),
-    )
-    params = Parameters(
-        regular_meetings_per_year=par.get("regular_meetings_per_year", 1),
-        liaison_meeting_before_joint=par.get("liaison_meeting_before_joint", True),
-        minutes_report_to=par.get("minutes_report_to", d.get("government", "")),
-        minutes_send_to=par.get("minutes_send_to", "联席会议各成员单位"),
-        due_soon_workdays=par.get("due_soon_workdays", 5),
-        workflow=workflow,
-        escalation=tuple(Level(x["level"], x["from_workdays"], x.get("after_notices"), x.get("reply_workdays"),
-                               x.get("title"))
-                         for x in par.get("escalation", [])
-                         if {"level", "from_workdays"} <= x.keys()),
-        documents=dict(par.get("documents") or {}), basis=dict(par.get("basis") or {}),
-    )
-    chief = conv.get("chief")
-    return System(
-        name=d.get("name", ""), jurisdiction=d.get("jurisdiction", ""), government=d.get("government", ""),
-        founding=FoundingDocument(fd.get("title", ""), fd.get("issuer", ""), fd.get("date", dt.date(1970, 1, 1)),
-                                  fd.get("index_number"), fd.get("number"), fd.get("preamble")),
-        chief=Person(chief.get("name"), chief.get("post")) if isinstance(chief, dict) else None,
-        conveners=tuple(Person(c.get("name"), c.get("post")) for c in conv.get("conveners", [])),
-        office=Office(office.get("unit", ""), office.get("director"), office.get("text"),
-                      _texts(doc, office.get("duties", []), "office", "duties"),
-                      tuple(office.get("deputy_directors") or ())),
-        duties=_texts(doc, d.get("duties", []), "duties"),
-        rules=_texts(doc, d.get("rules", []), "rules"),
-        parameters=params, leadership=conveners.leadership(conv),
-        briefings=tuple(BriefingIssue(b["year"], b["number"], b["date"], b.get("from"), b.get("to"))
-                        for b in (d.get("briefings") or {}).get("issued", [])),
-        reports=tuple(ReportIssue(r["year"], r["number"], r["date"], r.get("scope"))
-                      for r in (d.get("reports") or {}).get("issued", [])),
-        pos=doc.at(),
-    )
-
-
 def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
     duties = tuple(
         Duty(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["role"], tuple(x.get("info", [])),
@@ -339,8 +282,17 @@ def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
         tuple(d.get("heard", [])), decisions,
         Minutes(m["year"], m.get("number"), m["issued"], m["reported_to"])
         if m and {"year", "issued", "reported_to"} <= m.keys() else None,
-        doc.file, doc.at(),
+        doc.file, doc.at(), _consent(d.get("consent")),
+        Signed(d["signed"]["date"], d["signed"]["by"]) if {"date", "by"} <= (d.get("signed") or {}).keys() else None,
     )
+
+
+def _consent(c: dict[str, Any] | None) -> Consent | None:
+    if not c or not {"circulated", "digest"} <= c.keys():
+        return None
+    replies = tuple(Reply(r["unit"], r["date"], r["result"] == "同意", r.get("comment"))
+                    for r in c.get("replies") or () if {"unit", "date", "result"} <= r.keys())
+    return Consent(c["circulated"], str(c["digest"]), replies)
 
 
 def build_task(doc: Doc, d: dict[str, Any]) -> Task:

@@ -111,8 +111,12 @@ SYSTEM = M(
         liaison_meeting_before_joint=B("联席会议前须开联络员会议（默认是）"),
         minutes_report_to=S("会议纪要报送（默认本级政府）"),
         basis=M("各项检查依据的议事规则（规则编号）", regular_meetings=ID(), liaison_before_joint=ID(),
-                approval=ID()),
+                approval=ID(), minutes_workflow=ID(), major_issues=ID()),
         minutes_send_to=S("会议纪要抄送"),
+        minutes_workflow=M("会议纪要印发前的步骤",
+                           steps=L(S(enum=("consent", "sign")), "依次为：consent 征求与会单位意见、sign 签发"),
+                           consent_of=S("须同意的单位", enum=("attended", "expected")),
+                           sign_by=S("签发人", enum=("chief", "convener"))),
         due_soon_workdays=I("即将到期提前的工作日数"),
         proposal_workflow=M(
             "议题流转", required=True,
@@ -269,6 +273,12 @@ MEETING = M(
     minutes=M("纪要印发", nullable=True, year=I(required=True), number=I("纪要编号（不编号的制度不写）"),
               issued=D(required=True),
               reported_to=S(required=True)),
+    consent=M("纪要稿征求与会单位意见", circulated=D("送出日期", required=True),
+              digest=S("送出时议定事项的摘要值（jiuzhu 计算，勿手改）", required=True),
+              replies=L(M(unit=ID(required=True), date=D(required=True),
+                          result=S("答复", required=True, enum=("同意", "有意见")), comment=S("意见", nullable=True)),
+                        "各单位答复")),
+    signed=M("纪要签发", date=D(required=True), by=S("签发人", required=True, enum=("chief", "convener"))),
 )
 
 TASK = M(

@@ -17,6 +17,7 @@ from jiuzhu import (
     evaluation,
     inspections,
     liaisons,
+    minutes,
     notices,
     privacy,
     proposals,
@@ -214,7 +215,8 @@ def _check_duty(reg: Registry, doc: Any, duty: Duty, duty_ids: dict[str, Pos]) -
 
 
 CHECKS: list[Check] = [check_personal_data, check_system, check_areas, check_units, liaisons.check_contacts,
-                       inspections.check_inspections, notices.check_notices, evaluation.check_evaluation]
+                       inspections.check_inspections, notices.check_notices, evaluation.check_evaluation,
+                       minutes.check_minutes_workflow]
 
 
 def run(loaded: Loaded, as_of: dt.date) -> list[Problem]:

@@ -65,6 +65,7 @@ from jiuzhu.cli import (  # noqa: E402
     evaluate_cmds,  # noqa: E402
     git_cmds,  # noqa: E402
     liaison_cmds,  # noqa: E402,F401
+    minutes_cmds,  # noqa: E402,F401
     registry_cmds,  # noqa: E402
     rollup_cmds,  # noqa: E402
     shell_cmds,  # noqa: E402

@@ -11,7 +11,7 @@ duties_app = typer.Typer(cls=Group, help="职责：单位职责、领域×单位
 proposal_app = typer.Typer(cls=Group, help="议题：提出、初审、审定、列表。", no_args_is_help=True)
 meeting_app = typer.Typer(cls=Group, help="会议：新建、列表、详情、会议通知。", no_args_is_help=True)
 decision_app = typer.Typer(cls=Group, help="议定事项：添加。", no_args_is_help=True)
-minutes_app = typer.Typer(cls=Group, help="会议纪要：印发、生成文档。", no_args_is_help=True)
+minutes_app = typer.Typer(cls=Group, help="会议纪要：征求意见、签发、印发、生成文档。", no_args_is_help=True)
 tasks_app = typer.Typer(cls=Group, help="督办任务：列表、逾期、即将到期、报告进展。", no_args_is_help=True)
 briefing_app = typer.Typer(cls=Group, help="工作简报。", no_args_is_help=True)
 report_app = typer.Typer(cls=Group, help="进展情况通报。", no_args_is_help=True)

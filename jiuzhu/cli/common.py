@@ -95,6 +95,21 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     return parse.date(value, option, today())
 
 
+DateOpt = typer.Option("--date", help="办理日期，如 2026-9-22、9月22日或昨天（默认今天，北京时间）")
+
+
+def act_date(value: str | None) -> dt.date:
+    """The date of an act: today by default; never after today (only what has happened is recorded)."""
+    now = today()
+    day = parse_date(value, "--date") or now
+    if day > now:
+        from jiuzhu.errors import InputRefused
+
+        raise InputRefused(f"--date {day} 晚于今天（{now}），不能预先记录",
+                           "只记录已经办理的事；不写 --date 即为今天。")
+    return day
+
+
 def interactive() -> bool:
     """A person at a terminal can be asked; a script cannot (it must say what it wants)."""
     import sys

@@ -8,23 +8,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from jiuzhu import parse
-from jiuzhu.cli.apps import decision_app, meeting_app, minutes_app, proposal_app
-from jiuzhu.cli.common import FormatOpt, load, parse_date, today, writes
+from jiuzhu.cli.apps import decision_app, meeting_app, proposal_app
+from jiuzhu.cli.common import DateOpt, FormatOpt, act_date, load, parse_date, today, writes
 from jiuzhu.cli.sheet_out import ListFormatOpt, SheetForceOpt, SheetOutputOpt
-
-DateOpt = typer.Option("--date", help="办理日期，如 2026-9-22、9月22日或昨天（默认今天，北京时间）")
-
-
-def _day(value: str | None) -> Any:
-    """The date of an act: today by default; never after today (only what has happened is recorded)."""
-    now = today()
-    day = parse_date(value, "--date") or now
-    if day > now:
-        from jiuzhu.errors import InputRefused
-
-        raise InputRefused(f"--date {day} 晚于今天（{now}），不能预先记录",
-                           "只记录已经办理的事；不写 --date 即为今天。")
-    return day
 
 
 def _step(step: dict[str, Any], title: str) -> None:
@@ -52,7 +38,7 @@ def proposal_new(
     from jiuzhu.proposals import new_proposal
 
     reg = load()
-    c = new_proposal(reg, unit, parse.line(title, "--title") or "", parse.text(summary, "--summary"), _day(date))
+    c = new_proposal(reg, unit, parse.line(title, "--title") or "", parse.text(summary, "--summary"), act_date(date))
     created(fmt, c.id, c.path, f"已提交议题：{title}（待办公室初审）")
 
 
@@ -71,7 +57,7 @@ def proposal_review(
 
     if passed == returned:
         raise InputRefused("请在 --pass 和 --return 中选择一个", "--pass 表示初审通过，--return 表示退回提出单位修改。")
-    _step(review(load(), ident, passed, parse.text(opinion, "--opinion") or "", _day(date)), f"议题 {ident}")
+    _step(review(load(), ident, passed, parse.text(opinion, "--opinion") or "", act_date(date)), f"议题 {ident}")
 
 
 @proposal_app.command("approve")
@@ -87,7 +73,7 @@ def proposal_approve(
     """召集人（或总召集人）审定议题；审定后的议题列入下一次联席会议议程。"""
     from jiuzhu.proposals import approve
 
-    _step(approve(load(), ident, by, parse.text(opinion, "--opinion"), _day(date)), f"议题 {ident}")
+    _step(approve(load(), ident, by, parse.text(opinion, "--opinion"), act_date(date)), f"议题 {ident}")
 
 
 @proposal_app.command("resubmit")
@@ -102,7 +88,7 @@ def proposal_resubmit(
     """被退回的议题修改后重新提交初审。"""
     from jiuzhu.proposals import resubmit
 
-    _step(resubmit(load(), ident, parse.text(note, "--note") or "", _day(date), parse.line(title, "--title"),
+    _step(resubmit(load(), ident, parse.text(note, "--note") or "", act_date(date), parse.line(title, "--title"),
                    parse.text(summary, "--summary")), f"议题 {ident}")
 
 
@@ -261,8 +247,11 @@ def meeting_show(
     """显示一次会议：主持人、出席情况、议程、议定事项和纪要印发情况。"""
     from jiuzhu.cli.output import print_json
     from jiuzhu.meetings import meeting_detail
+    from jiuzhu.minutes import round_detail
 
-    d = meeting_detail(load(allow_errors=True), ident, today())
+    reg = load(allow_errors=True)
+    d = meeting_detail(reg, ident, today())
+    d["before_issue"] = round_detail(reg, reg.meetings[d["id"]])
     if fmt == "json":
         print_json(d)
         return
@@ -287,9 +276,29 @@ def _print_meeting(d: dict[str, Any]) -> None:
     if d["not_recorded"]:
         echo(f"未登记出席情况的应到单位：{len(d['not_recorded'])} 个")
     _print_agenda_and_decisions(d)
+    if d["before_issue"] and not d["minutes"]:
+        _print_round(d["before_issue"])
     if d["minutes"]:
         mi = d["minutes"]
         echo(f"会议纪要：{mi['number']}，{mi['issued']} 印发，已报{mi['reported_to']}")
+
+
+def _print_round(r: dict[str, Any]) -> None:
+    from jiuzhu.cli.output import echo
+
+    echo(f"纪要印发前：{' → '.join(r['steps'])}")
+    if "征求与会单位意见" in r["steps"]:
+        if r["circulated"] is None:
+            echo("  纪要稿尚未送与会单位征求意见")
+        else:
+            echo(f"  {r['circulated']} 送与会单位征求意见" + ("；此后议定事项有改动，须重新送出" if r["stale"] else ""))
+            echo(f"  已同意：{'、'.join(r['agreed']) or '无'}")
+            for c in r["comments"]:
+                echo(f"  有意见：{c['unit']}：{c['comment']}")
+            if r["waiting"]:
+                echo(f"  尚未答复：{'、'.join(r['waiting'])}")
+    if "签发" in r["steps"]:
+        echo(f"  签发：{r['signed']}（{r['signed_by']}）" if r["signed"] else "  尚未签发")
 
 
 def _print_agenda_and_decisions(d: dict[str, Any]) -> None:
@@ -378,23 +387,3 @@ def _add_asking(reg: Any, new: Any) -> Any:
             raise InputRefused("未采用建议，什么也没有写",
                                "用 --lead（和 --responsible）指定单位后重新添加。") from None
         return add_decision(reg, replace(new, accept_suggestion=True))
-
-
-# --- minutes ------------------------------------------------------------------------------------
-
-@minutes_app.command("issue")
-@writes
-def minutes_issue(
-    meeting: Annotated[str, typer.Argument(metavar="会议", help="会议编号")],
-    date: Annotated[Optional[str], DateOpt] = None,
-) -> None:
-    """印发会议纪要：编号〔年份〕N号，记录报送对象（minutes_report_to）；此后议定事项不能再改。"""
-    from jiuzhu.cli.output import NAMELESS_CHAIR_HINT, echo, warn
-    from jiuzhu.meetings import issue_minutes
-
-    i = issue_minutes(load(), meeting, _day(date))
-    echo(f"已印发会议纪要 {i.number}（{i.issued}），报{i.reported_to}。")
-    if i.decided:
-        echo(f"  已议定的议题：{'、'.join(i.decided)}")
-    if not i.chair_name:
-        warn("会议主持人没有姓名，纪要中只写职务", NAMELESS_CHAIR_HINT)
