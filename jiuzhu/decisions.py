@@ -44,6 +44,7 @@ class NewDecision:
     proposal: str | None = None
     next_workday: bool = False  # a --due on a rest day moves to the next working day
     accept_suggestion: bool = False  # without --lead, the suggested lead is taken (scripts must say so)
+    refer: bool = False  # a major issue: the lead unit refers it to the government for decision
 
 
 class SuggestionNeeded(InputRefused):
@@ -77,6 +78,8 @@ def add_decision(reg: Registry, new: NewDecision) -> Added:
     refuse_if_issued(m)
     text = require_text(new.text, "--text", "写明议定的事项，例如 --text 12月底前完成低保标准调整测算。")
     due, due_rule, warnings = _deadline(reg, m, new)
+    if new.refer:
+        _refuse_unless_referable(reg)
     lead, responsible, areas, notes, how = _assignment(reg, text, new)
     for unit in (lead, *responsible):
         if unit not in reg.units:  # e.g. system.yaml names an office unit that does not exist
@@ -92,7 +95,7 @@ def add_decision(reg: Registry, new: NewDecision) -> Added:
     entry = to_commented({k: v for k, v in {
         "id": ident, "text": text, "areas": list(areas), "lead": lead, "responsible": list(responsible),
         "due": due, "ongoing": True if new.ongoing else None, "due_rule": None, "proposal": proposal,
-        "assigned": how[0], "why": how[1]}.items() if v is not None})
+        "refer": True if new.refer else None, "assigned": how[0], "why": how[1]}.items() if v is not None})
     if due_rule:
         entry.insert(list(entry).index("due") + 1, "due_rule", flow(due_rule))
 
@@ -100,6 +103,14 @@ def add_decision(reg: Registry, new: NewDecision) -> Added:
     tx.edit(m.file, lambda data: append_to(data, "decisions", entry))
     tx.commit()
     return Added(ident, m.file, lead, responsible, due, due_rule, areas, notes, warnings)
+
+
+def _refuse_unless_referable(reg: Registry) -> None:
+    """Only a system whose rules send major issues to the government can refer one."""
+    if reg.system is None or not reg.system.parameters.major_issues_to:
+        raise InputRefused("本制度的议事规则没有“重大问题报请决定”的规定，不能用 --refer",
+                           "制度有此规定的，在 system.yaml 的 parameters.major_issues_to 写明报谁决定（如 国务院），"
+                           "并在 parameters.basis.major_issues 写明所依据的议事规则。")
 
 
 def _next_id(reg: Registry, m: Meeting) -> str:
@@ -214,6 +225,7 @@ def check_decisions(reg: Registry, ctx: Context) -> Iterable[Problem]:
     meeting (or ongoing), known areas and source proposal; only joint meetings decide."""
     units, areas, proposals = reg.units, reg.areas, reg.proposals
     has_unit, has_area = units.__contains__, areas.__contains__
+    referable = bool(reg.system and reg.system.parameters.major_issues_to)
     for m in reg.meetings.values():
         doc = reg.files[m.file]  # its positions (its document) are needed only for a problem found
         joint, day = m.is_joint, m.date
@@ -221,13 +233,14 @@ def check_decisions(reg: Registry, ctx: Context) -> Iterable[Problem]:
             due = d.due
             if (joint and d.lead in units and (d.ongoing if due is None else due >= day)
                     and d.lead not in d.responsible and all(map(has_unit, d.responsible))
-                    and all(map(has_area, d.areas)) and (d.proposal is None or d.proposal in proposals)):
+                    and all(map(has_area, d.areas)) and (d.proposal is None or d.proposal in proposals)
+                    and (referable or not d.refer)):
                 continue
             yield from _check_decision(reg, m, d, doc)
 
 
 def _check_decision(reg: Registry, m: Meeting, d: Decision, doc: Any) -> Iterator[Problem]:
-    units, areas = reg.units, reg.areas
+    units = reg.units
     path = doc.path_of(d.pos)
     if not m.is_joint:
         yield error(d.pos, "liaison-decision", "联络员会议不作议定事项", "议定事项由联席会议（例会或临时会议）作出。")
@@ -239,9 +252,7 @@ def _check_decision(reg: Registry, m: Meeting, d: Decision, doc: Any) -> Iterato
     if d.lead in d.responsible:
         yield error(doc.item_at((*path, "responsible"), d.lead), "lead-also-responsible",
                     f"牵头单位“{d.lead}”同时列为责任单位", "从 responsible 中删去牵头单位：每个事项只有一个牵头单位。")
-    for a in d.areas:
-        if a not in areas:
-            yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
+    yield from _check_areas_and_referral(reg, d, doc, path)
     if d.due is not None and d.due < m.date:
         yield error(doc.at(*path, "due"), "due-before-meeting", f"完成时限 {d.due} 早于会议日期 {m.date}",
                     "改为会议日期之后的日期。")
@@ -250,6 +261,16 @@ def _check_decision(reg: Registry, m: Meeting, d: Decision, doc: Any) -> Iterato
                     "加 due: YYYY-MM-DD，长期坚持的事项写 ongoing: true。")
     if d.proposal is not None and d.proposal not in reg.proposals:
         yield unresolved(doc.at(*path, "proposal"), "来源议题", d.proposal, reg.proposals)
+
+
+
+def _check_areas_and_referral(reg: Registry, d: Decision, doc: Any, path: tuple[Any, ...]) -> Iterator[Problem]:
+    for a in d.areas:
+        if a not in reg.areas:
+            yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
+    if d.refer and not (reg.system and reg.system.parameters.major_issues_to):
+        yield error(doc.at(*path, "refer"), "refer-without-rule", "议定事项标为报请决定（refer），但本制度没有这一规定",
+                    "在 system.yaml 的 parameters.major_issues_to 写明报谁决定，或去掉 refer。")
 
 
 CHECKS = [check_decisions]

@@ -203,13 +203,19 @@ def attend(reg: Registry, ref: str, mode: str, units: Iterable[str] = (), names:
     org = (org or "").strip() or None
     ids = _attending(reg, m, mode, units, rest)
     _check_attendance(reg, m, mode, ids, names, org)
-    entries = [{"unit": u, "names": list(names)} for u in ids]
+    # a unit attending without --name is represented by its member of the joint meeting, where named
+    entries = [{"unit": u, "names": list(names) or _member(reg, u, mode)} for u in ids]
     if org:
         entries.append({"org": org, "names": list(names)})
     tx = Transaction(Path(reg.root))
     tx.edit(m.file, _recorder(mode, ids, entries))
     tx.commit()
     return Attendance(mode, tuple(ids), org, names)
+
+
+def _member(reg: Registry, unit: str, mode: str) -> list[str]:
+    member = reg.units[unit].member
+    return [member.name] if mode == "attended" and member is not None and member.name else []
 
 
 def _attending(reg: Registry, m: Meeting, mode: str, units: Iterable[str], rest: bool) -> list[str]:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 CONSENT, SIGN = "consent", "sign"
 STEP_NAMES = {CONSENT: "征求与会单位意见", SIGN: "签发"}
 AGREE, COMMENT = "同意", "有意见"
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
 
 
 def steps(s: System | None) -> tuple[str, ...]:
@@ -44,11 +45,12 @@ def steps(s: System | None) -> tuple[str, ...]:
 
 
 def digest(m: Meeting) -> str:
-    """What the round agreed to: each decision's text, units and deadline (12 hex digits)."""
+    """What the round agreed to: each decision's text, units and deadline, as 12 letters (no
+    digits: nothing a reader could take for a number, a date or a phone number)."""
     h = hashlib.sha256()
     for d in m.decisions:
         h.update(repr((d.id, " ".join(d.text.split()), d.lead, d.responsible, d.due, d.ongoing)).encode())
-    return h.hexdigest()[:12]
+    return h.hexdigest()[:12].translate(_LETTERS)
 
 
 def consenters(reg: Registry, m: Meeting) -> tuple[str, ...]:

@@ -127,6 +127,7 @@ class Unit(NamedTuple):
     aliases: tuple[str, ...] = ()  # other names clerks use for it (jiuzhu.unitnames)
     deputy: Liaison = Liaison(role="deputy")
     contacts: tuple[Liaison, ...] = ()  # former liaisons and deputies (liaison_history), oldest first
+    member: Person | None = None  # its member of the joint meeting (联席会议成员：有关负责同志)
 
     def name_on(self, day: dt.date) -> str:
         """The unit's name as it was on `day` (renames are recorded with their dates)."""
@@ -192,6 +193,7 @@ class Decision(NamedTuple):
     pos: Pos = NOWHERE
     source: str = "meeting"  # meeting | inspection: where the task comes from (`meeting` holds its id)
     made: dt.date | None = None  # the date of that meeting or inspection
+    refer: bool = False  # a major issue the lead unit refers to the government (parameters.major_issues_to)
 
 
 @_fast

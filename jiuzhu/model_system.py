@@ -86,6 +86,7 @@ class Parameters(NamedTuple):
     documents: Mapping[str, Any]
     basis: Mapping[str, str] = {}  # a check's name -> the id of the rule it enforces (cited in its message)
     minutes_workflow: MinutesWorkflow = MinutesWorkflow()
+    major_issues_to: str | None = None  # 重大问题……由牵头单位报<this>决定 (None: the text says nothing)
 
 
 @_fast

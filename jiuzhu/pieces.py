@@ -28,6 +28,7 @@ from jiuzhu.model import (
     Meeting,
     Minutes,
     Notice,
+    Person,
     Proposal,
     Reassignment,
     Reply,
@@ -242,7 +243,8 @@ def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
                 doc.at(), tuple(a for a in d.get("aliases", []) if isinstance(a, str)),
                 _contact(d.get("deputy") or {}, "deputy"),
                 tuple(_contact(c, c["role"]) for c in d.get("liaison_history", [])
-                      if {"role", "name", "to"} <= c.keys()))
+                      if {"role", "name", "to"} <= c.keys()),
+                Person(d["member"].get("name"), d["member"].get("post")) if d.get("member") else None)
 
 
 def _contact(c: dict[str, Any], role: str) -> Liaison:
@@ -265,7 +267,8 @@ def _decisions(doc: Doc, d: dict[str, Any], key: str, source: str) -> tuple[Deci
     return tuple(
         Decision(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["lead"], tuple(x.get("responsible", [])),
                  x.get("due"), x.get("ongoing", False), x.get("due_rule"), x.get("proposal"),
-                 x.get("assigned", "manual"), x.get("why"), i + 1, doc.at(key, i), source, d["date"])
+                 x.get("assigned", "manual"), x.get("why"), i + 1, doc.at(key, i), source, d["date"],
+                 x.get("refer", False))
         for i, x in enumerate(d.get(key, [])) if {"id", "text", "lead"} <= x.keys()
     )
 

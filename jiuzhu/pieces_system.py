@@ -54,6 +54,7 @@ def system_record(doc: Doc, d: dict[str, Any]) -> System:
                          if {"level", "from_workdays"} <= x.keys()),
         documents=dict(par.get("documents") or {}), basis=dict(par.get("basis") or {}),
         minutes_workflow=_minutes_workflow(par.get("minutes_workflow") or {}),
+        major_issues_to=par.get("major_issues_to"),
     )
     chief = conv.get("chief")
     return System(

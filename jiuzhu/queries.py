@@ -75,6 +75,7 @@ def unit_detail(reg: Registry, unit: Unit) -> dict[str, Any]:
         "order": unit.order, "item": unit.item, "active": unit.active,
         "since": unit.since.isoformat() if unit.since else None,
         "liaison": {"name": unit.liaison.name, "phone": unit.liaison.phone, "post": unit.liaison.post},
+        "member": unit.member._asdict() if unit.member else None,
         "reviewers": list(unit.reviewers),
         "office": bool(reg.system and reg.system.office.unit == unit.id),
         "history": [{"date": e.date.isoformat(), "act": e.act, "name": e.name, "old_name": e.old_name,

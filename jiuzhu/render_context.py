@@ -118,7 +118,8 @@ def meeting_context(reg: Registry, m: Meeting) -> dict[str, Any]:
         "observers": _attendees(m.observers, order),
         "agenda": agenda, "heard": list(m.heard),
         "decisions": [{"n": d.seq, "id": d.id, "text": d.text, "lead": d.lead, "responsible": list(d.responsible),
-                       "due": d.due, "ongoing": d.ongoing} for d in m.decisions],
+                       "due": d.due, "ongoing": d.ongoing,
+                       "refer": s.parameters.major_issues_to if d.refer else None} for d in m.decisions],
     }
 
 

@@ -154,3 +154,44 @@ def test_a_signer_the_system_does_not_have_is_an_error(jz, make_registry):
     reg = make_registry({"system.yaml": system})
     out = jz(reg, "validate").output
     assert "签发人 chief：本制度没有这一职务" in out
+
+
+def test_a_major_issue_is_referred_to_the_government_where_the_rules_say_so(jz, make_registry):
+    """重大问题需经联席会议讨论后，由联席会议牵头单位报国务院决定: `decision add --refer`."""
+    plain = make_registry()
+    mid = _held(jz, plain)
+    out = refused(jz, plain, "decision", "add", mid, "--text", "调整全国低保标准指导意见", "--lead", "minzheng",
+                  "--due", "2026-12-31", "--refer")
+    assert "没有“重大问题报请决定”的规定" in out and "parameters.major_issues_to" in out
+
+
+def test_the_referral_is_written_and_rendered(jz, tmp_path):
+    from conftest import MINI_FILES, build_tree
+
+    system = _system("consent").replace("  due_soon_workdays: 5\n", "  due_soon_workdays: 5\n  major_issues_to: 国务院\n")
+    reg = build_tree(tmp_path / "r", {**MINI_FILES, "system.yaml": system})
+    mid = _held(jz, reg)
+    ok(jz, reg, "decision", "add", mid, "--text", "研究完善社会救助资金保障机制", "--lead", "minzheng",
+       "--due", "2026-12-31", "--refer")
+    text = ok(jz, reg, "minutes", "render", mid)
+    assert "研究完善社会救助资金保障机制" in text and "（由县民政局报国务院决定；牵头单位：县民政局" in text
+    assert text.count("报国务院决定") == 1
+    assert "共 0 个错误" in ok(jz, reg, "validate")
+    (reg / "system.yaml").write_text(system.replace("  major_issues_to: 国务院\n", ""), encoding="utf-8")
+    assert "议定事项标为报请决定（refer），但本制度没有这一规定" in jz(reg, "validate").output
+
+
+def test_members_are_named_as_persons(jz, make_registry):
+    """联席会议成员: a unit's member (name and post) is shown, and represents the unit at a meeting
+    it attends unless another name is given."""
+    unit = mini_unit("caizheng", "县财政局", 2, """
+        - id: caizheng-1
+          text: 负责将社会救助资金列入预算安排。
+          areas: [zijin]
+          role: lead
+        """) + "member: {name: 赵六, post: 副局长}\n"
+    reg = make_registry({"units/caizheng.yaml": unit})
+    assert "联席会议成员：赵六（副局长）" in ok(jz, reg, "units", "show", "caizheng")
+    mid = _held(jz, reg)
+    assert "县财政局（赵六）" in ok(jz, reg, "meeting", "show", mid)
+    assert "共 0 个错误" in ok(jz, reg, "validate")

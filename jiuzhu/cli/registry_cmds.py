@@ -110,6 +110,9 @@ def units_show(unit: Annotated[str, UnitArg], fmt: Annotated[str, FormatOpt] = "
          + ("  联席会议办公室所在单位" if d["office"] else "") + ("" if d["active"] else "  已撤销"))
     li = d["liaison"]
     reviewers = "、".join(d["reviewers"]) or "未登记"
+    member = d["member"]
+    if member:
+        echo(f"联席会议成员：{member['name'] or '未填写'}" + (f"（{member['post']}）" if member["post"] else ""))
     echo(f"联络员：{li['name'] or '未填写'}  电话：{li['phone'] or '未填写'}  审阅人：{reviewers}")
     _duty_table(d["duties"])
 

@@ -335,6 +335,8 @@ def decision_add(
     accept: Annotated[bool, typer.Option(
         "--accept-suggestion", help="不写 --lead 时采用按职责建议的牵头单位（脚本中必须写明；终端中会询问）")] = False,
     proposal: Annotated[Optional[str], typer.Option("--proposal", "-p", help="来源议题编号")] = None,
+    refer: Annotated[bool, typer.Option(
+        "--refer", help="重大问题：由牵头单位报本级政府决定（制度有此规定时，parameters.major_issues_to）")] = False,
     fmt: Annotated[str, FormatOpt] = "table",
 ) -> None:
     """为联席会议添加议定事项：一个牵头单位、若干责任单位和完成时限。"""
@@ -345,7 +347,7 @@ def decision_add(
     reg = load()
     new = NewDecision(meeting, parse.text(text, "--text") or "", parse.items(areas), lead,
                       parse.items(responsible) or None, parse_date(due, "--due"), due_workdays, ongoing, proposal,
-                      next_workday, accept)
+                      next_workday, accept, refer)
     a = _add_asking(reg, new)
     for w in a.warnings:
         echo(f"警告：{w}", err=True)
