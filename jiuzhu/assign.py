@@ -35,6 +35,7 @@ from jiuzhu.assign_text import (
     DISTINCT_DF,
     DutyIndex,
     Mention,
+    beneficiary_areas,
     duty_index,
     find_mentions,
     mask_mentions,
@@ -210,7 +211,10 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
 
     lead_ids, tied_ids = _choose_lead(idx, found, by_unit, mentions)
     if not lead_ids:
-        return _designated_only(reg, idx, found) or _no_match(reg, found, text)
+        # who benefits (低保家庭) does not decide who leads, unless the user named that area
+        helped = beneficiary_areas(text, idx, taken)
+        acting = [a for a in found if a in given or a not in helped] or found
+        return _designated_only(reg, idx, acting, found) or _no_match(reg, found, text)
     lead = _candidate(reg, idx, found, lead_ids[0], by_unit, mentions, lead=True)
     tied = [_candidate(reg, idx, found, u, by_unit, mentions, lead=True) for u in tied_ids]
     chosen = {lead_ids[0], *tied_ids}
@@ -329,9 +333,10 @@ def name(reg: Registry, unit: str) -> str:
     return reg.units[unit].name if unit in reg.units else unit
 
 
-def _designated_only(reg: Registry, idx: DutyIndex, areas: list[str]) -> Suggestion | None:
-    """No duty covers the text, but its areas have a designated lead (areas.yaml `lead:`): a system
-    that lists its members without their own duties still says who leads each area."""
+def _designated_only(reg: Registry, idx: DutyIndex, areas: list[str], found: list[str]) -> Suggestion | None:
+    """No duty covers the text, but its areas (`areas`: those it works in, of all `found`) have a
+    designated lead (areas.yaml `lead:`): a system that lists its members without their own
+    duties still says who leads each area."""
     leads = list(dict.fromkeys(idx.designated[a] for a in areas if idx.designated.get(a) in reg.units))
     if not leads:
         return None
@@ -341,7 +346,7 @@ def _designated_only(reg: Registry, idx: DutyIndex, areas: list[str]) -> Suggest
         why = f"没有成员单位的职责写到这件事；{named}的指定牵头单位是{name(reg, unit)}（areas.yaml 的 lead）"
         return Candidate(unit, name(reg, unit), None, None, 0.5, why)
 
-    return Suggestion(areas, candidate(leads[0]), [candidate(u) for u in leads[1:]], [], False)
+    return Suggestion(found, candidate(leads[0]), [candidate(u) for u in leads[1:]], [], False)
 
 
 def _no_match(reg: Registry, areas: list[str], text: str) -> Suggestion:

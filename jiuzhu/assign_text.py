@@ -324,6 +324,19 @@ def recognise_areas(text: str, idx: DutyIndex, taken: list[bool]) -> list[str]:
     return list(dict.fromkeys(area for _s, _e, area in _find(text, idx.terms, taken)))
 
 
+_PEOPLE = ("家庭", "户", "对象", "人员", "群众", "人口", "学生", "儿童", "老人")
+
+
+def beneficiary_areas(text: str, idx: DutyIndex, taken: list[bool]) -> set[str]:
+    """Areas the text names only to say who benefits ("优先保障低保家庭…"), never as the work itself:
+    every mention is a term followed by (or ending in) a word for people."""
+    seen: dict[str, bool] = {}
+    for start, end, area in _find(text, idx.terms, list(taken)):
+        people = text[start:end].endswith(_PEOPLE) or text[end:].startswith(_PEOPLE)
+        seen[area] = seen.get(area, True) and people
+    return {a for a, only_people in seen.items() if only_people}
+
+
 def mask_mentions(text: str, taken: list[bool]) -> str:
     """The text with unit names and role words blanked out, for matching against duties."""
     return "".join(" " if t else c for c, t in zip(text, taken, strict=True))

@@ -224,14 +224,18 @@ _BUILDERS: dict[str, tuple[set[str], Callable[[Doc, dict[str, Any]], Piece]]] = 
     "notices": ({"id", "unit", "date", "level", "reply_due"}, _notice_piece)}
 
 
-def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
-    duties = tuple(
+def _duties(doc: Doc, d: dict[str, Any]) -> tuple[Duty, ...]:
+    return tuple(
         Duty(x["id"], d["id"], x["text"], tuple(x.get("areas", [])), x["role"], tuple(x.get("info", [])),
              tuple(x.get("shared_with", [])), x.get("moved_from"), x.get("since"), doc.at("duties", i),
              tuple((a, r) for a, r in (x.get("roles") or {}).items()
                    if a in x.get("areas", []) and r in schema.DUTY_ROLES))
         for i, x in enumerate(d.get("duties", [])) if {"id", "text", "role"} <= x.keys()
     )
+
+
+def _unit(doc: Doc, d: dict[str, Any]) -> Unit:
+    duties = _duties(doc, d)
     li = d.get("liaison") or {}
     history = tuple(
         UnitEvent(h["date"], h["act"], h.get("name"), h.get("old_name"), tuple(h.get("units", [])), h.get("into"),

@@ -129,7 +129,7 @@ def check_areas(reg: Registry, ctx: Context) -> Iterable[Problem]:
         doc = reg.files[area.pos.file]
         if area.lead and area.lead not in reg.units:
             yield unresolved(doc.at(*doc.path_of(area.pos), "lead"), "指定牵头单位", area.lead, reg.units)
-        if area.id not in covered and not reg.units.incomplete:
+        if area.id not in covered and not area.lead and not reg.units.incomplete:  # a designated lead covers it
             yield warning(area.pos, "area-uncovered", f"没有任何成员单位的职责涉及领域“{area.name}”",
                           "在相关单位的职责 areas 中加入该领域，或删除该领域。", area.name)
         elif len(leads[area.id]) > 1 and not area.lead:

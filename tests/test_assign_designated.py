@@ -43,3 +43,18 @@ def test_two_areas_with_two_designated_leads_are_a_tie(jz, reg):
 def test_a_text_in_no_area_says_no_duty_covers_it(jz, reg):
     s = _assign(jz, reg, "明年春节前完成办公楼维修")
     assert "没有成员单位的职责涵盖" in s["lead"]["why"]
+
+
+def test_who_benefits_does_not_decide_who_leads(jz):
+    """"优先保障低保家庭住房安全": 低保 names who benefits; the work is housing, so its lead leads."""
+    from pathlib import Path
+
+    national = Path(__file__).resolve().parents[1] / "examples" / "national"
+    out = jz(national, "assign", "加大农村危房改造力度，优先保障低保家庭住房安全", "--format", "json").stdout
+    import json
+
+    s = json.loads(out)
+    assert s["lead"]["name"] == "住房城乡建设部" and not s["tied"]
+    assert {"zhufang", "dibao"} <= set(s["areas"])  # both areas are still recorded
+    out = json.loads(jz(national, "assign", "提高农村低保标准", "--format", "json").stdout)
+    assert out["lead"]["name"] == "民政部"  # where 低保 is the work itself, its lead leads

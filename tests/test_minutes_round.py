@@ -10,7 +10,8 @@ import re
 import pytest
 from conftest import MINI_SYSTEM, mini_unit, ok, refused, tree_hash
 
-RULE = "  - {id: rule-2, ref: 工作规则三, text: 联席会议以会议纪要形式明确会议议定事项，经与会单位同意后印发有关方面。}\n"
+TEXT = "联席会议以会议纪要形式明确会议议定事项，经与会单位同意后印发有关方面。"
+RULE = f"  - {{id: rule-2, ref: 工作规则三, text: {TEXT}}}\n"
 
 
 def _system(steps: str, extra: str = "") -> str:
@@ -50,7 +51,7 @@ def test_the_round_is_needed_before_issue(jz, consent):
     reg, mid = consent
     before = tree_hash(reg)
     out = refused(jz, reg, "minutes", "issue", mid, "--date", "2026-09-25")
-    assert "还没有征求与会单位意见（工作规则三：联席会议以会议纪要形式明确会议议定事项，经与会单位同意后印发有关方面。）" in out
+    assert f"还没有征求与会单位意见（工作规则三：{TEXT}）" in out
     assert f"jiuzhu minutes circulate {mid}" in out
     assert tree_hash(reg) == before
 
@@ -61,7 +62,8 @@ def test_the_whole_round_then_issue(jz, consent):
     assert "送 2 个单位征求意见：县民政局、县财政局" in said
     out = refused(jz, reg, "minutes", "issue", mid, "--date", "2026-09-25")
     assert "还有 2 个与会单位没有答复" in out
-    said = ok(jz, reg, "minutes", "reply", mid, "--unit", "caizheng", "--comment", "时限请延至明年一月", "--date", "2026-09-24")
+    said = ok(jz, reg, "minutes", "reply", mid, "--unit", "caizheng", "--comment", "时限请延至明年一月",
+              "--date", "2026-09-24")
     assert "有意见：时限请延至明年一月" in said and "尚未答复" in said
     out = refused(jz, reg, "minutes", "issue", mid, "--date", "2026-09-25")
     assert "对纪要稿有意见" in out and "时限请延至明年一月" in out
@@ -168,7 +170,8 @@ def test_a_major_issue_is_referred_to_the_government_where_the_rules_say_so(jz, 
 def test_the_referral_is_written_and_rendered(jz, tmp_path):
     from conftest import MINI_FILES, build_tree
 
-    system = _system("consent").replace("  due_soon_workdays: 5\n", "  due_soon_workdays: 5\n  major_issues_to: 国务院\n")
+    system = _system("consent").replace("  due_soon_workdays: 5\n",
+                                        "  due_soon_workdays: 5\n  major_issues_to: 国务院\n")
     reg = build_tree(tmp_path / "r", {**MINI_FILES, "system.yaml": system})
     mid = _held(jz, reg)
     ok(jz, reg, "decision", "add", mid, "--text", "研究完善社会救助资金保障机制", "--lead", "minzheng",

@@ -125,7 +125,7 @@ SHAPE_CASES = {
         {"units/xinfang.yaml": unit() + "电话: 0316-8888888\n"},
         expect("units/xinfang.yaml:10:1: unknown-key 错误：未知的键“电话”",
                "    提示：可用的键：id、name、aliases、kind、order、item、active、since、until、liaison、deputy、"
-               "liaison_history、reviewers、history、duties。"),
+               "member、liaison_history、reviewers、history、duties。"),
     ),
     "missing-field": (
         {"units/xinfang.yaml": unit().replace("kind: government\n", "")},
