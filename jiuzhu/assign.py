@@ -204,24 +204,24 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
     mentions = find_mentions(text, idx, taken)
     masked = mask_mentions(text, taken)
     found = list(dict.fromkeys([*given, *recognise_areas(text, idx, list(taken))]))
-    scored = _score(idx, found, masked)
+    # who benefits (低保家庭) decides neither who leads nor who takes part, unless the user named that area
+    helped = beneficiary_areas(text, idx, taken)
+    acting = [a for a in found if a in given or a not in helped] or found
+    scored = _score(idx, acting, masked)
     by_unit: dict[str, list[_Scored]] = {}
     for s in scored:
         by_unit.setdefault(s.duty.unit, []).append(s)
 
-    lead_ids, tied_ids = _choose_lead(idx, found, by_unit, mentions)
+    lead_ids, tied_ids = _choose_lead(idx, acting, by_unit, mentions)
     if not lead_ids:
-        # who benefits (低保家庭) does not decide who leads, unless the user named that area
-        helped = beneficiary_areas(text, idx, taken)
-        acting = [a for a in found if a in given or a not in helped] or found
         return _designated_only(reg, idx, acting, found) or _no_match(reg, found, text)
-    lead = _candidate(reg, idx, found, lead_ids[0], by_unit, mentions, lead=True)
-    tied = [_candidate(reg, idx, found, u, by_unit, mentions, lead=True) for u in tied_ids]
+    lead = _candidate(reg, idx, acting, lead_ids[0], by_unit, mentions, lead=True)
+    tied = [_candidate(reg, idx, acting, u, by_unit, mentions, lead=True) for u in tied_ids]
     chosen = {lead_ids[0], *tied_ids}
     # a decision about one provider's own information does not call on all the other providers
     informs = not any(s.duty.id == lead.duty and (s.duty.role == "info" or s.own_info) for s in scored)
-    responsible = [_candidate(reg, idx, found, u, by_unit, mentions, lead=False)
-                   for u in _choose_responsible(reg, idx, found, by_unit, mentions, chosen, informs)]
+    responsible = [_candidate(reg, idx, acting, u, by_unit, mentions, lead=False)
+                   for u in _choose_responsible(reg, idx, acting, by_unit, mentions, chosen, informs)]
     return Suggestion(found, lead, tied, responsible, False)
 
 

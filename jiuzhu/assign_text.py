@@ -324,17 +324,23 @@ def recognise_areas(text: str, idx: DutyIndex, taken: list[bool]) -> list[str]:
     return list(dict.fromkeys(area for _s, _e, area in _find(text, idx.terms, taken)))
 
 
+_TITLE = re.compile(r"《[^》]*》")
 _PEOPLE = ("家庭", "户", "对象", "人员", "群众", "人口", "学生", "儿童", "老人")
+_PEOPLE_END = tuple(p for p in _PEOPLE if p != "户") + ("保户", "贫困户", "困难户")  # not 账户
 
 
 def beneficiary_areas(text: str, idx: DutyIndex, taken: list[bool]) -> set[str]:
-    """Areas the text names only to say who benefits ("优先保障低保家庭…"), never as the work itself:
-    every mention is a term followed by (or ending in) a word for people."""
+    """Areas the text names only to say who benefits ("优先保障低保家庭…") or which document is
+    acted on ("对《临时救助实施办法》进行合法性审查"), never as the work itself: every mention is a
+    term followed by (or ending in) a word for people, or inside a title's 《》."""
+    titles = [False] * len(text)
+    for m in _TITLE.finditer(text):
+        titles[m.start():m.end()] = [True] * (m.end() - m.start())
     seen: dict[str, bool] = {}
     for start, end, area in _find(text, idx.terms, list(taken)):
-        people = text[start:end].endswith(_PEOPLE) or text[end:].startswith(_PEOPLE)
-        seen[area] = seen.get(area, True) and people
-    return {a for a, only_people in seen.items() if only_people}
+        passive = (titles[start] or text[start:end].endswith(_PEOPLE_END) or text[end:].startswith(_PEOPLE))
+        seen[area] = seen.get(area, True) and passive
+    return {a for a, only_passive in seen.items() if only_passive}
 
 
 def mask_mentions(text: str, taken: list[bool]) -> str:
