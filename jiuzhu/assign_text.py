@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.problems import nearest
+from jiuzhu.queries import names_of
 
 if TYPE_CHECKING:
     from jiuzhu.model import Duty, Registry
-
 
 # BM25 parameters (the usual ones).
 K1 = 1.2
@@ -165,7 +165,14 @@ def _area_terms(reg: Registry) -> list[tuple[str, str]]:
 
 
 def _unit_aliases(reg: Registry) -> list[tuple[str, str]]:
-    return [(form, u.id) for u in reg.active_units() for form in _short_names(reg, u.name)]
+    """Every way minutes name a unit: its name, its `aliases:` (人社部) and former names (县卫计委
+    after the reform), each also without the jurisdiction and as 'X部门'. A form that two units
+    share names neither."""
+    forms = [(form, u.id) for u in reg.active_units() for name in names_of(u) for form in _short_names(reg, name)]
+    owners: dict[str, set[str]] = {}
+    for form, unit in forms:
+        owners.setdefault(form, set()).add(unit)
+    return [(form, unit) for form, unit in forms if len(owners[form]) == 1]
 
 
 def _longest_first(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

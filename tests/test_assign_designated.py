@@ -58,3 +58,20 @@ def test_who_benefits_does_not_decide_who_leads(jz):
     assert {"zhufang", "dibao"} <= set(s["areas"])  # both areas are still recorded
     out = json.loads(jz(national, "assign", "提高农村低保标准", "--format", "json").stdout)
     assert out["lead"]["name"] == "民政部"  # where 低保 is the work itself, its lead leads
+
+
+@pytest.mark.parametrize(("text", "lead", "helper"), [
+    ("人社部会同民政部做好低保对象就业帮扶", "人力资源社会保障部", "民政部"),
+    ("住建部会同民政部门做好农村低保家庭危房改造", "住房城乡建设部", "民政部"),
+    ("民政部会同住建部做好就业援助", "民政部", "住房城乡建设部"),
+])
+def test_registry_aliases_and_helpers_in_assignment(jz, text, lead, helper):
+    """A unit written by its `aliases:` entry (人社部) is recognised in the text; the unit named as
+    the helper (会同…) is responsible and never the lead, even against an area's designated lead."""
+    import json
+    from pathlib import Path
+
+    national = Path(__file__).resolve().parents[1] / "examples" / "national"
+    s = json.loads(jz(national, "assign", text, "--format", "json").stdout)
+    assert s["lead"]["name"] == lead and not s["tied"], s
+    assert helper in [r["name"] for r in s["responsible"]]
