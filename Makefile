@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/mypy jiuzhu
 
 eval: $(STAMP)
-	$(BIN)/python bench/assign_eval.py tests/data/assign-dev.yaml tests/data/assign-holdout.yaml
+	$(BIN)/python bench/assign_eval.py tests/data/assign-dev.yaml tests/data/assign-holdout.yaml tests/data/assign-precision.yaml
 
 golden: $(STAMP)
 	JIUZHU_UPDATE_GOLDEN=1 $(BIN)/pytest tests -k golden

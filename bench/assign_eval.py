@@ -8,7 +8,8 @@ A suggested lead is correct when it is in the accepted list; when the suggestion
 tied unit must be accepted. The units a suggestion involves are its lead, tied and responsible
 units; the units a case involves are its accepted leads and its `involved` names. Involved recall:
 the share of `involved` names the suggestion involves; involved precision: the share of the units
-the suggestion involves that the case involves (a lead counts when accepted). Exits 1 when any
+the suggestion involves that the case involves (a lead counts when accepted; a case may also list
+`optional` units, which are not wrong when suggested). Exits 1 when any
 file is below --min-lead or --min-involved (precision or recall).
 """
 
@@ -76,7 +77,7 @@ def evaluate(registry: Path, cases: list[dict[str, Any]]) -> Result:
         missing = [n for n in wanted if n not in named]
         res.involved += len(wanted)
         res.involved_found += len(wanted) - len(missing)
-        extra = sorted(named - accepted - set(wanted))
+        extra = sorted(named - accepted - set(wanted) - {_bare(n) for n in case.get("optional") or []})
         res.suggested += len(named)
         res.suggested_right += len(named) - len(extra)
         if not ok or missing or extra:

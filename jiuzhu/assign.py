@@ -73,6 +73,7 @@ MENTION_BONUS = 0.3
 # designated leads come on top of these). Support and information duties in the decision's areas
 # always count; other duties count from this score on.
 MIN_RESPONSIBLE = 0.3
+SUPPORT_TEXT = 0.1
 MAX_RESPONSIBLE = 10
 
 
@@ -111,6 +112,7 @@ class _Scored:
     text_role: float   # for a lead duty, role weight of the clauses the text matches (1.0: leading
                        # clauses; the support weight: 协同/配合 clauses); 1.0 for other duties
     others_info: bool = False  # the text names information other units provide, not this one's
+    helps: frozenset[str] | None = None  # the units this duty helps in the decision's areas, where its text names them
 
     @property
     def raw(self) -> float:
@@ -187,7 +189,14 @@ def _score_duty(idx: DutyIndex, i: int, wanted: set[str], text: str, query: set[
         sim = 0.0
     others = bool(providers) and not names_it
     return _Scored(duty, area, overlap, sim, own, tuple(idx.area_roles[i][a] for a in common),
-                   _text_role(idx, i, query) if sim else 1.0, others)
+                   _text_role(idx, i, query) if sim else 1.0, others, _helps(idx.helped[i], common))
+
+
+def _helps(helped: dict[str, frozenset[str]], common: list[str]) -> frozenset[str] | None:
+    """The units a duty helps in the decision's areas, when its text names them for every one."""
+    if not common or not all(a in helped for a in common):
+        return None
+    return frozenset().union(*(helped[a] for a in common))
 
 
 def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
@@ -277,7 +286,7 @@ def _choose_responsible(reg: Registry, idx: DutyIndex, areas: list[str], by_unit
     named = [m.unit for m in mentions if m.unit not in chosen]
     scores = {}
     for unit, items in by_unit.items():
-        score = None if unit in chosen or unit in named else _responsible_score(items, informs)
+        score = None if unit in chosen or unit in named else _responsible_score(items, informs, chosen)
         if score is not None:
             scores[unit] = score
     picked = sorted(scores, key=lambda u: -scores[u])[:MAX_RESPONSIBLE]
@@ -288,9 +297,18 @@ def _choose_responsible(reg: Registry, idx: DutyIndex, areas: list[str], by_unit
     return named + sorted(set(picked), key=lambda u: order.get(u, len(order)))
 
 
-def _responsible_score(items: list[_Scored], informs: bool) -> float | None:
-    """The best score of a unit's duties that make it responsible, or None."""
-    engaged = [s.raw for s in items if s.engaged(informs)]
+def _helps_here(s: _Scored, chosen: set[str]) -> bool:
+    """A supporting duty that names whom it helps ("配合民政部门…") engages its unit when that unit
+    leads here; one that does not ("协同有关部门…") when its words, not only its area, meet the text."""
+    if s.helps is not None:
+        return bool(s.helps & chosen)
+    return "support" not in s.roles or s.text >= SUPPORT_TEXT
+
+
+def _responsible_score(items: list[_Scored], informs: bool, chosen: set[str]) -> float | None:
+    """The best score of a unit's duties that make it responsible, or None. A duty that says whom
+    it helps in these areas ("配合民政部门…") engages its unit only when that unit leads here."""
+    engaged = [s.raw for s in items if s.engaged(informs) and _helps_here(s, chosen)]
     # a provider whose information the text does not name is no closer for wording like it
     close = [s.raw for s in items if s.close() and s.raw >= MIN_RESPONSIBLE
              and not (s.others_info and s.duty.role == "info")]

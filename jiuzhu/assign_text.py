@@ -96,6 +96,8 @@ class DutyIndex:
     clauses: list[list[tuple[set[str], str]]]  # per duty: (grams, role) of each clause
     area_roles: list[dict[str, str]]      # per duty: the unit's role in each of its areas
     info_terms: list[tuple[str, ...]]     # per duty: words that name the information it provides
+    helped: list[dict[str, frozenset[str]]]  # per duty: area -> the units its clauses on that area
+    # help ("配合民政部门督促落实…低保…": dibao -> {minzheng}); an area whose clauses name no one is absent
 
     def idf(self, gram: str) -> float:
         n = self.df.get(gram, 0)
@@ -148,14 +150,16 @@ def _build(reg: Registry) -> DutyIndex:
     df: Counter[str] = Counter()
     for g in grams:
         df.update(g.keys())
+    terms, aliases = _longest_first(_area_terms(reg)), _longest_first(_unit_aliases(reg))
     return DutyIndex(
-        terms=_longest_first(_area_terms(reg)), aliases=_longest_first(_unit_aliases(reg)),
+        terms=terms, aliases=aliases,
         duties=duties, grams=grams, lengths=lengths, df=df,
         avgdl=(sum(lengths) / len(lengths)) if lengths else 1.0,
         designated={a.id: a.lead for a in reg.areas.values() if a.lead},
         clauses=[_clause_grams(d) for d in duties],
         area_roles=[_area_roles(reg, d) for d in duties],
         info_terms=[_info_terms(d, owners) for d in duties],
+        helped=[_helped(reg, d, aliases) for d in duties],
     )
 
 
@@ -214,6 +218,23 @@ def _area_roles(reg: Registry, duty: Duty) -> dict[str, str]:
             if where == {"support"}:
                 role = "support"
         out[a] = role
+    return out
+
+
+def _helped(reg: Registry, duty: Duty, aliases: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """For each area of the duty, the units that every clause naming the area says it helps
+    (配合/协同/会同/协助 + a unit's name); an area with a clause that helps no named unit is left out."""
+    clauses = [c for c in _CLAUSE.split(duty.text) if c.strip()]
+    helps = [frozenset(unit for m in _HELPING.finditer(c) for word, unit in aliases if c.startswith(word, m.end()))
+             for c in clauses]
+    out = {}
+    for a in duty.areas:
+        area = reg.areas.get(a)
+        if area is None:
+            continue
+        where = [h for c, h in zip(clauses, helps, strict=True) if any(t in c for t in (area.name, *area.synonyms))]
+        if where and all(where):
+            out[a] = frozenset().union(*where)
     return out
 
 
@@ -332,6 +353,7 @@ def recognise_areas(text: str, idx: DutyIndex, taken: list[bool]) -> list[str]:
 
 
 _TITLE = re.compile(r"《[^》]*》")
+_HELPING = re.compile("配合|协同|协助|支持|会同")  # + a unit's name: the unit a clause helps
 _PEOPLE = ("家庭", "户", "对象", "人员", "群众", "人口", "学生", "儿童", "老人")
 _PEOPLE_END = tuple(p for p in _PEOPLE if p != "户") + ("保户", "贫困户", "困难户")  # not 账户
 

@@ -404,3 +404,12 @@ def test_unit_helped_by_another_leads(reg):
     s = suggest(reg, "财政局配合民政局研究制定最低生活保障政策")
     assert s.lead.unit == "minzheng" and "“配合民政局”" in s.lead.why
     assert names(s.responsible)[0] == "caizheng"
+
+
+def test_precision_set_meets_the_targets():
+    """The set written with complete involved units (tests/data/assign-precision.yaml): lead ≥ 95 %,
+    involved precision and recall ≥ 90 % (issue 19's targets)."""
+    res = _evaluate(ROOT / "tests" / "data" / "assign-precision.yaml")
+    assert res.cases >= 50
+    assert res.lead_accuracy >= 0.95, res.misses
+    assert res.involved_precision >= 0.90 and res.involved_recall >= 0.90, res.misses
