@@ -22,7 +22,8 @@ Everything comes from the registry, so another county's registry works unchanged
    the recognised areas (providers only when the lead is not itself a provider speaking of its
    own information); units whose other duties cover two of the areas or are worded closely; the
    designated leads of the recognised areas. Strongest first up to a cap, then in
-   founding-document order. (The text side, steps 1-3: jiuzhu.assign_text.)
+   founding-document order. (The text side, steps 1-3: jiuzhu.assign_text; the registry's index:
+   jiuzhu.assign_index.)
 """
 
 from __future__ import annotations
@@ -31,15 +32,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jiuzhu.assign_index import DutyIndex, duty_index, ngrams
 from jiuzhu.assign_text import (
     DISTINCT_DF,
-    DutyIndex,
     Mention,
+    about_information,
     beneficiary_areas,
-    duty_index,
     find_mentions,
     mask_mentions,
-    ngrams,
     recognise_areas,
     resolve_area,
     text_similarity,
@@ -213,9 +213,7 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
     mentions = find_mentions(text, idx, taken)
     masked = mask_mentions(text, taken)
     found = list(dict.fromkeys([*given, *recognise_areas(text, idx, list(taken))]))
-    # who benefits (低保家庭) decides neither who leads nor who takes part, unless the user named that area
-    helped = beneficiary_areas(text, idx, taken)
-    acting = [a for a in found if a in given or a not in helped] or found
+    acting = _acting(text, idx, taken, given, found)
     scored = _score(idx, acting, masked)
     by_unit: dict[str, list[_Scored]] = {}
     for s in scored:
@@ -227,11 +225,20 @@ def suggest(reg: Registry, text: str, areas: Sequence[str] = ()) -> Suggestion:
     lead = _candidate(reg, idx, acting, lead_ids[0], by_unit, mentions, lead=True)
     tied = [_candidate(reg, idx, acting, u, by_unit, mentions, lead=True) for u in tied_ids]
     chosen = {lead_ids[0], *tied_ids}
-    # a decision about one provider's own information does not call on all the other providers
-    informs = not any(s.duty.id == lead.duty and (s.duty.role == "info" or s.own_info) for s in scored)
+    # providers are called on by a decision about information (核对, 信息…), and not by one about a
+    # single provider's own information
+    informs = about_information(idx, acting, text) and not any(
+        s.duty.id == lead.duty and (s.duty.role == "info" or s.own_info) for s in scored)
     responsible = [_candidate(reg, idx, acting, u, by_unit, mentions, lead=False)
                    for u in _choose_responsible(reg, idx, acting, by_unit, mentions, chosen, informs)]
     return Suggestion(found, lead, tied, responsible, False)
+
+
+def _acting(text: str, idx: DutyIndex, taken: list[bool], given: list[str], found: list[str]) -> list[str]:
+    """The areas the decision works in: who benefits (低保家庭) or the document acted on decides
+    neither who leads nor who takes part, unless the user named that area."""
+    helped = beneficiary_areas(text, idx, taken)
+    return [a for a in found if a in given or a not in helped] or found
 
 
 def _best(items: Iterable[_Scored], key: str) -> _Scored | None:
