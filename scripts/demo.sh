@@ -174,6 +174,25 @@ PDF_FLAG="--no-pdf"
 case " $FORMATS " in *" pdf "*) PDF_FLAG="--pdf" ;; esac
 $JZ site build -o "$OUT/site" --as-of 2026-12-03 "$PDF_FLAG"
 
+# --- other governments by YAML alone (issue 19) ---
+step "别的政府只写 YAML：国务院社会救助部际联席会议示例（examples/national）"
+NATIONAL="$OUT/national-registry"
+cp -r examples/national "$NATIONAL"
+$JZ --registry "$NATIONAL" validate | tail -n 1
+$JZ --registry "$NATIONAL" assign "人社部会同民政部做好低保对象就业帮扶"
+NM=$($JZ --registry "$NATIONAL" meeting new --kind 全体会议 --date 2026-09-15 --format json | pid)
+$JZ --registry "$NATIONAL" meeting attend "$NM" --rest --attended >/dev/null
+$JZ --registry "$NATIONAL" decision add "$NM" --text "研究完善社会救助资金保障机制" --lead 民政部 --due 2026-12-31 --refer
+step "经与会单位同意后印发：未征求意见不能印发，送出纪要稿、各单位同意后印发（jiuzhu minutes circulate / reply）"
+$JZ --registry "$NATIONAL" minutes issue "$NM" --date 2026-09-20 || echo "（退出码 $?：已拒绝，什么也没写）"
+$JZ --registry "$NATIONAL" minutes circulate "$NM" --date 2026-09-16 | head -n 1
+for u in $($JZ --registry "$NATIONAL" meeting show "$NM" --format json | .venv/bin/python -c '
+import json, sys; print(" ".join(a["unit"] for a in json.load(sys.stdin)["attended"]))'); do
+  $JZ --registry "$NATIONAL" minutes reply "$NM" --unit "$u" --agree --date 2026-09-17 >/dev/null
+done
+$JZ --registry "$NATIONAL" minutes issue "$NM" --date 2026-09-18
+$JZ --registry "$NATIONAL" minutes render "$NM" -o "$DOCS/部际联席会议纪要.docx"
+
 step "完成"
 echo "演示登记册：$DEMO"
 echo "输出目录：$OUT"

@@ -174,8 +174,9 @@ def test_the_referral_is_written_and_rendered(jz, tmp_path):
                                         "  due_soon_workdays: 5\n  major_issues_to: 国务院\n")
     reg = build_tree(tmp_path / "r", {**MINI_FILES, "system.yaml": system})
     mid = _held(jz, reg)
-    ok(jz, reg, "decision", "add", mid, "--text", "研究完善社会救助资金保障机制", "--lead", "minzheng",
-       "--due", "2026-12-31", "--refer")
+    said = ok(jz, reg, "decision", "add", mid, "--text", "研究完善社会救助资金保障机制", "--lead", "minzheng",
+              "--due", "2026-12-31", "--refer")
+    assert "重大问题，由县民政局报国务院决定" in said
     text = ok(jz, reg, "minutes", "render", mid)
     assert "研究完善社会救助资金保障机制" in text and "（由县民政局报国务院决定；牵头单位：县民政局" in text
     assert text.count("报国务院决定") == 1

@@ -363,8 +363,10 @@ def decision_add(
     if a.due_rule:
         source = source_label(a.due_rule["source"])
         when += f"（会议日期 {a.due_rule['from']} 起 {a.due_rule['workdays']} 个工作日，依据{source}）"
+    referred = (f"；重大问题，由{reg.units[a.lead].name}报{reg.system.parameters.major_issues_to}决定"
+                if refer and reg.system else "")
     created(fmt, a.id, a.path, f"已添加议定事项：牵头单位 {reg.units[a.lead].name}；责任单位 "
-            f"{'、'.join(reg.units[u].name for u in a.responsible) or '无'}；完成时限 {when}")
+            f"{'、'.join(reg.units[u].name for u in a.responsible) or '无'}；完成时限 {when}{referred}")
 
 
 def _add_asking(reg: Any, new: Any) -> Any:
