@@ -303,6 +303,9 @@ def check_minutes_workflow(reg: Registry, ctx: Context) -> Iterable[Problem]:
         return
     wf = s.parameters.minutes_workflow
     doc = reg.files["system.yaml"]
+    if len(set(wf.steps)) < len(wf.steps):
+        yield error(doc.at("parameters", "minutes_workflow", "steps"), "duplicate-step",
+                    f"纪要印发前的步骤重复：{'、'.join(wf.steps)}", "每个步骤只写一次，按先后顺序排列。")
     if wf.sign_by and wf.sign_by not in conveners.roles(s):
         yield error(doc.at("parameters", "minutes_workflow", "sign_by"), "unknown-signer",
                     f"签发人 {wf.sign_by}：本制度没有这一职务", f"写 {'或'.join(conveners.roles(s))}。")

@@ -199,3 +199,8 @@ def test_members_are_named_as_persons(jz, make_registry):
     mid = _held(jz, reg)
     assert "县财政局（赵六）" in ok(jz, reg, "meeting", "show", mid)
     assert "共 0 个错误" in ok(jz, reg, "validate")
+
+
+def test_a_step_written_twice_is_an_error(jz, make_registry):
+    reg = make_registry({"system.yaml": _system("consent, consent")})
+    assert "纪要印发前的步骤重复：consent、consent" in jz(reg, "validate").output
