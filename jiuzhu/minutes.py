@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jiuzhu import conveners
+from jiuzhu.checking import unresolved
 from jiuzhu.errors import InputRefused
 from jiuzhu.meetings import chair_name, numbered, refuse_if_issued, refuse_if_liaison
 from jiuzhu.model import Meeting, Registry, Reply, System
@@ -296,19 +297,17 @@ def refuse_unready(reg: Registry, m: Meeting) -> None:
 # --- validate ---------------------------------------------------------------------------------------
 
 def check_minutes_workflow(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    """The steps before issue name a signer the system has; minutes recorded as issued went
-    through every step on the decisions as issued (a hand-edited file is caught here)."""
+    """The steps before issue are written once and name a signer the system has; each reply of a
+    round names a unit of the registry; minutes recorded as issued went through every step on the
+    decisions as issued (a hand-edited file is caught here)."""
+    for m in reg.meetings.values():
+        for i, r in enumerate(m.consent.replies if m.consent else ()):
+            if r.unit not in reg.units:
+                yield unresolved(reg.files[m.file].at("consent", "replies", i, "unit"), "答复单位", r.unit, reg.units)
     s = reg.system
     if s is None or not steps(s):
         return
-    wf = s.parameters.minutes_workflow
-    doc = reg.files["system.yaml"]
-    if len(set(wf.steps)) < len(wf.steps):
-        yield error(doc.at("parameters", "minutes_workflow", "steps"), "duplicate-step",
-                    f"纪要印发前的步骤重复：{'、'.join(wf.steps)}", "每个步骤只写一次，按先后顺序排列。")
-    if wf.sign_by and wf.sign_by not in conveners.roles(s):
-        yield error(doc.at("parameters", "minutes_workflow", "sign_by"), "unknown-signer",
-                    f"签发人 {wf.sign_by}：本制度没有这一职务", f"写 {'或'.join(conveners.roles(s))}。")
+    yield from _check_settings(s, reg.files["system.yaml"])
     for m in reg.meetings.values():
         if m.minutes is None or not m.is_joint:
             continue
@@ -317,3 +316,13 @@ def check_minutes_workflow(reg: Registry, ctx: Context) -> Iterable[Problem]:
         except InputRefused as missing:
             yield warning(reg.files[m.file].at("minutes"), "minutes-steps",
                           f"会议纪要已登记印发，但{missing.message}", missing.hint or "")
+
+
+def _check_settings(s: System, doc: Any) -> Iterable[Problem]:
+    wf = s.parameters.minutes_workflow
+    if len(set(wf.steps)) < len(wf.steps):
+        yield error(doc.at("parameters", "minutes_workflow", "steps"), "duplicate-step",
+                    f"纪要印发前的步骤重复：{'、'.join(wf.steps)}", "每个步骤只写一次，按先后顺序排列。")
+    if wf.sign_by and wf.sign_by not in conveners.roles(s):
+        yield error(doc.at("parameters", "minutes_workflow", "sign_by"), "unknown-signer",
+                    f"签发人 {wf.sign_by}：本制度没有这一职务", f"写 {'或'.join(conveners.roles(s))}。")

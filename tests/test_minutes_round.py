@@ -204,3 +204,14 @@ def test_members_are_named_as_persons(jz, make_registry):
 def test_a_step_written_twice_is_an_error(jz, make_registry):
     reg = make_registry({"system.yaml": _system("consent, consent")})
     assert "纪要印发前的步骤重复：consent、consent" in jz(reg, "validate").output
+
+
+def test_a_reply_from_a_unit_not_in_the_registry_is_an_error(jz, consent):
+    reg, mid = consent
+    ok(jz, reg, "minutes", "circulate", mid, "--date", "2026-09-23")
+    ok(jz, reg, "minutes", "reply", mid, "--unit", "caizheng", "--agree", "--date", "2026-09-24")
+    path = reg / "meetings" / "2026" / f"{mid}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("unit: caizheng, date", "unit: caizhen, date"),
+                    encoding="utf-8")
+    out = jz(reg, "validate").output
+    assert "答复单位“caizhen”不存在" in out and "caizheng" in out
