@@ -102,6 +102,9 @@ def add_decision(reg: Registry, new: NewDecision) -> Added:
     tx = Transaction(Path(reg.root))
     tx.edit(m.file, lambda data: append_to(data, "decisions", entry))
     tx.commit()
+    if m.consent is not None or m.signed is not None:
+        warnings = (*warnings, "纪要稿已送出征求意见或已签发；议定事项有改动，印发前须重新送出"
+                               "（jiuzhu minutes circulate）或重新签发（jiuzhu minutes sign）")
     return Added(ident, m.file, lead, responsible, due, due_rule, areas, notes, warnings)
 
 

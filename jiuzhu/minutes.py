@@ -188,7 +188,7 @@ def sign(reg: Registry, ref: str, by: str | None, day: dt.date) -> str:
         raise InputRefused(f"签发日期 {day} 早于会议日期 {m.date}", "纪要在会后签发，--date 不能早于会议日期。")
 
     def change(data: Any) -> None:
-        data["signed"] = flow({"date": day, "by": role})
+        data["signed"] = flow({"date": day, "by": role, "digest": digest(m)})
 
     tx = Transaction(Path(reg.root))
     tx.edit(m.file, change)
@@ -201,10 +201,11 @@ def refuse_unless_ready(reg: Registry, m: Meeting) -> None:
     for step in steps(reg.system):
         if step == CONSENT:
             _refuse_without_consent(reg, m)
-        elif m.signed is None:
+        elif m.signed is None or m.signed.digest != digest(m):
             who = conveners.title(reg.system, reg.system.parameters.minutes_workflow.sign_by
                                   or conveners.approver(reg.system)) if reg.system else "召集人"
-            raise InputRefused(f"会议“{m.id}”的纪要还没有签发{basis(reg, 'minutes_workflow')}",
+            what = "还没有签发" if m.signed is None else f"在 {m.signed.date} 签发后议定事项有改动，须重新签发"
+            raise InputRefused(f"会议“{m.id}”的纪要{what}{basis(reg, 'minutes_workflow')}",
                                f"纪要须经{who}签发后印发：用 jiuzhu minutes sign {m.id} 登记签发。")
 
 

@@ -225,6 +225,7 @@ class Consent(NamedTuple):
 class Signed(NamedTuple):
     date: dt.date
     by: str
+    digest: str = ""  # the decisions as signed (jiuzhu.minutes.digest)
 
 
 @_fast

@@ -290,8 +290,12 @@ def _meeting(doc: Doc, d: dict[str, Any]) -> Meeting:
         Minutes(m["year"], m.get("number"), m["issued"], m["reported_to"])
         if m and {"year", "issued", "reported_to"} <= m.keys() else None,
         doc.file, doc.at(), _consent(d.get("consent")),
-        Signed(d["signed"]["date"], d["signed"]["by"]) if {"date", "by"} <= (d.get("signed") or {}).keys() else None,
+        _signed(d.get("signed")),
     )
+
+
+def _signed(s: dict[str, Any] | None) -> Signed | None:
+    return Signed(s["date"], s["by"], str(s.get("digest") or "")) if s and {"date", "by"} <= s.keys() else None
 
 
 def _consent(c: dict[str, Any] | None) -> Consent | None:

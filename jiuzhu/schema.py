@@ -282,7 +282,8 @@ MEETING = M(
               replies=L(M(unit=ID(required=True), date=D(required=True),
                           result=S("答复", required=True, enum=("同意", "有意见")), comment=S("意见", nullable=True)),
                         "各单位答复")),
-    signed=M("纪要签发", date=D(required=True), by=S("签发人", required=True, enum=("chief", "convener"))),
+    signed=M("纪要签发", date=D(required=True), by=S("签发人", required=True, enum=("chief", "convener")),
+             digest=S("签发时议定事项的摘要值（jiuzhu 计算，勿手改）", required=True)),
 )
 
 TASK = M(

@@ -215,3 +215,16 @@ def test_a_reply_from_a_unit_not_in_the_registry_is_an_error(jz, consent):
                     encoding="utf-8")
     out = jz(reg, "validate").output
     assert "答复单位“caizhen”不存在" in out and "caizheng" in out
+
+
+def test_a_decision_changed_after_the_sign_off_needs_a_new_one(jz, make_registry):
+    reg = make_registry({"system.yaml": _system("sign")})
+    mid = _held(jz, reg)
+    ok(jz, reg, "minutes", "sign", mid, "--date", "2026-09-23")
+    said = jz(reg, "decision", "add", mid, "--text", "落实社会救助资金预算", "--lead", "caizheng",
+              "--due", "2026-12-31")
+    assert said.exit_code == 0 and "须重新送出" in said.output and "重新签发" in said.output
+    out = refused(jz, reg, "minutes", "issue", mid, "--date", "2026-09-25")
+    assert "在 2026-09-23 签发后议定事项有改动，须重新签发" in out
+    ok(jz, reg, "minutes", "sign", mid, "--date", "2026-09-24")
+    ok(jz, reg, "minutes", "issue", mid, "--date", "2026-09-25")
