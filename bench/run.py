@@ -284,7 +284,7 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
             render = [*reg, "minutes", "render", meeting, "--format", "md"]
             figures.append(measure("minutes render（一次会议，md）", render, runs, None, env, change))
         text = "进一步规范城乡低保审核审批程序，开展专项检查"
-        figures.append(measure("assign", [*reg, "assign", text], runs, 0.3, env))
+        figures.append(measure("assign", [*reg, "assign", text], runs, 0.2, env))
         figures.append(tw)
         overdue_figures = [f for f in figures if f.name.startswith("tasks overdue（")]
         ratios = {f.name: f.seconds / tw.seconds for f in overdue_figures if f.seconds and tw.seconds}
