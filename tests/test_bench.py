@@ -49,7 +49,7 @@ def test_run_reports_every_figure(tmp_path: Path) -> None:
                  "minutes render（一次会议，md）", "assign"):
         assert figures[name]["seconds"] > 0 and figures[name]["rss_mb"] > 0, name
         assert figures[name]["note"] == "", name
-    assert figures["validate（冷：缓存为空）"]["target"] == 3.0 and figures["assign"]["target"] == 0.3
+    assert figures["validate（冷：缓存为空）"]["target"] == 3.0 and figures["assign"]["target"] == 0.2
     assert result["tasks"] == 40 and result["files"] > 40 and result["machine"]["nproc"]
     if shutil.which("task"):
         assert result["taskwarrior_overdue_tasks"] > 0
