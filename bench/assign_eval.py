@@ -104,11 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_file():
             print(f"找不到评测文件：{path}", file=sys.stderr)
             return 2
-        res = evaluate(Path(args.registry), load_cases(path))
+        cases = load_cases(path)
+        res = evaluate(Path(args.registry), cases)
+        complete = any("optional" in c for c in cases)
         print(f"{path.name}: {res.cases} 条\n"
               f"  牵头单位准确率 {res.lead_accuracy:6.1%} ({res.lead_ok}/{res.cases})  目标 ≥ {args.min_lead:.0%}\n"
               f"  相关单位精确率 {res.involved_precision:6.1%} ({res.suggested_right}/{res.suggested})  "
-              f"目标 ≥ {args.min_involved:.0%}\n"
+              f"目标 ≥ {args.min_involved:.0%}"
+              f"{'' if complete else '（此集只列必须参与的单位、不列可以参与的，精确率是下限）'}\n"
               f"  相关单位召回率 {res.involved_recall:6.1%} ({res.involved_found}/{res.involved})  "
               f"目标 ≥ {args.min_involved:.0%}")
         for miss in res.misses if args.verbose else res.misses[:10]:
