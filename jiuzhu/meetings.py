@@ -46,6 +46,11 @@ def numbered(s: System) -> bool:
     return s.parameters.documents.get("minutes_numbered", True) is not False
 
 
+def report_label(s: System | None) -> str:
+    """报 (the default) or 抄报 (…印发有关方面并抄报区政府): how minutes name the government they go to."""
+    return (s.parameters.documents.get("minutes_report_label") if s else None) or "报"
+
+
 def refuse_if_issued(m: Meeting) -> None:
     """Issued minutes freeze the meeting: its decisions are changed only by recorded reassignments."""
     if m.minutes:

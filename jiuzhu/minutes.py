@@ -45,6 +45,11 @@ def steps(s: System | None) -> tuple[str, ...]:
     return s.parameters.minutes_workflow.steps if s else ()
 
 
+def signer(s: System) -> str:
+    """Who signs the minutes off by default: `sign_by`, else whoever approves topics."""
+    return s.parameters.minutes_workflow.sign_by or conveners.approver(s)
+
+
 def digest(m: Meeting) -> str:
     """What the round agreed to: each decision's text, units and deadline, as 12 letters (no
     digits: nothing a reader could take for a number, a date or a phone number)."""
@@ -180,7 +185,7 @@ def sign(reg: Registry, ref: str, by: str | None, day: dt.date) -> str:
     before = wf.steps[: wf.steps.index(SIGN)]
     if CONSENT in before:
         _refuse_without_consent(reg, m)
-    role = by or wf.sign_by or conveners.approver(reg.system)
+    role = by or signer(reg.system)
     if role not in conveners.roles(reg.system):
         raise InputRefused(f"--by {role}：本制度没有这一职务",
                            f"可写 {'、'.join(conveners.roles(reg.system))}（{conveners.role_help(reg.system)}）。")
@@ -202,8 +207,7 @@ def refuse_unless_ready(reg: Registry, m: Meeting) -> None:
         if step == CONSENT:
             _refuse_without_consent(reg, m)
         elif m.signed is None or m.signed.digest != digest(m):
-            who = conveners.title(reg.system, reg.system.parameters.minutes_workflow.sign_by
-                                  or conveners.approver(reg.system)) if reg.system else "召集人"
+            who = conveners.title(reg.system, signer(reg.system)) if reg.system else "召集人"
             what = "还没有签发" if m.signed is None else f"在 {m.signed.date} 签发后议定事项有改动，须重新签发"
             raise InputRefused(f"会议“{m.id}”的纪要{what}{basis(reg, 'minutes_workflow')}",
                                f"纪要须经{who}签发后印发：用 jiuzhu minutes sign {m.id} 登记签发。")

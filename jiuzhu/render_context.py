@@ -10,7 +10,7 @@ from typing import Any
 from jiuzhu import conveners
 from jiuzhu.errors import InputRefused
 from jiuzhu.liaisons import directory, on
-from jiuzhu.meetings import chair_name, kind_name, numbered
+from jiuzhu.meetings import chair_name, kind_name, numbered, report_label
 from jiuzhu.model import Meeting, Registry, System
 from jiuzhu.queries import find_meeting
 from jiuzhu.render import cn_date, doc_number
@@ -48,7 +48,7 @@ def _leaders(s: System) -> dict[str, str]:
         "leaders": conveners.leaders(s),
         "convened_by": "联席会议" + conveners.title(s, conveners.default_chair(s)),
         # 报 (the default) or 抄报 (…印发有关方面并抄报区政府): how the minutes' imprint names its addressee
-        "report_label": docs.get("minutes_report_label") or "报",
+        "report_label": report_label(s),
     }
 
 

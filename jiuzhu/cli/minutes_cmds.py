@@ -87,12 +87,12 @@ def minutes_issue(
     """印发会议纪要：编号〔年份〕N号（制度不编号的只登记印发），记录报送对象；此后议定事项不能再改。
     制度规定印发前须征求与会单位意见或签发的，须先办完（jiuzhu minutes circulate / reply / sign）。"""
     from jiuzhu.cli.output import NAMELESS_CHAIR_HINT, echo, warn
+    from jiuzhu.meetings import report_label
     from jiuzhu.minutes import issue_minutes
 
     reg = load()
     i = issue_minutes(reg, meeting, act_date(date))
-    label = reg.system.parameters.documents.get("minutes_report_label") or "报" if reg.system else "报"
-    echo(f"已印发会议纪要 {i.number}（{i.issued}），{label}{i.reported_to}。")
+    echo(f"已印发会议纪要 {i.number}（{i.issued}），{report_label(reg.system)}{i.reported_to}。")
     if i.decided:
         echo(f"  已议定的议题：{'、'.join(i.decided)}")
     if not i.chair_name:
