@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from jiuzhu.doc import Doc
-from jiuzhu.privacy import INVISIBLE
+from jiuzhu.privacy import HAS_INVISIBLE
 from jiuzhu.problems import Problem, error
 from jiuzhu.schema import DATE_RE, ID_RE, TYPE_NAMES, Field
 
@@ -125,7 +125,7 @@ def _check_scalar(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out:
 def _check_text(doc: Doc, value: str, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
     """A text: a required one is not blank, and none hides invisible characters (a name with a
     zero-width space looks like another and never matches it)."""
-    if any(c in value for c in INVISIBLE):
+    if HAS_INVISIBLE(value):
         out.append(error(doc.at(*path), "invisible-char", f"{_label(path)}中有看不见的字符（零宽空格等）",
                          "删掉这段文字重新输入，不要从网页或文档里复制带格式的文字。"))
         return _MISSING
@@ -166,10 +166,18 @@ def _report_missing(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[An
                              f"添加“{key}: …”（{f.desc + '；' if f.desc else ''}{how}）。"))
 
 
+# Sound dates already read, by their text: a registry writes the same few thousand days again and
+# again, and one object a day keeps the parse cache small (jiuzhu.cache shares equal objects).
+_DAYS: dict[str, dt.date] = {}
+
+
 def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem]) -> Any:
     if isinstance(value, dt.date):
         return _in_range(doc, value, path, out)
     text = str(value)
+    day = _DAYS.get(text)
+    if day is not None:
+        return day
     if not DATE_RE.match(text):
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的值“{text}”不是日期",
                          "日期写成 YYYY-MM-DD，例如 2026-03-15。"))
@@ -180,7 +188,10 @@ def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem])
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {text} 不存在",
                          "检查月份和日期（例如 2 月没有 30 日）。"))
         return _MISSING
-    return _in_range(doc, day, path, out)
+    checked = _in_range(doc, day, path, out)
+    if checked is day:
+        _DAYS[text] = day
+    return checked
 
 
 def _in_range(doc: Doc, day: dt.date, path: tuple[Any, ...], out: list[Problem]) -> Any:

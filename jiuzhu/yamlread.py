@@ -270,10 +270,10 @@ def _converter() -> Any:
 
         mark = root.start_mark
         values[()] = (mark.line + 1, mark.column + 1)
-        if root.__class__ is ScalarNode:
-            data = slow(root)
-        else:
-            data = collection(root, ())
+        try:
+            data = slow(root) if root.__class__ is ScalarNode else collection(root, ())
+        finally:  # `collection` refers to itself: unbound, the file's tables are freed by counting,
+            collection = None  # type: ignore[assignment]  # not left for the cyclic collector
         return data, values, keys, problems
 
     return convert
