@@ -94,3 +94,24 @@ def test_the_program_exits_with_its_code_and_all_its_output(make_registry, tmp_p
     head = subprocess.run(f"{sys.executable} -m jiuzhu -r {root} --help | head -1", shell=True, capture_output=True,
                           text=True, env=env)
     assert head.returncode == 0 and head.stdout.startswith("用法") and "Traceback" not in head.stderr
+
+
+def test_a_run_builds_only_the_command_it_runs():
+    """typer builds a command's options from its signature (~2 ms each); `tasks overdue` builds
+    that one command, not the other sixty (jiuzhu.cli.group.built_lazily); help lists them all."""
+    import click
+    import typer
+
+    from jiuzhu.cli import app
+
+    root = typer.main.get_command(app)
+    ctx = click.Context(root, info_name="jiuzhu")
+    assert root.commands == {}
+    tasks = root.get_command(ctx, "tasks")
+    overdue = tasks.get_command(click.Context(tasks, parent=ctx, info_name="tasks"), "overdue")
+    assert set(root.commands) == {"tasks"} and set(tasks.commands) == {"overdue"}
+    assert {p.name for p in overdue.params} >= {"as_of", "unit", "fmt", "fail"}
+    names = root.list_commands(ctx)
+    assert names[:2] == ["validate", "init"] and "tasks" in names and "rollup" in names
+    assert tasks.list_commands(ctx)[:3] == ["list", "overdue", "due-soon"]
+    assert set(root.commands) == {"tasks"}  # listing built nothing

@@ -12,8 +12,11 @@ from jiuzhu.cli import apps, i18n
 from jiuzhu.cli.common import STATE
 from jiuzhu.cli.group import DEBUG, LazyGroup
 
+leaves = typer.Typer()  # the top-level commands (validate, init, assign ...): built when used
+
 
 class _Root(LazyGroup):
+    leaves = leaves
     subapps = {"units": apps.units_app, "duties": apps.duties_app, "proposal": apps.proposal_app,
                "meeting": apps.meeting_app, "decision": apps.decision_app, "minutes": apps.minutes_app,
                "tasks": apps.tasks_app, "briefing": apps.briefing_app, "report": apps.report_app,
@@ -77,12 +80,12 @@ from jiuzhu.cli import (  # noqa: E402
 
 i18n.install()
 
-registry_cmds.register(app)
-assign_cmds.register(app)
-evaluate_cmds.register(app)
-rollup_cmds.register(app)
-git_cmds.register(app)
-shell_cmds.register(app)
+registry_cmds.register(leaves)
+assign_cmds.register(leaves)
+evaluate_cmds.register(leaves)
+rollup_cmds.register(leaves)
+git_cmds.register(leaves)
+shell_cmds.register(leaves)
 
 
 def main() -> None:

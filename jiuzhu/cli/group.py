@@ -4,6 +4,7 @@ Chinese message and exit with their code; anything else is a bug, exit 3, traceb
 
 from __future__ import annotations
 
+import inspect
 import sys
 from typing import Any
 
@@ -39,13 +40,35 @@ class Group(TyperGroup):
         super().__init__(*args, **kwargs)
         chinese_params(self)
 
+    # Commands not built yet, by name (registration order): typer builds a command's parameters
+    # from its signature (~2 ms each); a run builds only the one it runs (`built_lazily`).
+    lazy: dict[str, Any] = {}
+    pretty_short = True  # typer's default; `built_lazily` takes the app's
+    _stubs = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.lazy, *(n for n in super().list_commands(ctx) if n not in self.lazy)]
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        info = self.lazy.get(cmd_name)
+        if info is not None and cmd_name not in self.commands:
+            if self._stubs:  # a group's help lists only each command's name and help line
+                return TyperCommand(cmd_name, help=_help_of(info), short_help=info.short_help, hidden=info.hidden)
+            self.commands[cmd_name] = typer.main.get_command_from_info(
+                info, pretty_exceptions_short=self.pretty_short, rich_markup_mode=None)
         cmd = super().get_command(ctx, cmd_name)
         if cmd is not None and not isinstance(cmd, Group):  # leaf commands: plain Chinese help too
             cmd.rich_markup_mode = None  # type: ignore[attr-defined]
             cmd.context_class = _Context
             chinese_params(cmd)
         return cmd
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        self._stubs = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._stubs = False
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
@@ -98,13 +121,43 @@ class Group(TyperGroup):
             raise typer.Exit(3) from None
 
 
+def built_lazily(app: typer.Typer) -> Group:
+    """typer's group for `app` (a sub-app made with cls=Group) with none of its commands built
+    yet: Group.get_command builds each when it is first asked for."""
+    infos = app.registered_commands
+    app.registered_commands = []
+    try:
+        group = typer.main.get_group(app)
+    finally:
+        app.registered_commands = infos
+    assert isinstance(group, Group), "a jiuzhu sub-app is made with cls=Group (jiuzhu.cli.apps)"
+    group.pretty_short = app.pretty_exceptions_short
+    group.lazy = commands_of(app)
+    return group
+
+
+def commands_of(app: typer.Typer) -> dict[str, Any]:
+    """The commands registered on `app`, by name, in their order."""
+    return {info.name or typer.main.get_command_name(getattr(info.callback, "__name__", "")): info
+            for info in app.registered_commands}
+
+
+def _help_of(info: Any) -> str:
+    """A command's help as typer gives it: its `help=`, else its docstring."""
+    return inspect.cleandoc(info.help) if info.help is not None else inspect.getdoc(info.callback) or ""
+
+
 class LazyGroup(Group):
-    """The root group: a sub-app (`units`, `tasks` ...) is built from its typer definition only
-    when used. typer builds every command's parameters from its signature, about 30 ms for all of
-    them, which `jiuzhu --help` and each single command would otherwise pay."""
+    """The root group: its commands (`leaves`, a typer app holding them) and sub-apps (`units`,
+    `tasks` ...) are built from their typer definitions only when used."""
 
     subapps: dict[str, typer.Typer] = {}
-    _stubs = False
+    leaves: typer.Typer | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.leaves is not None:
+            self.lazy = commands_of(self.leaves)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *(n for n in self.subapps if n not in self.commands)]
@@ -116,7 +169,7 @@ class LazyGroup(Group):
         if self._stubs:  # the root help lists only a name and a help line
             return TyperCommand(cmd_name, help=sub.info.help)
         sub.info.name = cmd_name
-        self.commands[cmd_name] = typer.main.get_group(sub)
+        self.commands[cmd_name] = built_lazily(sub)
         return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
@@ -127,10 +180,3 @@ class LazyGroup(Group):
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 raise click.UsageError(f"参数“{shown}”含有不是 UTF-8 文字的字节，请检查终端和输入法的编码", ctx)
         return super().parse_args(ctx, args)
-
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        self._stubs = True
-        try:
-            super().format_commands(ctx, formatter)
-        finally:
-            self._stubs = False
