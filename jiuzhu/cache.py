@@ -191,12 +191,8 @@ class ParseCache:
             if entry is None or not self._still(rel, path, entry):
                 missing.append((rel, path))
         self.dirty.update(_shard(rel) for rel in old.keys() - listed)  # pruned
-        # equal strings and dates of the fresh entries become one object each (a province's 100k
-        # files would otherwise hold each unit id and date thousands of times), done here while
-        # the workers parse on
-        pool: dict[Any, Any] = {}
         for rel, entry in _read_all(missing, self.pool):
-            self.entries[rel] = _share(entry, pool)
+            self.entries[rel] = entry
             self.dirty.add(_shard(rel))
             self.parsed += 1
 
@@ -327,13 +323,18 @@ def _read_all(items: list[tuple[str, str]], pool: bool) -> Iterator[tuple[str, E
     size = max(1, min(len(items) // (POOL_WORKERS * 8), 1000))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     done = 0
+    # A file read here shares its short texts and days with every other (yamlread, schema_check);
+    # a worker's batch shares them within itself. Across batches they are shared here, while the
+    # workers parse on: a province's 100k files would otherwise hold each unit id and date
+    # hundreds of times.
+    shared: dict[Any, Any] = {}
     # imported here: multiprocessing costs ~9 ms of every start, and only a cold parse uses it
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         with ProcessPoolExecutor(POOL_WORKERS) as workers:
             for batch in workers.map(_read_in_worker, chunks):
-                yield from batch
+                yield from ((rel, _share(entry, shared)) for rel, entry in batch)
                 done += len(batch)
     except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): do it ourselves
         yield from _read_many(items[done:])

@@ -124,6 +124,7 @@ def _composer() -> Any:
     return Composer
 
 
+SHARED_LEN, SHARED_MAX = 64, 200_000  # texts shared by the converter: at most this long, this many
 _PLAIN_CACHE = 50_000  # at most this many texts (of at most 64 characters) are kept: a few MB
 
 
@@ -173,6 +174,11 @@ def _converter() -> Any:
     Plain, str_tag = _plain_tags()  # noqa: N806
     STR, FLOAT, QUOTED = _STR, _FLOAT, _QUOTED  # noqa: N806
     slow, to_float = _scalar, _to_float
+    # Equal keys and short texts of every file read in this process become one object each (unit
+    # ids, dates, statuses, field names repeat across thousands of files): less memory, and the
+    # parse cache pickles each once (jiuzhu.cache). Emptied when it grows past SHARED_MAX.
+    pool: dict[str, str] = {}
+    share, limit = pool.setdefault, SHARED_LEN
 
     def convert(root: Any, file: str, budget: int) -> tuple[Any, dict[PathKey, tuple[int, int]],
                                                              dict[PathKey, tuple[int, int]], list[Problem]]:
@@ -184,6 +190,8 @@ def _converter() -> Any:
         keys: dict[PathKey, tuple[int, int]] = {}
         problems: list[Problem] = []
         left = budget
+        if len(pool) > SHARED_MAX:
+            pool.clear()
 
         def collection(node: Any, path: PathKey) -> Any:
             """A mapping or sequence node whose own position is already recorded."""
@@ -198,11 +206,11 @@ def _converter() -> Any:
                     if knode.__class__ is ScalarNode:
                         tag = knode.ctag
                         if tag is str_tag:
-                            key = knode.value
+                            key = share(knode.value, knode.value)
                         elif tag.__class__ is Plain:
                             key = tag.data
                             if key is STR or knode.style in QUOTED:
-                                key = knode.value
+                                key = share(knode.value, knode.value)
                             elif key is FLOAT:
                                 key = to_float(knode.value)
                         else:
@@ -233,10 +241,14 @@ def _converter() -> Any:
                         tag = vnode.ctag
                         if tag is str_tag:
                             value = vnode.value
+                            if len(value) <= limit:
+                                value = share(value, value)
                         elif tag.__class__ is Plain:
                             value = tag.data
                             if value is STR or vnode.style in QUOTED:
                                 value = vnode.value
+                                if len(value) <= limit:
+                                    value = share(value, value)
                             elif value is FLOAT:
                                 value = to_float(vnode.value)
                         else:
@@ -255,10 +267,14 @@ def _converter() -> Any:
                     tag = item.ctag
                     if tag is str_tag:
                         value = item.value
+                        if len(value) <= limit:
+                            value = share(value, value)
                     elif tag.__class__ is Plain:
                         value = tag.data
                         if value is STR or item.style in QUOTED:
                             value = item.value
+                            if len(value) <= limit:
+                                value = share(value, value)
                         elif value is FLOAT:
                             value = to_float(item.value)
                     else:
