@@ -69,6 +69,7 @@ class Calendar:
         self._sources: dict[int, str] = {}
         self._seen: dict[int, None] = {}
         self._cum: dict[int, list[int]] = {}
+        self._spans: dict[tuple[int, int], int] = {}
 
     @classmethod
     def of(cls, reg: Registry) -> Calendar:
@@ -146,13 +147,20 @@ class Calendar:
         if a == b:
             return 0
         first = a + _ONE
-        total = 0
-        for year in range(first.year, b.year + 1):
-            cum = self._cumulative(year)
-            lo = first.toordinal() - _jan1(year) if year == first.year else 0
-            hi = b.toordinal() - _jan1(year) + 1 if year == b.year else len(cum) - 1
-            total += cum[hi] - cum[lo]
-        return total
+        start = self._cumulative(first.year)  # years built in order: weekend-only ones warn in order
+        lo = first.toordinal() - _jan1(first.year)
+        if first.year == b.year:
+            return start[b.toordinal() - _jan1(b.year) + 1] - start[lo]
+        middle = self._whole_years(first.year + 1, b.year)
+        return start[-1] - start[lo] + middle + self._cumulative(b.year)[b.toordinal() - _jan1(b.year) + 1]
+
+    def _whole_years(self, lo: int, hi: int) -> int:
+        """Working days in the years lo .. hi - 1, remembered per span (a listing counts from one
+        day to many deadlines: the same few spans of years again and again)."""
+        found = self._spans.get((lo, hi))
+        if found is None:
+            found = self._spans[lo, hi] = sum(self._cumulative(year)[-1] for year in range(lo, hi))
+        return found
 
     def source_between(self, a: dt.date, b: dt.date) -> Counted:
         """The weakest source and the warnings for the years from a to b (for stored due rules)."""
