@@ -53,7 +53,8 @@ class Group(TyperGroup):
         info = self.lazy.get(cmd_name)
         if info is not None and cmd_name not in self.commands:
             if self._stubs:  # a group's help lists only each command's name and help line
-                return TyperCommand(cmd_name, help=_help_of(info), short_help=info.short_help, hidden=info.hidden)
+                return TyperCommand(cmd_name, help=_help_of(info), short_help=info.short_help, hidden=info.hidden,
+                                    deprecated=info.deprecated)
             self.commands[cmd_name] = typer.main.get_command_from_info(
                 info, pretty_exceptions_short=self.pretty_short, rich_markup_mode=None)
         cmd = super().get_command(ctx, cmd_name)
