@@ -10,7 +10,8 @@ The key, built here and nowhere else:
   source file, the versions of ruamel.yaml and chinese-calendar. Another key: every entry is a miss.
 - per file, the blake2b hash of its bytes. Like git's index, a file whose size, mtime, inode and
   ctime are those seen when it was hashed is taken as unchanged without reading it — unless it
-  was modified within RACY_NS of that hashing ("racily clean"), when it is read and hashed again.
+  was modified within RACY_NS of that hashing ("racily clean"): such an entry keeps no stat
+  (`seen_of`), so the file is read and hashed again until it has been quiet long enough.
 
 Where: `$JIUZHU_CACHE_DIR`, else `$XDG_CACHE_HOME/jiuzhu`, else `~/.cache/jiuzhu` — never inside the
 registry; one folder per registry (by absolute path), its entries in SHARDS pickles by a hash of
@@ -46,22 +47,21 @@ from jiuzhu.pieces import Read, parse_yaml, read_bytes, unreadable
 from jiuzhu.problems import Pos, Problem, fast_pickle
 from jiuzhu.yamlerrors import decode
 
-FORMAT = 9
+FORMAT = 10
 MAGIC = b"JIUZHU-PARSE-CACHE\n"
 SHARDS = 128  # one changed file rewrites 1/128 of the entries (100k files: 0.5 s at 32)
 RACY_NS = 2_000_000_000
 POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms)
 POOL_WORKERS = 2
 
-# A file's stat when its bytes were read (size, mtime_ns, inode, ctime_ns), then when they were
-# read (ns, the racily-clean rule's reference): packed, one object per file instead of six.
+# A file's stat when its bytes were read (size, mtime_ns, inode, ctime_ns): packed, one object per
+# file instead of five.
 _STAT = struct.Struct("<QqQq")
-_HASHED = struct.Struct("<q")
 
 
 @fast_pickle
 class Entry(NamedTuple):
-    seen: bytes  # _STAT, then _HASHED
+    seen: bytes  # the stat that vouches for the bytes (`seen_of`); b"": none does
     digest: bytes
     head: tuple[list[Problem], list[Problem], Any, bool]  # problems, personal-data scan, piece, parsed
 
@@ -120,13 +120,20 @@ def stat_of(st: os.stat_result) -> bytes:
     return _STAT.pack(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
+def seen_of(st: os.stat_result, hashed: int) -> bytes:
+    """git's racily-clean rule, applied once, when the bytes are hashed (at `hashed`, ns): a file
+    modified within RACY_NS before could be written again in the same clock tick without its stat
+    changing, so its stat vouches for nothing (b"") and it is hashed again next time."""
+    if st.st_mtime_ns < hashed - RACY_NS and st.st_ctime_ns < hashed - RACY_NS:
+        return stat_of(st)
+    return b""
+
+
 def unchanged(st: os.stat_result, entry: Entry) -> bool:
-    """git's stat shortcut with its racily-clean rule: the same size, mtime, inode and ctime as
-    when the file was hashed, and modified more than RACY_NS before that."""
-    if entry.seen[:_STAT.size] != stat_of(st):
-        return False
-    hashed = _HASHED.unpack_from(entry.seen, _STAT.size)[0]
-    return st.st_mtime_ns < hashed - RACY_NS and st.st_ctime_ns < hashed - RACY_NS
+    """git's stat shortcut: the same size, mtime, inode and ctime as when the file was hashed
+    (and not racily clean then: `seen_of`). Equal stats mean equal mtime and ctime, so the rule
+    decided at hashing time still holds."""
+    return entry.seen == stat_of(st)
 
 
 def read_entry(path: str, rel: str) -> Entry:
@@ -141,7 +148,7 @@ def read_entry(path: str, rel: str) -> Entry:
         return Entry(b"", b"", (problems, [], piece, False))
     doc, problems, piece = read_bytes(raw, rel)
     scanned = privacy.scan(doc) if doc is not None and piece.kind else []
-    return Entry(stat_of(st) + _HASHED.pack(hashed), digest(raw),
+    return Entry(seen_of(st, hashed), digest(raw),
                  (problems, scanned, piece, doc is not None))
 
 
@@ -211,7 +218,7 @@ class ParseCache:
                 return False
             if digest(raw) != entry.digest:
                 return False
-            entry = entry._replace(seen=stat_of(st) + _HASHED.pack(hashed))
+            entry = entry._replace(seen=seen_of(st, hashed))
             self.dirty.add(_shard(rel))
         self.entries[rel] = entry
         return True

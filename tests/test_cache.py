@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,21 @@ def test_a_file_just_written_is_hashed_again_not_trusted_by_stat(make_registry: 
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime
     changed = load(root)
     assert changed.parsed == 1 and changed.registry.units["caizheng"].name == "县审计局"
+
+
+def test_a_stat_vouches_for_bytes_only_once_the_file_has_been_quiet(make_registry: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """git's racily-clean rule, decided when the bytes are hashed (cache.seen_of): a file changed
+    within RACY_NS keeps no stat, so the next run reads and hashes it again."""
+    root = make_registry()
+    path = root / "units" / "caizheng.yaml"
+    fresh = cache.read_entry(str(path), "units/caizheng.yaml")
+    assert fresh.seen == b"" and not cache.unchanged(path.stat(), fresh)
+    now = time.time_ns()
+    monkeypatch.setattr(time, "time_ns", lambda: now + cache.RACY_NS + 1)
+    quiet = cache.read_entry(str(path), "units/caizheng.yaml")
+    assert quiet.seen == cache.stat_of(path.stat()) and cache.unchanged(path.stat(), quiet)
+    assert quiet.digest == fresh.digest
 
 
 def test_same_size_same_mtime_edit_of_an_old_file_is_caught_by_ctime(make_registry: Any) -> None:

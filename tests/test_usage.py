@@ -121,5 +121,6 @@ def test_a_group_help_lists_every_command_with_its_help_line(jz, make_registry):
     res = jz(make_registry(), "tasks", "--help")
     assert res.exit_code == 0
     lines = {line.split()[0]: line for line in res.output.splitlines() if line.startswith("  ") and line.split()}
-    for name, words in {"list": "列出全部议定事项", "overdue": "逾期未完成的任务", "due-soon": "", "update": ""}.items():
+    expected = {"list": "列出全部议定事项", "overdue": "逾期未完成的任务", "due-soon": "", "update": ""}
+    for name, words in expected.items():
         assert name in lines and words in lines[name], res.output
