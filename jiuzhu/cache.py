@@ -243,7 +243,7 @@ class ParseCache:
                 by_shard[n][rel] = entry
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for n, entries in by_shard.items():  # fresh entries share their strings already (prepare)
+            for n, entries in by_shard.items():  # fresh entries share their strings already (as read)
                 atomic_write(self._shard_path(n), [MAGIC, self.key, pickle.dumps(entries, protocol=5)],
                              durable=False)
         except (OSError, InputRefused):  # read-only, full, or a name taken by a folder
@@ -311,7 +311,7 @@ def _share(obj: Any, pool: dict[Any, Any]) -> Any:
 def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, Entry]]:
     """Entries of these files. Reading a file leaves no cyclic garbage (tests/test_cache.py), so
     the cyclic collector, paused by the loader, has nothing to find: walking the growing heap for
-    nothing cost a tenth of a cold load."""
+    nothing cost a fifth of a cold load."""
     return [(rel, read_entry(path, rel)) for rel, path in items]
 
 
