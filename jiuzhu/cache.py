@@ -31,7 +31,7 @@ import struct
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,7 +43,7 @@ from jiuzhu import privacy
 from jiuzhu.atomic import atomic_write
 from jiuzhu.doc import Doc
 from jiuzhu.errors import InputRefused
-from jiuzhu.pieces import Read, parse_yaml, read_bytes, unreadable
+from jiuzhu.pieces import parse_yaml, read_bytes, unreadable
 from jiuzhu.problems import Pos, Problem, fast_pickle
 from jiuzhu.yamlerrors import decode
 
@@ -176,9 +176,36 @@ class LazyDoc:
         return getattr(self._doc, name)
 
 
+class LazyDocs(Mapping[str, Any]):
+    """`Registry.files` of a load through the cache: a file's `LazyDoc` is made when a check first
+    asks for it (most commands ask for none; 100k stand-ins made up front cost 0.1 s)."""
+
+    __slots__ = ("entries", "_made")
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[str, Entry]] = {}  # relative path -> (path, its entry)
+        self._made: dict[str, LazyDoc] = {}
+
+    def __getitem__(self, rel: str) -> LazyDoc:
+        doc = self._made.get(rel)
+        if doc is None:
+            path, entry = self.entries[rel]
+            doc = self._made[rel] = LazyDoc(rel, path, entry.digest, entry.head[1])
+        return doc
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
 class ParseCache:
-    """A reader for `jiuzhu.loader.load`: `prepare(files)`, then `read(path, rel)` per file,
-    then `close()` to write what changed."""
+    """A reader for `jiuzhu.loader.load`: `prepare(files)`, then `gather(files, …)` for their
+    problems, pieces and documents, then `close()` to write what changed."""
 
     def __init__(self, root: Path, directory: Path | None = None, pool: bool = True) -> None:
         self.folder = folder_for(root, directory)
@@ -192,46 +219,58 @@ class ParseCache:
         old = self._load_shards()
         missing: list[tuple[str, str]] = []
         listed = set()
-        for rel, path in files:
+        entries, stat = self.entries, os.stat
+        for rel, path in files:  # 100k files: each call saved in this loop saves 0.05 s
             listed.add(rel)
             entry = old.get(rel)
-            if entry is None or not self._still(rel, path, entry):
-                missing.append((rel, path))
+            if entry is not None:
+                try:
+                    st = stat(path)
+                except OSError:
+                    st = None
+                if st is not None and not unchanged(st, entry):
+                    entry = self._same_bytes(rel, path, st, entry)
+                if st is not None and entry is not None:
+                    entries[rel] = entry
+                    continue
+            missing.append((rel, path))
         self.dirty.update(_shard(rel) for rel in old.keys() - listed)  # pruned
         for rel, entry in _read_all(missing, self.pool):
-            self.entries[rel] = entry
+            entries[rel] = entry
             self.dirty.add(_shard(rel))
             self.parsed += 1
 
-    def _still(self, rel: str, path: str, entry: Entry) -> bool:
-        """Whether the file has the bytes of `entry` (then its entry serves this run)."""
+    def _same_bytes(self, rel: str, path: str, st: os.stat_result, entry: Entry) -> Entry | None:
+        """`entry` for a file whose stat does not vouch for it but whose bytes are still those of
+        `entry` (vouched for from now on by the new stat, if it is quiet); None if they are not."""
+        hashed = time.time_ns()
         try:
-            st = os.stat(path)
+            with open(path, "rb") as fh:
+                raw = fh.read()
         except OSError:
-            return False
-        if not unchanged(st, entry):
-            hashed = time.time_ns()
-            try:
-                with open(path, "rb") as fh:
-                    raw = fh.read()
-            except OSError:
-                return False
-            if digest(raw) != entry.digest:
-                return False
-            entry = entry._replace(seen=seen_of(st, hashed))
-            self.dirty.add(_shard(rel))
-        self.entries[rel] = entry
-        return True
+            return None
+        if digest(raw) != entry.digest:
+            return None
+        self.dirty.add(_shard(rel))
+        return entry._replace(seen=seen_of(st, hashed))
 
-    def read(self, path: str, rel: str) -> Read:
-        entry = self.entries.get(rel)
-        if entry is None:  # not announced by prepare
-            entry = read_entry(path, rel)
-            self.entries[rel] = entry
-            self.dirty.add(_shard(rel))
-            self.parsed += 1
-        problems, scanned, piece, parsed = entry.head
-        return Read(LazyDoc(rel, path, entry.digest, scanned) if parsed else None, problems, piece)
+    def gather(self, files: list[tuple[str, str]], problems: list[Problem], pieces: list[Any]) -> LazyDocs:
+        """After `prepare`: every file's problems and piece, in order; returns `Registry.files`."""
+        docs = LazyDocs()
+        parsed_docs, entries = docs.entries, self.entries
+        for rel, path in files:
+            entry = entries.get(rel)
+            if entry is None:  # not announced by prepare
+                entry = entries[rel] = read_entry(path, rel)
+                self.dirty.add(_shard(rel))
+                self.parsed += 1
+            found, _, piece, parsed = entry.head
+            if found:
+                problems.extend(found)
+            if parsed:
+                parsed_docs[rel] = (path, entry)
+            pieces.append(piece)
+        return docs
 
     def close(self) -> None:
         if not self.dirty:

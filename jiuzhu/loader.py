@@ -65,18 +65,20 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: b
     incomplete: set[str] = set()
     files = _listed(root, only, problems, incomplete)
     _mark_incomplete(reg, incomplete)
-    parse_cache = cache.ParseCache(root, pool=parallel) if use_cache else None
-    read = read_file if parse_cache is None else parse_cache.read
-    if parse_cache is not None:
-        parse_cache.prepare(files)
     pieces: list[Piece] = []
-    for rel, path in files:
-        doc, found, piece = read(path, rel)
-        problems.extend(found)
-        if doc is not None:
-            reg.files[rel] = doc
-        pieces.append(piece)
-    if parse_cache is not None:
+    parse_cache = cache.ParseCache(root, pool=parallel) if use_cache else None
+    if parse_cache is None:
+        docs = {}
+        for rel, path in files:
+            doc, found, piece = read_file(path, rel)
+            problems.extend(found)
+            if doc is not None:
+                docs[rel] = doc
+            pieces.append(piece)
+        reg.files = docs
+    else:
+        parse_cache.prepare(files)
+        reg.files = parse_cache.gather(files, problems, pieces)
         parse_cache.close()
     _whole_registry(root, reg, problems)
     _assemble(reg, pieces, problems)

@@ -377,7 +377,7 @@ class Registry:
     notices: Index[Notice] = field(default_factory=Index)
     evaluation: EvaluationRules | None = None  # evaluation.yaml, None without the file
     calendar: dict[int, dict[str, tuple[dt.date, ...]]] = field(default_factory=dict)
-    files: dict[str, Any] = field(default_factory=dict)  # relative path -> Doc
+    files: Mapping[str, Any] = field(default_factory=dict)  # relative path -> Doc (or a stand-in)
 
     def duties(self) -> list[Duty]:
         return [d for u in self.units.values() for d in u.duties]

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +174,7 @@ def scan_other_files(root: Path, known: Iterable[str]) -> Iterator[Problem]:
     """Personal data in the registry folder's files that jiuzhu does not load (unknown YAML, notes,
     CSV ...), whatever their size, in UTF-8, UTF-16 or GB18030: whatever sits in the folder ends up
     in git. Binary files (Word, PDF) are not read."""
-    skip = known if isinstance(known, (dict, set, frozenset)) else set(known)
+    skip = known if isinstance(known, (Mapping, set, frozenset)) else set(known)
     for rel in sorted(_other_files(str(root), skip), key=lambda r: r.split("/")):  # Path order
         path = root / rel
         yield from scan_names([rel])
