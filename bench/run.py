@@ -236,6 +236,13 @@ def machine() -> dict[str, str]:
             "os": platform.platform()}
 
 
+# The least any run of jiuzhu does before it reads a byte of the registry: start Python, import the
+# typer app, list the registry and stat every file (a file changed since the last run must be
+# read again; only its stat tells). No answer can come faster than this.
+FLOOR = ("import os, sys, jiuzhu.cli; from jiuzhu.listing import registry_paths; r = sys.argv[1]; "
+         "[os.stat(os.path.join(r, p)) for p in registry_paths(r)]")
+
+
 def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> dict[str, object]:
     cli = jiuzhu_command()
     # Bytecode as a normal install has it: pip compiles on install, but an editable install under
@@ -279,6 +286,9 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
         figures.append(measure("tasks overdue（表格，终端）", overdue, runs, limit, env, change, tty=True))
         figures.append(measure("tasks overdue（JSON）", lambda i: [*overdue(i), "--format", "json"], runs, limit, env,
                                change))
+        floor = measure("下限：启动、列出并 stat 每个文件", [sys.executable, "-c", FLOOR, str(root)], runs, None, env)
+        floor.note = "不读任何文件内容"
+        figures.append(floor)
         meeting = last_minuted_meeting(root)
         if meeting:
             render = [*reg, "minutes", "render", meeting, "--format", "md"]
@@ -295,7 +305,8 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
         files = sum(1 for _ in root.rglob("*.yaml"))
         return {"tasks": tasks, "files": files, "runs": runs, "machine": machine(), "figures": figures,
                 "taskwarrior_overdue_tasks": tw_overdue, "ratio_jiuzhu_to_taskwarrior": ratio,
-                "ratios": ratios}
+                "ratios": ratios,
+                "floor_to_taskwarrior": floor.seconds / tw.seconds if floor.seconds and tw.seconds else None}
 
 
 def print_table(result: dict[str, object]) -> None:
@@ -321,6 +332,9 @@ def print_table(result: dict[str, object]) -> None:
         for name, value in ratios.items():
             print(f"{name} / Taskwarrior task overdue = {value:.2f}")
         print(f"（Taskwarrior 逾期任务 {result['taskwarrior_overdue_tasks']} 个；目标 ≤ 1.0）")
+        floor = result.get("floor_to_taskwarrior")
+        if isinstance(floor, float):
+            print(f"下限（启动、列出并 stat 每个文件）/ Taskwarrior task overdue = {floor:.2f}")
     else:
         print("jiuzhu / Taskwarrior：无法比较（见上表说明）")
 

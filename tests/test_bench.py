@@ -50,10 +50,13 @@ def test_run_reports_every_figure(tmp_path: Path) -> None:
         assert figures[name]["seconds"] > 0 and figures[name]["rss_mb"] > 0, name
         assert figures[name]["note"] == "", name
     assert figures["validate（冷：缓存为空）"]["target"] == 3.0 and figures["assign"]["target"] == 0.2
+    floor = figures["下限：启动、列出并 stat 每个文件"]
+    assert floor["seconds"] > 0 and floor["note"] == "不读任何文件内容" and floor["target"] is None
     assert result["tasks"] == 40 and result["files"] > 40 and result["machine"]["nproc"]
     if shutil.which("task"):
         assert result["taskwarrior_overdue_tasks"] > 0
         assert isinstance(result["ratio_jiuzhu_to_taskwarrior"], float) and len(result["ratios"]) == 3
+        assert isinstance(result["floor_to_taskwarrior"], float)
         assert figures["tasks overdue（JSON）"]["target"] == figures["Taskwarrior: task overdue"]["seconds"]
     else:
         assert figures["Taskwarrior: task overdue"]["note"] == "缺少 taskwarrior"
