@@ -15,8 +15,8 @@ from ruamel.yaml.cyaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver, Resolver
-from ruamel.yaml.tag import Tag
 
+from jiuzhu import yamlfast, yamltags
 from jiuzhu.doc import Doc, PathKey
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlerrors import ALIAS_ALLOWANCE, MAX_DEPTH, SYNTAX_HINT, Hostile, syntax_problem, too_much
@@ -25,6 +25,12 @@ from jiuzhu.yamlerrors import ALIAS_ALLOWANCE, MAX_DEPTH, SYNTAX_HINT, Hostile, 
 def parse_text(text: str, file: str) -> tuple[Doc | None, list[Problem]]:
     """Parse YAML text; syntax errors, tabs, duplicate keys and empty files become problems."""
 
+    if len(_pool) > SHARED_MAX:
+        _pool.clear()
+    if not yamltags.general():  # else only ruamel's own Resolver knows the tags
+        quick = yamlfast.parse(text, _pool.setdefault)
+        if quick is not None:
+            return Doc(file, quick[0], quick[1], quick[2], text), []
     try:
         node = _compose(text)
     except MarkedYAMLError as exc:
@@ -50,17 +56,13 @@ def _composer() -> Any:
     `ascend_resolver`); with ruamel's Resolver those calls were half of the parse. Here:
     - no path resolvers are registered (checked below), so descending and ascending do nothing
       either way: C builtins stand in for ruamel's Python no-ops;
-    - a plain scalar's tag depends only on its text, so each (short) text is matched once against
-      ruamel's own regular expressions, picked by first character and tried in ruamel's order as
-      BaseResolver.resolve does, and the tag is kept for that text. The tag object
-      (a `Tag` with the same suffix, so the same `str()`) also carries the converted value.
+    - a plain scalar's tag depends only on its text (jiuzhu.yamltags.plain_tag, which also carries
+      the converted value).
     Should ruamel's resolver table ever hold path resolvers or catch-all entries, ruamel's own
     Resolver is used instead (and the converter falls back to reading tag names).
     """
 
-
-    implicit = Resolver.yaml_implicit_resolvers
-    if Resolver.yaml_path_resolvers or None in implicit:
+    if yamltags.general():
         class ResolvingComposer(CParser, Resolver):  # type: ignore[misc]  # the general case
             def __init__(self, text: str) -> None:
                 CParser.__init__(self, text)
@@ -69,37 +71,10 @@ def _composer() -> Any:
 
         return ResolvingComposer
 
-    Plain, str_tag = _plain_tags()  # noqa: N806
+    _, str_tag = yamltags.plain_tags()
     seq_tag = BaseResolver.DEFAULT_SEQUENCE_TAG
     map_tag = BaseResolver.DEFAULT_MAPPING_TAG
-    shared: dict[str, Any] = {}  # tag name -> the one tag object for texts that convert per node
-    plain: dict[str, Any] = {}  # short scalar text -> its tag (a hit is cheaper than a lookup by
-    # first character, and ids, unit names, dates and numbers repeat across a registry)
-    plain_get, implicit_get = plain.get, implicit.get
-
-    def classify(value: str, resolvers: list[tuple[str, Any]]) -> Any:
-        """BaseResolver.resolve for a plain scalar, plus the value `_scalar` gives it."""
-        tag = next((name for name, regexp in resolvers if regexp.match(value)), None)
-        if tag is None:
-            return str_tag
-        data: Any = _STR  # merge, timestamp, value, yaml: the text itself
-        if tag.endswith(":null"):
-            data = None
-        elif tag.endswith(":bool"):
-            data = value.lower() == "true"
-        elif tag.endswith(":int"):
-            try:
-                data = int(value.replace("_", ""), 0)
-            except ValueError:
-                pass
-        elif tag.endswith(":float"):
-            data = _FLOAT  # converted per node: each float a new object, as before
-        if data is _STR or data is _FLOAT:
-            found = shared.get(tag)
-            if found is None:
-                found = shared[tag] = Plain(tag, data)
-            return found
-        return Plain(tag, data)
+    plain_tag = yamltags.plain_tag
 
     class Composer(CParser):  # type: ignore[misc]
         descend_resolver = staticmethod(operator.is_)  # called with (parent, index); result ignored
@@ -107,14 +82,7 @@ def _composer() -> Any:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode:
-                if implicit[0]:
-                    tag = plain_get(value)
-                    if tag is None:
-                        tag = classify(value, implicit_get(value[:1], ()))
-                        if len(plain) < _PLAIN_CACHE and len(value) <= 64:
-                            plain[value] = tag
-                    return tag
-                return str_tag
+                return plain_tag(value) if implicit[0] else str_tag
             if kind is SequenceNode:
                 return seq_tag
             if kind is MappingNode:
@@ -124,32 +92,11 @@ def _composer() -> Any:
     return Composer
 
 
-SHARED_LEN, SHARED_MAX = 64, 200_000  # texts shared by the converter: at most this long, this many
-_PLAIN_CACHE = 50_000  # at most this many texts (of at most 64 characters) are kept: a few MB
-
-
-class _STR:
-    """Marker in a `_plain_tags` tag: the scalar's value is its text."""
-
-
-class _FLOAT:
-    """Marker in a `_plain_tags` tag: the value is float(text), or the text if Python refuses
-    it (`.inf`, `.nan`)."""
-
-
-@functools.cache
-def _plain_tags() -> tuple[Any, Any]:
-    """The tag class for implicitly resolved plain scalars and its instance for strings."""
-
-    class PlainTag(Tag):  # type: ignore[misc]
-        """A tag from implicit resolution (same suffix, so the same str() as ruamel's) plus the
-        value a plain scalar of this text converts to: a constant, `_STR` or `_FLOAT`."""
-
-        def __init__(self, suffix: str, data: Any) -> None:
-            Tag.__init__(self, suffix=suffix)
-            self.data = data
-
-    return PlainTag, PlainTag(BaseResolver.DEFAULT_SCALAR_TAG.suffix, _STR)
+SHARED_LEN, SHARED_MAX = yamlfast.SHARED_LEN, 200_000  # texts shared: at most this long, this many
+# Equal keys and short texts of every file read in this process become one object each (unit ids,
+# dates, statuses, field names repeat across thousands of files): less memory, and the parse
+# cache pickles each once (jiuzhu.cache). Emptied when it grows past SHARED_MAX.
+_pool: dict[str, str] = {}
 
 
 def _compose(text: str) -> Any:
@@ -171,13 +118,10 @@ def _converter() -> Any:
     converted inline where they are met (most nodes are scalars: no call per scalar); the tables
     are filled in the same order as a plain pre-order walk."""
 
-    Plain, str_tag = _plain_tags()  # noqa: N806
-    STR, FLOAT, QUOTED = _STR, _FLOAT, _QUOTED  # noqa: N806
-    slow, to_float = _scalar, _to_float
-    # Equal keys and short texts of every file read in this process become one object each (unit
-    # ids, dates, statuses, field names repeat across thousands of files): less memory, and the
-    # parse cache pickles each once (jiuzhu.cache). Emptied when it grows past SHARED_MAX.
-    pool: dict[str, str] = {}
+    Plain, str_tag = yamltags.plain_tags()  # noqa: N806
+    STR, FLOAT, QUOTED = yamltags.STR, yamltags.FLOAT, _QUOTED  # noqa: N806
+    slow, to_float = _scalar, yamltags.to_float
+    pool = _pool
     share, limit = pool.setdefault, SHARED_LEN
 
     def convert(root: Any, file: str, budget: int) -> tuple[Any, dict[PathKey, tuple[int, int]],
@@ -190,8 +134,6 @@ def _converter() -> Any:
         keys: dict[PathKey, tuple[int, int]] = {}
         problems: list[Problem] = []
         left = budget
-        if len(pool) > SHARED_MAX:
-            pool.clear()
 
         def collection(node: Any, path: PathKey) -> Any:
             """A mapping or sequence node whose own position is already recorded."""
@@ -295,21 +237,14 @@ def _converter() -> Any:
     return convert
 
 
-def _to_float(value: str) -> Any:
-    try:
-        return float(value.replace("_", ""))
-    except ValueError:
-        return value
-
-
 def _scalar(node: Any) -> Any:
     """A scalar node's value from its tag and style (the general path, for any tag)."""
     ctag = node.ctag
-    if ctag.__class__ is _plain_tags()[0]:
+    if ctag.__class__ is yamltags.plain_tags()[0]:
         data = ctag.data
-        if data is _STR or node.style in _QUOTED:
+        if data is yamltags.STR or node.style in _QUOTED:
             return node.value
-        return _to_float(node.value) if data is _FLOAT else data
+        return yamltags.to_float(node.value) if data is yamltags.FLOAT else data
     # a resolved tag's suffix is the whole tag: skip Tag.__str__
     if ctag is None:
         tag = ""

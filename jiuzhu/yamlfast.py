@@ -1,0 +1,270 @@
+"""The quick read path for the plain YAML that registry files are: block mappings and sequences,
+one-line flow collections, plain and simply quoted one-line scalars, comments.
+
+`parse` gives exactly what `jiuzhu.yamlread` gives from ruamel's C parser (data, both position
+tables in the same order; tests/test_yamlread_equivalence.py compares the two on every input it
+has) or None: it declines any text with something it does not handle — tabs, carriage returns,
+anchors, aliases, tags, directives, block scalars, escapes, multi-line scalars or collections,
+empty values, duplicate or non-identifier keys, anything YAML would refuse — and the caller
+then parses the text with ruamel. Without the C parser's call into Python for every node, a
+registry file is read about three times as fast.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jiuzhu.doc import PathKey
+from jiuzhu.yamlerrors import MAX_DEPTH
+from jiuzhu.yamltags import FLOAT, STR, plain_tag, to_float
+
+# Characters outside these (controls, tabs, carriage returns, NEL, line and paragraph separators,
+# byte-order marks, surrogates, non-characters) are left to ruamel, which knows what each means.
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")  # a block mapping key and the spaces after it
+_FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +")
+# One entry of a flow collection written the usual way: a double-quoted (no escapes) or plain
+# scalar, the spaces after it, then a comma and spaces, or the closing bracket (not consumed).
+_PLAIN = r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^,\[\]{}#:]*?"
+_SEQ_ITEM = re.compile(r'(?:"([^"\\]*)"|(' + _PLAIN + r')) *(?:(,) *|(?=\]))')
+_MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): +(?:"([^"\\]*)"|(' + _PLAIN + r')) *(?:(,) *|(?=\}))')
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_DEPTH = MAX_DEPTH - 2  # deeper is left to ruamel (and its depth check)
+
+SHARED_LEN = 64  # texts at most this long are shared (as jiuzhu.yamlread does)
+
+
+class _Decline(Exception):
+    """Something this reader does not handle: ruamel parses the text instead."""
+
+
+def parse(text: str, share: Any) -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None:
+    """(data, value positions, key positions) of `text`, or None to leave it to ruamel.
+    `share`: `dict.setdefault` of the caller's pool of shared texts."""
+    if _UNUSUAL.search(text):
+        return None
+    lines: list[list[Any]] = []  # [line number, indent, content] of each line that holds something
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        if line.startswith(("---", "...", "%")):  # document markers, directives
+            return None
+        lines.append([number, len(line) - len(content), content])
+    if not lines or lines[0][1] != 0:
+        return None
+    reader = _Reader(lines, share)
+    try:
+        data = reader.root()
+    except (_Decline, IndexError):
+        return None
+    return data, reader.values, reader.keys
+
+
+class _Reader:
+    __slots__ = ("lines", "share", "values", "keys")
+
+    def __init__(self, lines: list[list[Any]], share: Any) -> None:
+        self.lines = lines
+        self.share = share
+        self.values: dict[PathKey, tuple[int, int]] = {}
+        self.keys: dict[PathKey, tuple[int, int]] = {}
+
+    def root(self) -> Any:
+        number, _, content = self.lines[0]
+        self.values[()] = (number, 1)
+        data: Any
+        if content[:2] == "- ":
+            data, end = self.sequence(0, 0, ())
+        elif _KEY.match(content):
+            data, end = self.mapping(0, 0, ())
+        else:
+            raise _Decline
+        if end != len(self.lines):
+            raise _Decline
+        return data
+
+    def mapping(self, i: int, indent: int, path: PathKey) -> tuple[dict[Any, Any], int]:
+        if len(path) >= _DEPTH:
+            raise _Decline
+        lines, values, keys, share = self.lines, self.values, self.keys, self.share
+        out: dict[Any, Any] = {}
+        while i < len(lines):
+            number, at, content = lines[i]
+            if at != indent:
+                if at > indent:
+                    raise _Decline
+                break
+            m = _KEY.match(content)
+            if m is None:
+                raise _Decline
+            key = m.group(1)
+            if key in out or plain_tag(key).data is not STR:
+                raise _Decline
+            key = share(key, key)
+            child = path + (key,)
+            keys[child] = (number, indent + 1)
+            rest = content[m.end():]
+            if rest:
+                if rest[0] == "#":
+                    raise _Decline  # an empty value and a comment
+                values[child] = (number, indent + 1 + m.end())
+                out[key] = self.inline(rest, number, indent + m.end(), child)
+                i += 1
+                continue
+            i += 1
+            number, at, content = lines[i]
+            if at > indent or (at == indent and content[:2] == "- "):
+                values[child] = (number, at + 1)
+                if content[:2] == "- ":
+                    out[key], i = self.sequence(i, at, child)
+                elif _KEY.match(content):
+                    out[key], i = self.mapping(i, at, child)
+                else:
+                    raise _Decline  # a scalar on the next line
+            else:
+                raise _Decline  # an empty value
+        return out, i
+
+    def sequence(self, i: int, indent: int, path: PathKey) -> tuple[list[Any], int]:
+        if len(path) >= _DEPTH:
+            raise _Decline
+        lines, values = self.lines, self.values
+        items: list[Any] = []
+        while i < len(lines):
+            number, at, content = lines[i]
+            if at != indent:
+                if at > indent:
+                    raise _Decline
+                break
+            if content[:2] != "- ":
+                if content == "-":
+                    raise _Decline
+                break
+            rest = content[2:].lstrip(" ")
+            column = indent + len(content) - len(rest)  # 0-based
+            if not rest or rest[0] == "#" or rest[:2] == "- ":
+                raise _Decline
+            child = path + (len(items),)
+            values[child] = (number, column + 1)
+            if _KEY.match(rest):
+                lines[i] = [number, column, rest]
+                value, i = self.mapping(i, column, child)
+            else:
+                value = self.inline(rest, number, column, child)
+                i += 1
+            items.append(value)
+        return items, i
+
+    def inline(self, rest: str, number: int, column: int, path: PathKey) -> Any:
+        """The value written on one line from 0-based `column`, up to a comment."""
+        first = rest[0]
+        if first == "[" or first == "{":
+            value, end = self.flow(rest, 0, number, column, path)
+            _tail(rest, end)
+            return value
+        if first == '"' or first == "'":
+            end = rest.find(first, 1)
+            if end < 0:
+                raise _Decline
+            text = rest[1:end]
+            if first == '"' and "\\" in text:
+                raise _Decline
+            _tail(rest, end + 1)
+            return self.share(text, text) if len(text) <= SHARED_LEN else text
+        if first in _INDICATORS:
+            raise _Decline
+        cut = rest.find(" #")
+        text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
+        if ": " in text or text[-1] == ":":
+            raise _Decline
+        return self.plain(text)
+
+    def plain(self, text: str) -> Any:
+        data = plain_tag(text).data
+        if data is STR:
+            return self.share(text, text) if len(text) <= SHARED_LEN else text
+        if data is FLOAT:
+            return to_float(text)
+        return data
+
+    def flow(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+        """The flow collection opening at s[i] (0-based `column` is that of s[0]) and where it ends."""
+        if len(path) >= _DEPTH:
+            raise _Decline
+        mapping = s[i] == "{"
+        close = "}" if mapping else "]"
+        item = _MAP_ITEM if mapping else _SEQ_ITEM
+        values, keys, share = self.values, self.keys, self.share
+        out: Any = {} if mapping else []
+        i += 1
+        while s[i] == " ":
+            i += 1
+        if s[i] == close:
+            return out, i + 1
+        while True:
+            m = item.match(s, i)  # the common entry: a scalar, then a comma or the end
+            if mapping:
+                if m is None:
+                    m = _FLOW_KEY.match(s, i)
+                    if m is None:
+                        raise _Decline
+                key = m.group(1)
+                if key in out or plain_tag(key).data is not STR:
+                    raise _Decline
+                key = share(key, key)
+                child = path + (key,)
+                keys[child] = (number, column + i + 1)
+                if m.re is _FLOW_KEY:
+                    i, m = m.end(), None
+            else:
+                child = path + (len(out),)
+            if m is not None:
+                quoted, plain = m.group(2, 3) if mapping else m.group(1, 2)
+                if quoted is not None:
+                    values[child] = (number, column + m.start(2 if mapping else 1))
+                    value = share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
+                else:
+                    values[child] = (number, column + m.start(3 if mapping else 2) + 1)
+                    value = self.plain(plain)
+                i = m.end()
+                more = m.group(4 if mapping else 3) is not None  # a comma (else the end is next)
+            else:  # a nested collection or a single-quoted scalar
+                values[child] = (number, column + i + 1)
+                c = s[i]
+                if c == "[" or c == "{":
+                    value, i = self.flow(s, i, number, column, child)
+                elif c == "'":
+                    end = s.find("'", i + 1)
+                    if end < 0:
+                        raise _Decline
+                    text = s[i + 1:end]
+                    value = share(text, text) if len(text) <= SHARED_LEN else text
+                    i = end + 1
+                else:
+                    raise _Decline
+                while s[i] == " ":
+                    i += 1
+                more = s[i] == ","
+                if more:
+                    i += 1
+                    while s[i] == " ":
+                        i += 1
+                elif s[i] != close:
+                    raise _Decline
+            if mapping:
+                out[key] = value
+            else:
+                out.append(value)
+            if not more:
+                return out, i + 1
+            if s[i] == close:
+                raise _Decline  # a trailing comma
+
+
+def _tail(rest: str, end: int) -> None:
+    """What follows a quoted scalar or a flow collection on its line: nothing, or a comment."""
+    tail = rest[end:]
+    if tail and tail.strip(" ") and not (tail[0] == " " and tail.lstrip(" ")[0] == "#"):
+        raise _Decline
