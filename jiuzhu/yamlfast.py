@@ -26,7 +26,7 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")  # a block mapping key 
 _FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +")
 # One entry of a flow collection written the usual way: a double-quoted (no escapes) or plain
 # scalar, the spaces after it, then a comma and spaces, or the closing bracket (not consumed).
-_PLAIN = r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^,\[\]{}#:]*?"
+_PLAIN = r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^,\[\]{}#:?]*?"  # libyaml ends a flow plain scalar at "?"
 _SEQ_ITEM = re.compile(r'(?:"([^"\\]*)"|(' + _PLAIN + r')) *(?:(,) *|(?=\]))')
 _MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): +(?:"([^"\\]*)"|(' + _PLAIN + r')) *(?:(,) *|(?=\}))')
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -88,7 +88,7 @@ class _Reader:
     def mapping(self, i: int, indent: int, path: PathKey) -> tuple[dict[Any, Any], int]:
         if len(path) >= _DEPTH:
             raise _Decline
-        lines, values, keys, share = self.lines, self.values, self.keys, self.share
+        lines, values, keys = self.lines, self.values, self.keys
         out: dict[Any, Any] = {}
         while i < len(lines):
             number, at, content = lines[i]
@@ -99,10 +99,7 @@ class _Reader:
             m = _KEY.match(content)
             if m is None:
                 raise _Decline
-            key = m.group(1)
-            if key in out or plain_tag(key).data is not STR:
-                raise _Decline
-            key = share(key, key)
+            key = self.key(m.group(1), out)
             child = path + (key,)
             keys[child] = (number, indent + 1)
             rest = content[m.end():]
@@ -172,7 +169,7 @@ class _Reader:
             if first == '"' and "\\" in text:
                 raise _Decline
             _tail(rest, end + 1)
-            return self.share(text, text) if len(text) <= SHARED_LEN else text
+            return self.text(text)
         if first in _INDICATORS:
             raise _Decline
         cut = rest.find(" #")
@@ -184,7 +181,7 @@ class _Reader:
     def plain(self, text: str) -> Any:
         data = plain_tag(text).data
         if data is STR:
-            return self.share(text, text) if len(text) <= SHARED_LEN else text
+            return self.text(text)
         if data is FLOAT:
             return to_float(text)
         return data
@@ -193,74 +190,97 @@ class _Reader:
         """The flow collection opening at s[i] (0-based `column` is that of s[0]) and where it ends."""
         if len(path) >= _DEPTH:
             raise _Decline
-        mapping = s[i] == "{"
-        close = "}" if mapping else "]"
-        item = _MAP_ITEM if mapping else _SEQ_ITEM
-        values, keys, share = self.values, self.keys, self.share
-        out: Any = {} if mapping else []
-        i += 1
-        while s[i] == " ":
-            i += 1
-        if s[i] == close:
+        return (self.flow_map if s[i] == "{" else self.flow_seq)(s, _skip(s, i + 1), number, column, path)
+
+    def flow_seq(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+        out: list[Any] = []
+        if s[i] == "]":
             return out, i + 1
         while True:
-            m = item.match(s, i)  # the common entry: a scalar, then a comma or the end
-            if mapping:
-                if m is None:
-                    m = _FLOW_KEY.match(s, i)
-                    if m is None:
-                        raise _Decline
-                key = m.group(1)
-                if key in out or plain_tag(key).data is not STR:
-                    raise _Decline
-                key = share(key, key)
-                child = path + (key,)
-                keys[child] = (number, column + i + 1)
-                if m.re is _FLOW_KEY:
-                    i, m = m.end(), None
+            child = path + (len(out),)
+            m = _SEQ_ITEM.match(s, i)  # the common entry: a scalar, then a comma or the end
+            if m is None:
+                value, i, more = self.entry(s, i, number, column, child, "]")
             else:
-                child = path + (len(out),)
-            if m is not None:
-                quoted, plain = m.group(2, 3) if mapping else m.group(1, 2)
-                if quoted is not None:
-                    values[child] = (number, column + m.start(2 if mapping else 1))
-                    value = share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
-                else:
-                    values[child] = (number, column + m.start(3 if mapping else 2) + 1)
-                    value = self.plain(plain)
-                i = m.end()
-                more = m.group(4 if mapping else 3) is not None  # a comma (else the end is next)
-            else:  # a nested collection or a single-quoted scalar
-                values[child] = (number, column + i + 1)
-                c = s[i]
-                if c == "[" or c == "{":
-                    value, i = self.flow(s, i, number, column, child)
-                elif c == "'":
-                    end = s.find("'", i + 1)
-                    if end < 0:
-                        raise _Decline
-                    text = s[i + 1:end]
-                    value = share(text, text) if len(text) <= SHARED_LEN else text
-                    i = end + 1
-                else:
-                    raise _Decline
-                while s[i] == " ":
-                    i += 1
-                more = s[i] == ","
-                if more:
-                    i += 1
-                    while s[i] == " ":
-                        i += 1
-                elif s[i] != close:
-                    raise _Decline
-            if mapping:
-                out[key] = value
-            else:
-                out.append(value)
+                value, i, more = self.scalar_entry(m, 1, number, column, child)
+            out.append(value)
             if not more:
                 return out, i + 1
-            if s[i] == close:
+            if s[i] == "]":
                 raise _Decline  # a trailing comma
+
+    def flow_map(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+        out: dict[Any, Any] = {}
+        if s[i] == "}":
+            return out, i + 1
+        while True:
+            m = _MAP_ITEM.match(s, i)  # the common entry: a key and a scalar, then a comma or the end
+            if m is None:
+                m = _FLOW_KEY.match(s, i)
+                if m is None:
+                    raise _Decline
+            key = self.key(m.group(1), out)
+            child = path + (key,)
+            self.keys[child] = (number, column + i + 1)
+            if m.re is _FLOW_KEY:
+                value, i, more = self.entry(s, m.end(), number, column, child, "}")
+            else:
+                value, i, more = self.scalar_entry(m, 2, number, column, child)
+            out[key] = value
+            if not more:
+                return out, i + 1
+            if s[i] == "}":
+                raise _Decline  # a trailing comma
+
+    def scalar_entry(self, m: re.Match[str], group: int, number: int, column: int,
+                     path: PathKey) -> tuple[Any, int, bool]:
+        """A flow entry `_SEQ_ITEM` or `_MAP_ITEM` matched, its scalar from `group` on:
+        (value, where the next entry or the closing bracket is, whether a comma came)."""
+        quoted, plain = m.group(group, group + 1)
+        if quoted is not None:
+            self.values[path] = (number, column + m.start(group))  # the opening quote
+            value = self.text(quoted)
+        else:
+            self.values[path] = (number, column + m.start(group + 1) + 1)
+            value = self.plain(plain)
+        return value, m.end(), m.group(group + 2) is not None
+
+    def entry(self, s: str, i: int, number: int, column: int, path: PathKey, close: str) -> tuple[Any, int, bool]:
+        """Any other flow entry: a nested collection or a single-quoted scalar (as `scalar_entry`)."""
+        self.values[path] = (number, column + i + 1)
+        c = s[i]
+        if c == "[" or c == "{":
+            value, i = self.flow(s, i, number, column, path)
+        elif c == "'":
+            end = s.find("'", i + 1)
+            if end < 0:
+                raise _Decline
+            value, i = self.text(s[i + 1:end]), end + 1
+        else:
+            raise _Decline
+        i = _skip(s, i)
+        more = s[i] == ","
+        if more:
+            i = _skip(s, i + 1)
+        elif s[i] != close:
+            raise _Decline
+        return value, i, more
+
+    def key(self, key: str, out: dict[Any, Any]) -> str:
+        """A mapping key: a plain text (no `null`, `true` …), not yet in `out`, shared."""
+        if key in out or plain_tag(key).data is not STR:
+            raise _Decline
+        return self.share(key, key)  # type: ignore[no-any-return]
+
+    def text(self, text: str) -> str:
+        return self.share(text, text) if len(text) <= SHARED_LEN else text  # type: ignore[no-any-return]
+
+
+def _skip(s: str, i: int) -> int:
+    """The first index from `i` that is not a space (IndexError at the end of the line: declined)."""
+    while s[i] == " ":
+        i += 1
+    return i
 
 
 def _tail(rest: str, end: int) -> None:

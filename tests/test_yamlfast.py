@@ -1,0 +1,98 @@
+"""The quick reader (jiuzhu.yamlfast): it reads the files jiuzhu and its users write, and on any
+text it either gives exactly what the C parser path gives or declines (then that path reads it).
+The comparison itself is tests/test_yamlread_equivalence.py's `assert_same`, which runs every text
+through `parse_text` (quick reader first) and through the reference algorithm."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from jiuzhu import yamlfast
+from jiuzhu.yamlerrors import decode
+from test_yamlread_equivalence import assert_same
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _texts(root: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(root.rglob("*.yaml")):
+        text, _ = decode(path.read_bytes(), path.name)
+        assert text is not None
+        out[path.relative_to(root).as_posix()] = text
+    return out
+
+
+def _generated(tmp_path: Path) -> dict[str, str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import gen
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    gen.generate(tmp_path / "reg", 300)
+    return _texts(tmp_path / "reg")
+
+
+def test_it_reads_what_registries_hold(tmp_path: Path) -> None:
+    """Else it saves nothing: every generated file and nearly every shipped one is read by it."""
+    pool: dict[str, str] = {}
+    generated = _generated(tmp_path)
+    declined = [rel for rel, text in generated.items() if yamlfast.parse(text, pool.setdefault) is None]
+    assert declined == ["system.yaml"]  # its parameters hold an empty value
+    shipped = _texts(ROOT / "registry")
+    declined = [rel for rel, text in shipped.items() if yamlfast.parse(text, pool.setdefault) is None]
+    assert len(declined) <= len(shipped) // 5, declined
+
+
+def test_a_quick_read_is_what_the_parser_gives(tmp_path: Path) -> None:
+    for text in [*_generated(tmp_path).values(), *_texts(ROOT / "registry").values()]:
+        assert_same(text)
+
+
+# What an edit by hand can put into a line: YAML's indicators, quotes, escapes, spaces, tabs,
+# comments, line breaks other than \n, characters YAML refuses.
+_INSERTS = ["#", " #", ": ", ":", "- ", "-", "'", '"', "\\", "\\n", "[", "]", "{", "}", ",", ", ", "&a ", "*a",
+            "!", "!!str ", "|", ">", "%", "@", "`", "?", " ", "  ", "\t", "\r", "\x85", "\u2028", "\ufeff", "\x07",
+            "~", "null", "true", "0x1F", "1e3", ".inf", "2026-02-30", "张", "\U0001F600", "---", "...", "\n"]
+
+
+def _mutations(text: str, rng: random.Random, count: int) -> list[str]:
+    lines = text.split("\n")
+    out = []
+    for _ in range(count):
+        changed = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(changed))
+            line = changed[i]
+            r = rng.random()
+            if r < 0.6:
+                j = rng.randint(0, len(line))
+                changed[i] = line[:j] + rng.choice(_INSERTS) + line[j:]
+            elif r < 0.7:
+                changed[i] = " " * rng.choice([1, 2, 4]) + line
+            elif r < 0.8:
+                changed[i] = line[rng.choice([1, 2]):] if line.startswith("  ") else line
+            elif r < 0.9:
+                changed.insert(i, line)
+            else:
+                del changed[i]
+                if not changed:
+                    changed = [""]
+        out.append("\n".join(changed))
+    return out
+
+
+def test_hand_edits_either_read_the_same_or_declined(tmp_path: Path) -> None:
+    """Thousands of small random edits of real files (a character inserted, a line indented,
+    doubled or dropped): the quick reader never gives anything but what the parser gives."""
+    rng = random.Random(20261204)
+    sources = list(_generated(tmp_path).values())[:60] + list(_texts(ROOT / "registry").values())
+    quick = 0
+    pool: dict[str, str] = {}
+    for text in sources:
+        for changed in _mutations(text, rng, 40):
+            assert_same(changed)
+            quick += yamlfast.parse(changed, pool.setdefault) is not None
+    assert quick > 400  # many edits (about a fifth) keep the file within what the quick reader takes
