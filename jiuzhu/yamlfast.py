@@ -17,7 +17,7 @@ from typing import Any
 
 from jiuzhu.doc import PathKey
 from jiuzhu.yamlerrors import MAX_DEPTH
-from jiuzhu.yamltags import FLOAT, STR, plain_tag, to_float
+from jiuzhu.yamltags import FLOAT, STR, known_tag, plain_tag, to_float
 
 # Characters outside these (controls, tabs, carriage returns, NEL, line and paragraph separators,
 # byte-order marks, surrogates, non-characters) are left to ruamel, which knows what each means.
@@ -33,6 +33,7 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _DEPTH = MAX_DEPTH - 2  # deeper is left to ruamel (and its depth check)
 
 SHARED_LEN = 64  # texts at most this long are shared (as jiuzhu.yamlread does)
+_known_tag = known_tag
 
 
 class _Decline(Exception):
@@ -179,9 +180,10 @@ class _Reader:
         return self.plain(text)
 
     def plain(self, text: str) -> Any:
-        data = plain_tag(text).data
+        tag = _known_tag(text)
+        data = (plain_tag(text) if tag is None else tag).data
         if data is STR:
-            return self.text(text)
+            return self.share(text, text) if len(text) <= SHARED_LEN else text
         if data is FLOAT:
             return to_float(text)
         return data
@@ -268,12 +270,23 @@ class _Reader:
 
     def key(self, key: str, out: dict[Any, Any]) -> str:
         """A mapping key: a plain text (no `null`, `true` …), not yet in `out`, shared."""
-        if key in out or plain_tag(key).data is not STR:
+        if key in out or (key not in _PLAIN_KEYS and not _plain_key(key)):
             raise _Decline
         return self.share(key, key)  # type: ignore[no-any-return]
 
     def text(self, text: str) -> str:
         return self.share(text, text) if len(text) <= SHARED_LEN else text  # type: ignore[no-any-return]
+
+
+_PLAIN_KEYS: set[str] = set()  # keys seen to be plain texts (field names: a few dozen)
+
+
+def _plain_key(key: str) -> bool:
+    if plain_tag(key).data is not STR:
+        return False
+    if len(_PLAIN_KEYS) < 10_000:
+        _PLAIN_KEYS.add(key)
+    return True
 
 
 def _skip(s: str, i: int) -> int:
