@@ -90,14 +90,10 @@ class _Reader:
     def mapping(self, i: int, indent: int, path: PathKey) -> tuple[dict[Any, Any], int]:
         if len(path) >= _DEPTH:
             raise _Decline
-        lines, values, keys = self.lines, self.values, self.keys
+        values, keys = self.values, self.keys
         out: dict[Any, Any] = {}
-        while i < len(lines):
-            number, at, content = lines[i]
-            if at != indent:
-                if at > indent:
-                    raise _Decline
-                break
+        while (line := self.at(i, indent)) is not None:
+            number, _, content = line
             m = _KEY.match(content)
             if m is None:
                 raise _Decline
@@ -105,38 +101,46 @@ class _Reader:
             child = path + (key,)
             keys[child] = (number, indent + 1)
             rest = content[m.end():]
-            if rest:
-                if rest[0] == "#":
-                    raise _Decline  # an empty value and a comment
-                values[child] = (number, indent + 1 + m.end())
-                out[key] = self.inline(rest, number, indent + m.end(), child)
-                i += 1
+            if not rest:
+                out[key], i = self.nested(i + 1, indent, child)
                 continue
+            if rest[0] == "#":
+                raise _Decline  # an empty value and a comment
+            values[child] = (number, indent + 1 + m.end())
+            out[key] = self.inline(rest, number, indent + m.end(), child)
             i += 1
-            number, at, content = lines[i]
-            if at > indent or (at == indent and content[:2] == "- "):
-                values[child] = (number, at + 1)
-                if content[:2] == "- ":
-                    out[key], i = self.sequence(i, at, child)
-                elif _KEY.match(content):
-                    out[key], i = self.mapping(i, at, child)
-                else:
-                    raise _Decline  # a scalar on the next line
-            else:
-                raise _Decline  # an empty value
         return out, i
+
+    def nested(self, i: int, indent: int, path: PathKey) -> tuple[Any, int]:
+        """The block collection from line i: the value of a key at `indent` written after its line."""
+        number, at, content = self.lines[i]
+        if at < indent or (at == indent and content[:2] != "- "):
+            raise _Decline  # an empty value
+        self.values[path] = (number, at + 1)
+        if content[:2] == "- ":
+            return self.sequence(i, at, path)
+        if _KEY.match(content):
+            return self.mapping(i, at, path)
+        raise _Decline  # a scalar on the next line
+
+    def at(self, i: int, indent: int) -> list[Any] | None:
+        """Line i if it belongs to the block collection at `indent`; None once that has ended."""
+        if i >= len(self.lines):
+            return None
+        line = self.lines[i]
+        if line[1] != indent:
+            if line[1] > indent:
+                raise _Decline  # indented deeper than anything open
+            return None
+        return line
 
     def sequence(self, i: int, indent: int, path: PathKey) -> tuple[list[Any], int]:
         if len(path) >= _DEPTH:
             raise _Decline
         lines, values = self.lines, self.values
         items: list[Any] = []
-        while i < len(lines):
-            number, at, content = lines[i]
-            if at != indent:
-                if at > indent:
-                    raise _Decline
-                break
+        while (line := self.at(i, indent)) is not None:
+            number, _, content = line
             if content[:2] != "- ":
                 if content == "-":
                     raise _Decline

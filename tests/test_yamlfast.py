@@ -9,9 +9,10 @@ import random
 import sys
 from pathlib import Path
 
+from test_yamlread_equivalence import assert_same
+
 from jiuzhu import yamlfast
 from jiuzhu.yamlerrors import decode
-from test_yamlread_equivalence import assert_same
 
 ROOT = Path(__file__).resolve().parents[1]
 
