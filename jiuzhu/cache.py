@@ -228,11 +228,12 @@ class ParseCache:
                     st = stat(path)
                 except OSError:
                     st = None
-                if st is not None and not unchanged(st, entry):
-                    entry = self._same_bytes(rel, path, st, entry)
-                if st is not None and entry is not None:
-                    entries[rel] = entry
-                    continue
+                if st is not None:
+                    if not unchanged(st, entry):
+                        entry = self._same_bytes(rel, path, st, entry)
+                    if entry is not None:
+                        entries[rel] = entry
+                        continue
             missing.append((rel, path))
         self.dirty.update(_shard(rel) for rel in old.keys() - listed)  # pruned
         for rel, entry in _read_all(missing, self.pool):

@@ -1,8 +1,9 @@
-"""The fast read path: YAML text -> plain data plus the 1-based position of every key and value.
+"""YAML text -> plain data plus the 1-based position of every key and value.
 
-Uses ruamel.yaml's C parser (typ='safe', pure=False) to compose nodes, then converts the nodes
-itself so that positions survive and duplicate keys are found. Dates stay ISO strings here; the
-schema check turns them into real dates and reports days that do not exist.
+Plain registry YAML is read by the quick reader (jiuzhu.yamlfast), which gives the same result or
+declines; everything else by ruamel.yaml's C parser (typ='safe', pure=False), whose nodes are
+converted here so that positions survive and duplicate keys are found. Dates stay ISO strings
+here; the schema check turns them into real dates and reports days that do not exist.
 """
 
 from __future__ import annotations

@@ -46,9 +46,6 @@ _kept: dict[str, Any] = {}  # short scalar text -> its tag (ids, unit names, dat
 _shared: dict[str, Any] = {}  # tag name -> the one tag object for texts that convert per node
 
 
-known_tag = _kept.get  # the tag of a text seen before, or None (a quicker first try than plain_tag)
-
-
 def plain_tag(value: str) -> Any:
     """BaseResolver.resolve for a plain scalar: matched against ruamel's own regular expressions,
     picked by first character and tried in ruamel's order; the tag also carries the value."""
