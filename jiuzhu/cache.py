@@ -22,7 +22,6 @@ never a result. Pickles run code when read: a cache folder writable by others is
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib.util
 import os
@@ -32,27 +31,24 @@ import sys
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import chinese_calendar
 
 import jiuzhu
-from jiuzhu import privacy
+from jiuzhu import privacy, readpool
 from jiuzhu.atomic import atomic_write
 from jiuzhu.doc import Doc
 from jiuzhu.errors import InputRefused
 from jiuzhu.pieces import parse_yaml, read_bytes, unreadable
-from jiuzhu.problems import Pos, Problem, fast_pickle
+from jiuzhu.problems import Problem, fast_pickle
 from jiuzhu.yamlerrors import decode
 
 FORMAT = 10
 MAGIC = b"JIUZHU-PARSE-CACHE\n"
 SHARDS = 128  # one changed file rewrites 1/128 of the entries (100k files: 0.5 s at 32)
 RACY_NS = 2_000_000_000
-POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms)
-POOL_WORKERS = 2
 
 # A file's stat when its bytes were read (size, mtime_ns, inode, ctime_ns): packed, one object per
 # file instead of five.
@@ -236,7 +232,7 @@ class ParseCache:
                         continue
             missing.append((rel, path))
         self.dirty.update(_shard(rel) for rel in old.keys() - listed)  # pruned
-        for rel, entry in _read_all(missing, self.pool):
+        for rel, entry in readpool.read_all(missing, read_entry, self.pool):
             entries[rel] = entry
             self.dirty.add(_shard(rel))
             self.parsed += 1
@@ -325,66 +321,6 @@ def private(folder: Path) -> bool:
 
 def _shard(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8")) % SHARDS
-
-
-_PLAIN = frozenset({int, bool, float, bytes, type(None)})
-
-
-def _share(obj: Any, pool: dict[Any, Any]) -> Any:
-    """`obj` rebuilt with equal strings and dates as one object: a shard pickles each once."""
-    kind = type(obj)
-    if kind in _PLAIN:
-        return obj
-    if kind is str or kind is date:
-        return pool.setdefault(obj, obj)
-    if kind is Pos:  # the most common record: its file name is the only thing to share
-        return tuple.__new__(Pos, (pool.setdefault(obj[0], obj[0]), obj[1], obj[2]))
-    if kind is list:
-        return [_share(x, pool) for x in obj]
-    if kind is tuple:
-        return tuple([_share(x, pool) for x in obj])
-    if issubclass(kind, tuple):  # a record (jiuzhu.problems.fast_pickle: no Python __new__)
-        return tuple.__new__(kind, [_share(x, pool) for x in obj])
-    return obj
-
-
-def _read_many(items: list[tuple[str, str]]) -> list[tuple[str, Entry]]:
-    """Entries of these files. Reading a file leaves no cyclic garbage (tests/test_cache.py), so
-    the cyclic collector, paused by the loader, has nothing to find: walking the growing heap for
-    nothing cost a fifth of a cold load."""
-    return [(rel, read_entry(path, rel)) for rel, path in items]
-
-
-def _read_in_worker(items: list[tuple[str, str]]) -> list[tuple[str, Entry]]:
-    """_read_many in a pool worker, with the collector paused there too (a forked worker inherits
-    the loader's pause; a spawned one does not)."""
-    gc.disable()
-    return _read_many(items)
-
-
-def _read_all(items: list[tuple[str, str]], pool: bool) -> Iterator[tuple[str, Entry]]:
-    """Entries of these files, in order; many are read by POOL_WORKERS processes."""
-    if not pool or len(items) < POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        yield from _read_many(items)
-        return
-    size = max(1, min(len(items) // (POOL_WORKERS * 8), 1000))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    done = 0
-    # A file read here shares its short texts and days with every other (yamlread, schema_check);
-    # a worker's batch shares them within itself. Across batches they are shared here, while the
-    # workers parse on: a province's 100k files would otherwise hold each unit id and date
-    # hundreds of times.
-    shared: dict[Any, Any] = {}
-    # imported here: multiprocessing costs ~9 ms of every start, and only a cold parse uses it
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        with ProcessPoolExecutor(POOL_WORKERS) as workers:
-            for batch in workers.map(_read_in_worker, chunks):
-                yield from ((rel, _share(entry, shared)) for rel, entry in batch)
-                done += len(batch)
-    except (OSError, RuntimeError):  # no fork or semaphores here (some sandboxes): do it ourselves
-        yield from _read_many(items[done:])
 
 
 def shard_files(root: Path, directory: Path | None = None) -> Iterable[Path]:

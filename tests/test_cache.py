@@ -21,7 +21,7 @@ import pytest
 from conftest import bench_gen
 
 import jiuzhu
-from jiuzhu import cache
+from jiuzhu import cache, readpool
 from jiuzhu.loader import Loaded, load
 from jiuzhu.validate import run
 
@@ -69,7 +69,7 @@ def test_same_results_with_and_without_cache(which: str, tmp_path: Path, shipped
 
 def test_pool_parses_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _generated(tmp_path, 60)
-    monkeypatch.setattr(cache, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(readpool, "POOL_THRESHOLD", 10)
     assert _snapshot(load(root)) == _snapshot(load(root, use_cache=False))
 
 
@@ -78,7 +78,7 @@ BROKEN = {"tasks/2026/x.yaml": "task: x\nlog: [\n", "units/a.yaml": "id: a\nid: 
 
 
 def test_reading_files_leaves_no_cyclic_garbage(tmp_path: Path, shipped_copy: Path) -> None:
-    """The loader pauses the cyclic collector while it reads (cache._read_many): that is only
+    """The loader pauses the cyclic collector while it reads (readpool.read_many): that is only
     sound while reading a file, sound or broken, frees everything it drops by reference counting."""
     broken = tmp_path / "broken"
     for rel, text in BROKEN.items():

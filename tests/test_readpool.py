@@ -1,0 +1,74 @@
+"""Reading many files (jiuzhu.readpool): the kernel is asked for all of them first, a hint that
+never blocks, never fails a read and never changes what is read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from jiuzhu import readpool
+
+
+def _read(path: str, rel: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _files(tmp_path: Path, n: int) -> list[tuple[str, str]]:
+    items = []
+    for i in range(n):
+        path = tmp_path / f"f{i:03d}.yaml"
+        path.write_text(f"id: f{i}\n", encoding="utf-8")
+        items.append((path.name, str(path)))
+    return items
+
+
+@pytest.fixture
+def advised(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    if not hasattr(os, "posix_fadvise"):
+        pytest.skip("posix_fadvise: Linux and most Unixes; elsewhere prefetch does nothing")
+    calls: list[tuple[int, int]] = []
+    real = os.posix_fadvise
+
+    def spy(fd: int, offset: int, length: int, advice: int) -> None:
+        calls.append((os.fstat(fd).st_ino, advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", spy)
+    return calls
+
+
+def test_every_file_is_asked_for_before_the_first_is_read(tmp_path: Path, advised: list[tuple[int, int]],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    items = _files(tmp_path, readpool.PREFETCH_MIN)
+    seen_at_first_read: list[int] = []
+
+    def read(path: str, rel: str) -> bytes:
+        if not seen_at_first_read:
+            seen_at_first_read.append(len(advised))
+        return _read(path, rel)
+
+    got = readpool.read_many(items, read)
+    assert got == [(rel, _read(path, rel)) for rel, path in items]
+    inodes = {os.stat(path).st_ino for _, path in items}
+    assert {ino for ino, _ in advised} == inodes
+    assert {advice for _, advice in advised} == {os.POSIX_FADV_WILLNEED}
+    assert seen_at_first_read == [len(items)]
+
+
+def test_a_few_files_are_just_read(tmp_path: Path, advised: list[tuple[int, int]]) -> None:
+    items = _files(tmp_path, readpool.PREFETCH_MIN - 1)
+    assert readpool.read_many(items, _read) == [(rel, _read(path, rel)) for rel, path in items]
+    assert advised == []
+
+
+def test_a_missing_file_or_a_pipe_does_not_stop_or_block_the_prefetch(tmp_path: Path,
+                                                                      advised: list[tuple[int, int]]) -> None:
+    items = _files(tmp_path, readpool.PREFETCH_MIN)
+    gone = tmp_path / "gone.yaml"
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)  # opened for reading without a writer, a plain open would wait forever
+    readpool.prefetch([str(gone), str(pipe), *(path for _, path in items)])
+    assert {ino for ino, _ in advised} >= {os.stat(path).st_ino for _, path in items}
