@@ -14,8 +14,9 @@ The key, built here and nowhere else:
   (`seen_of`), so the file is read and hashed again until it has been quiet long enough.
 
 Where: `$JIUZHU_CACHE_DIR`, else `$XDG_CACHE_HOME/jiuzhu`, else `~/.cache/jiuzhu` — never inside the
-registry; one folder per registry (by absolute path), its entries in SHARDS pickles by a hash of
-the file's path, so one edited file rewrites one shard. Shards are replaced atomically; a missing,
+registry; one folder per registry (by absolute path), its entries in pickles ("shards", as many
+as `shard_count` says for the registry's size) by a hash of the file's path, so one edited file
+rewrites one shard. Shards are replaced atomically; a missing,
 foreign, damaged or unreadable shard is a miss; a cache folder that cannot be written costs speed,
 never a result. Pickles run code when read: a cache folder writable by others is not used.
 """
@@ -26,6 +27,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import re
 import struct
 import sys
 import time
@@ -47,7 +49,8 @@ from jiuzhu.yamlerrors import decode
 
 FORMAT = 10
 MAGIC = b"JIUZHU-PARSE-CACHE\n"
-SHARDS = 128  # one changed file rewrites 1/128 of the entries (100k files: 0.5 s at 32)
+PER_SHARD = 256  # entries a shard holds, at least (unless there is only one)
+MAX_SHARDS = 128  # 100k files: one changed file rewrites 1/128 of the entries (0.5 s at 32)
 RACY_NS = 2_000_000_000
 
 # A file's stat when its bytes were read (size, mtime_ns, inode, ctime_ns): packed, one object per
@@ -208,7 +211,9 @@ class ParseCache:
         self.pool = pool
         self.key = code_key()
         self.entries: dict[str, Entry] = {}
-        self.dirty: set[int] = set()
+        self.changed: set[str] = set()  # files whose entry is new, renewed or gone
+        self.found: list[str] = []  # the shard files in the folder when it was read
+        self.redo: set[str] = set()  # those of them that were damaged or foreign
         self.parsed = 0  # files parsed in this run (the others' entries were used)
 
     def prepare(self, files: list[tuple[str, str]]) -> None:
@@ -231,10 +236,10 @@ class ParseCache:
                         entries[rel] = entry
                         continue
             missing.append((rel, path))
-        self.dirty.update(_shard(rel) for rel in old.keys() - listed)  # pruned
+        self.changed.update(old.keys() - listed)  # pruned
         for rel, entry in readpool.read_all(missing, read_entry, self.pool):
             entries[rel] = entry
-            self.dirty.add(_shard(rel))
+            self.changed.add(rel)
             self.parsed += 1
 
     def _same_bytes(self, rel: str, path: str, st: os.stat_result, entry: Entry) -> Entry | None:
@@ -248,7 +253,7 @@ class ParseCache:
             return None
         if digest(raw) != entry.digest:
             return None
-        self.dirty.add(_shard(rel))
+        self.changed.add(rel)
         return entry._replace(seen=seen_of(st, hashed))
 
     def gather(self, files: list[tuple[str, str]], problems: list[Problem], pieces: list[Any]) -> LazyDocs:
@@ -259,7 +264,7 @@ class ParseCache:
             entry = entries.get(rel)
             if entry is None:  # not announced by prepare
                 entry = entries[rel] = read_entry(path, rel)
-                self.dirty.add(_shard(rel))
+                self.changed.add(rel)
                 self.parsed += 1
             found, _, piece, parsed = entry.head
             if found:
@@ -270,43 +275,58 @@ class ParseCache:
         return docs
 
     def close(self) -> None:
-        if not self.dirty:
+        """Write the shards that changed. When the registry has grown or shrunk past a size where
+        `shard_count` changes, every shard is written anew and the others are removed."""
+        count = shard_count(len(self.entries))
+        others = {name for name in self.found if not _of(name, count)}
+        if others:
+            dirty = set(range(count))
+        else:
+            dirty = {_shard(rel, count) for rel in self.changed} | {int(name[4:7]) for name in self.redo}
+        if not dirty:
             return
-        by_shard: dict[int, dict[str, Entry]] = {n: {} for n in self.dirty}
+        by_shard: dict[int, dict[str, Entry]] = {n: {} for n in dirty}
         for rel, entry in self.entries.items():
-            n = _shard(rel)
+            n = _shard(rel, count)
             if n in by_shard:
                 by_shard[n][rel] = entry
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             for n, entries in by_shard.items():  # fresh entries share their strings already (as read)
-                atomic_write(self._shard_path(n), [MAGIC, self.key, pickle.dumps(entries, protocol=5)],
-                             durable=False)
+                atomic_write(self.folder / _shard_name(count, n),
+                             [MAGIC, self.key, pickle.dumps(entries, protocol=5)], durable=False)
+            for name in others:  # after the new ones: a crash between leaves both, each entry still checked
+                (self.folder / name).unlink(missing_ok=True)
         except (OSError, InputRefused):  # read-only, full, or a name taken by a folder
             pass
-        self.dirty.clear()
-
-    def _shard_path(self, n: int) -> Path:
-        return self.folder / f"{n:03d}.pack"
+        self.changed.clear()
+        self.redo.clear()
+        self.found = [name for name in self.found if name not in others]
 
     def _load_shards(self) -> dict[str, Entry]:
+        """Every entry of the folder's shards (`found`), of whatever count; the damaged or
+        foreign ones go to `redo`. One listing of the folder, no failed open per missing shard."""
         if not private(self.folder):
+            return {}
+        try:
+            self.found = names = [name for name in os.listdir(self.folder) if _SHARD_NAME.fullmatch(name)]
+        except OSError:
             return {}
         old: dict[str, Entry] = {}
         head = MAGIC + self.key
-        for n in range(SHARDS):
+        for name in names:
             try:
-                with open(self._shard_path(n), "rb") as fh:
+                with open(self.folder / name, "rb") as fh:
                     raw = fh.read()
                 got = pickle.loads(memoryview(raw)[len(head):]) if raw.startswith(head) else None
-                if type(got) is dict:
-                    old.update(got)
-                else:  # another jiuzhu's or another format's: rewritten at close
-                    self.dirty.add(n)
             except FileNotFoundError:
-                pass
-            except Exception:  # foreign or damaged: a miss, rewritten at close
-                self.dirty.add(n)
+                continue
+            except Exception:  # damaged: a miss, rewritten at close
+                got = None
+            if type(got) is dict:
+                old.update(got)
+            else:  # another jiuzhu's or another format's
+                self.redo.add(name)
         return {rel: e for rel, e in old.items() if type(e) is Entry}
 
 
@@ -319,8 +339,30 @@ def private(folder: Path) -> bool:
     return not st.st_mode & 0o022 and (not hasattr(os, "getuid") or st.st_uid == os.getuid())
 
 
-def _shard(rel: str) -> int:
-    return zlib.crc32(rel.encode("utf-8")) % SHARDS
+def shard_count(files: int) -> int:
+    """How many shards hold the entries of this many files: a power of two, each shard at least
+    PER_SHARD entries, at most MAX_SHARDS shards (a county's 2,300 files: 8 shards to write and read,
+    not 128)."""
+    n = 1
+    while n < MAX_SHARDS and files >= 2 * n * PER_SHARD:
+        n *= 2
+    return n
+
+
+_SHARD_NAME = re.compile(r"(?:[0-9]{3}-)?[0-9]{3}\.pack")  # count-number; number alone: before counts
+
+
+def _shard_name(count: int, n: int) -> str:
+    return f"{count:03d}-{n:03d}.pack"
+
+
+def _of(name: str, count: int) -> bool:
+    """Whether a shard file is one of `count` shards."""
+    return len(name) == 12 and name[:3] == f"{count:03d}" and int(name[4:7]) < count
+
+
+def _shard(rel: str, count: int) -> int:
+    return zlib.crc32(rel.encode("utf-8")) % count
 
 
 def shard_files(root: Path, directory: Path | None = None) -> Iterable[Path]:

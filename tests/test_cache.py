@@ -231,6 +231,77 @@ def test_damaged_shard_is_a_miss_and_replaced(damage: str, make_registry: Any) -
     assert load(root).parsed == 0  # replaced
 
 
+def test_shard_count_follows_the_registry_size() -> None:
+    sizes = (0, 1, 511, 512, 1023, 1024, 2300, 11_228, 100_000, 10**7)
+    assert [cache.shard_count(n) for n in sizes] == [1, 1, 1, 2, 2, 4, 8, 32, 128, 128]
+
+
+def _shards(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.shard_files(root)}
+
+
+def _units(root: Path, names: range) -> None:
+    for i in names:
+        (root / "units" / f"extra{i}.yaml").write_text(f"id: extra{i}\nname: 县第{i}局\n", encoding="utf-8")
+
+
+def test_one_changed_file_rewrites_one_shard(make_registry: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "PER_SHARD", 2)
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # every stat vouches at once (else all are renewed once quiet)
+    root = make_registry()
+    time.sleep(0.05)  # past the clock's tick
+    load(root)
+    count = cache.shard_count(_count(root))
+    before = _shards(root)
+    assert count > 1 and all(name.startswith(f"{count:03d}-") for name in before)
+    path = root / "units" / "caizheng.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("县财政局", "县审计局"), encoding="utf-8")
+    time.sleep(0.05)
+    assert load(root).parsed == 1
+    after = _shards(root)
+    assert [name for name in after if after[name] != before.get(name)] == [
+        cache._shard_name(count, cache._shard("units/caizheng.yaml", count))]
+
+
+@pytest.mark.parametrize("change", ["grown", "shrunk"])
+def test_a_registry_past_another_shard_count_is_resharded_without_parsing_again(
+        change: str, make_registry: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "PER_SHARD", 2)
+    root = make_registry()
+    small = cache.shard_count(_count(root))
+    added = range(4 * small - _count(root) + 8)  # enough for twice the shards
+    if change == "shrunk":
+        _units(root, added)
+    _age(root)
+    load(root)
+    before = cache.shard_count(_count(root))
+    if change == "grown":
+        _units(root, added)
+    else:
+        for i in added:
+            (root / "units" / f"extra{i}.yaml").unlink()
+    _age(root)
+    loaded = load(root)
+    after = cache.shard_count(_count(root))
+    assert (after > before) if change == "grown" else (after < before)
+    assert loaded.parsed == (len(added) if change == "grown" else 0)
+    names = _shards(root)
+    assert names and all(name.startswith(f"{after:03d}-") for name in names)
+    assert load(root).parsed == 0
+    assert _snapshot(load(root)) == _snapshot(load(root, use_cache=False))
+
+
+def test_shards_of_an_older_jiuzhu_are_removed(make_registry: Any) -> None:
+    root = make_registry()
+    folder = cache.folder_for(root)
+    folder.mkdir(parents=True, mode=0o700)
+    for n in range(3):
+        (folder / f"{n:03d}.pack").write_bytes(cache.MAGIC + b"an older format")
+    load(root)
+    assert sorted(p.name for p in folder.glob("*.pack")) == sorted(_shards(root))
+    assert all(len(name) == 12 for name in _shards(root))
+
+
 def test_removed_files_are_pruned(make_registry: Any) -> None:
     root = make_registry()
     load(root)
