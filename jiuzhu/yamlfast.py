@@ -207,7 +207,8 @@ class _Reader:
             if m is None:
                 value, i, more = self.entry(s, i, number, column, child, "]")
             else:
-                value, i, more = self.scalar_entry(m, 1, number, column, child)
+                value = self.scalar(m, 1, number, column, child)
+                i, more = m.end(), m.group(3) is not None
             out.append(value)
             if not more:
                 return out, i + 1
@@ -218,40 +219,41 @@ class _Reader:
         out: dict[Any, Any] = {}
         if s[i] == "}":
             return out, i + 1
+        keys = self.keys
         while True:
             m = _MAP_ITEM.match(s, i)  # the common entry: a key and a scalar, then a comma or the end
+            simple = m is not None
             if m is None:
                 m = _FLOW_KEY.match(s, i)
                 if m is None:
                     raise _Decline
             key = self.key(m.group(1), out)
             child = path + (key,)
-            self.keys[child] = (number, column + i + 1)
-            if m.re is _FLOW_KEY:
-                value, i, more = self.entry(s, m.end(), number, column, child, "}")
+            keys[child] = (number, column + i + 1)
+            if simple:
+                out[key] = self.scalar(m, 2, number, column, child)
+                i, more = m.end(), m.group(4) is not None
             else:
-                value, i, more = self.scalar_entry(m, 2, number, column, child)
-            out[key] = value
+                out[key], i, more = self.entry(s, m.end(), number, column, child, "}")
             if not more:
                 return out, i + 1
             if s[i] == "}":
                 raise _Decline  # a trailing comma
 
-    def scalar_entry(self, m: re.Match[str], group: int, number: int, column: int,
-                     path: PathKey) -> tuple[Any, int, bool]:
-        """A flow entry `_SEQ_ITEM` or `_MAP_ITEM` matched, its scalar from `group` on:
-        (value, where the next entry or the closing bracket is, whether a comma came)."""
+    def scalar(self, m: re.Match[str], group: int, number: int, column: int, path: PathKey) -> Any:
+        """The scalar of a flow entry `_SEQ_ITEM` or `_MAP_ITEM` matched, from `group` on."""
         quoted, plain = m.group(group, group + 1)
         if quoted is not None:
             self.values[path] = (number, column + m.start(group))  # the opening quote
-            value = self.text(quoted)
-        else:
-            self.values[path] = (number, column + m.start(group + 1) + 1)
-            value = self.plain(plain)
-        return value, m.end(), m.group(group + 2) is not None
+            return self.share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
+        self.values[path] = (number, column + m.start(group + 1) + 1)
+        data = plain_tag(plain).data
+        if data is STR:
+            return self.share(plain, plain) if len(plain) <= SHARED_LEN else plain
+        return to_float(plain) if data is FLOAT else data
 
     def entry(self, s: str, i: int, number: int, column: int, path: PathKey, close: str) -> tuple[Any, int, bool]:
-        """Any other flow entry: a nested collection or a single-quoted scalar (as `scalar_entry`)."""
+        """Any other flow entry: a nested collection or a single-quoted scalar (as `scalar`)."""
         self.values[path] = (number, column + i + 1)
         c = s[i]
         if c == "[" or c == "{":
