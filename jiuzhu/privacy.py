@@ -82,6 +82,8 @@ def mask(value: str) -> str:
 def normalised(text: str) -> str:
     """The text as the patterns read it: full-width and other compatibility forms folded (NFKC),
     invisible characters dropped, long runs of Chinese numerals as digits."""
+    if text.isascii():  # has none of these (a flag of the string: no pass over it)
+        return text
     if not unicodedata.is_normalized("NFKC", text):  # a check is 15 times as fast as normalizing
         text = unicodedata.normalize("NFKC", text)
     if HAS_INVISIBLE(text):  # rare: translate() walks every character

@@ -55,7 +55,8 @@ def rows(reg: Registry, root: str, as_of: dt.date) -> list[list[object]]:
         d = decisions.get(v.id)
         unit = reg.units.get(v.lead)
         areas = [reg.areas[a].name if a in reg.areas else a for a in (d.areas if d else ())]
-        out.append([root, name, jurisdiction, as_of, v.id, v.source, v.meeting_date, v.due, v.due is None,
+        ongoing = "true" if v.due is None else "false"  # as the CSV writes it (to_csv)
+        out.append([root, name, jurisdiction, as_of, v.id, v.source, v.meeting_date, v.due, ongoing,
                     v.lead, v.lead_name, KIND_NAMES.get(unit.kind, unit.kind) if unit else "",
                     LIST_SEP.join(v.responsible), LIST_SEP.join(areas), v.status, v.report_status, v.percent,
                     v.days_overdue, v.workdays_left])
@@ -63,19 +64,13 @@ def rows(reg: Registry, root: str, as_of: dt.date) -> list[list[object]]:
 
 
 def to_csv(table: list[list[object]]) -> bytes:
+    """The rows as CSV: a day as YYYY-MM-DD and nothing as an empty cell (the csv module's own
+    str() and None)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c for c, _ in COLUMNS])
-    writer.writerows([_cell(v) for v in row] for row in table)
+    writer.writerows(table)
     return out.getvalue().encode("utf-8")
-
-
-def _cell(v: object) -> object:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return "" if v is None else v
 
 
 def export(root: Path, as_of: dt.date, scratch: Path) -> Export:
