@@ -62,6 +62,8 @@ _EXAMPLES = {
 
 def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
     """The checked value, or _MISSING after reporting why it cannot be used."""
+    if type(value) is str and _sound(value, spec):  # most values
+        return value
     if value is None:
         return _check_none(doc, spec, path, out)
     if spec.kind == "map":
@@ -84,6 +86,17 @@ def _check(doc: Doc, value: Any, spec: Field, path: tuple[Any, ...], out: list[P
     hint = (f"你是不是想写“{near[0]}”？" if near else "") + f"可选值：{allowed}。"
     out.append(error(doc.at(*path), "bad-enum", f"{_label(path)}的值“{value}”不在可选范围内", hint))
     return _MISSING
+
+
+def _sound(text: str, spec: Field) -> bool:
+    """Whether a text is, as it stands, a sound value of `spec` (what _check_scalar would find
+    without a problem, for a text or an id with no list of allowed values): one call for most values."""
+    if spec.enum:
+        return False
+    kind = spec.kind
+    if kind == "str":
+        return not HAS_INVISIBLE(text) and (not spec.required or bool(text.strip()))
+    return kind == "id" and ID_RE.match(text) is not None
 
 
 def _check_none(doc: Doc, spec: Field, path: tuple[Any, ...], out: list[Problem]) -> Any:
