@@ -239,8 +239,8 @@ def machine() -> dict[str, str]:
 # The least any run of jiuzhu does before it reads a byte of the registry: start Python, import the
 # typer app, list the registry and stat every file (a file changed since the last run must be
 # read again; only its stat tells). No answer can come faster than this.
-FLOOR = ("import os, sys, jiuzhu.cli; from jiuzhu.listing import registry_paths; r = sys.argv[1]; "
-         "[os.stat(os.path.join(r, p)) for p in registry_paths(r)]")
+FLOOR = ("import sys, jiuzhu.cli; from jiuzhu.listing import registry_paths; "
+         "registry_paths(sys.argv[1], stats=[])")  # the stat of every file, as the loader takes it
 
 
 def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> dict[str, object]:

@@ -216,19 +216,19 @@ class ParseCache:
         self.redo: set[str] = set()  # those of them that were damaged or foreign
         self.parsed = 0  # files parsed in this run (the others' entries were used)
 
-    def prepare(self, files: list[tuple[str, str]]) -> None:
+    def prepare(self, files: list[tuple[str, str]], stats: Mapping[str, os.stat_result | None] | None = None) -> None:
+        """Take each file's entry from the shards if its stat or bytes say it is unchanged, else
+        read it. `stats`: the files' stat as the listing took it (`jiuzhu.listing`); a file
+        without one is stat-ed here."""
         old = self._load_shards()
         missing: list[tuple[str, str]] = []
         listed = set()
-        entries, stat = self.entries, os.stat
+        entries, given = self.entries, stats or {}
         for rel, path in files:  # 100k files: each call saved in this loop saves 0.05 s
             listed.add(rel)
             entry = old.get(rel)
             if entry is not None:
-                try:
-                    st = stat(path)
-                except OSError:
-                    st = None
+                st = given.get(rel) or _stat(path)
                 if st is not None:
                     if not unchanged(st, entry):
                         entry = self._same_bytes(rel, path, st, entry)
@@ -328,6 +328,13 @@ class ParseCache:
             else:  # another jiuzhu's or another format's
                 self.redo.add(name)
         return {rel: e for rel, e in old.items() if type(e) is Entry}
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def private(folder: Path) -> bool:

@@ -28,10 +28,9 @@ def state(root: Path) -> bytes | None:
     h = hashlib.blake2b(digest_size=16)
     trouble: list[tuple[str, str]] = []
     recent = time.time_ns() - cache.RACY_NS
-    for rel in registry_paths(root, trouble=trouble):
-        try:
-            st = os.stat(os.path.join(root, rel))
-        except OSError:
+    stats: list[os.stat_result | None] = []
+    for rel, st in zip(registry_paths(root, trouble=trouble, stats=stats), stats, strict=True):
+        if st is None:
             return None
         if st.st_mtime_ns >= recent or st.st_ctime_ns >= recent:
             return None

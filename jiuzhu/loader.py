@@ -63,7 +63,8 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: b
         _mark_incomplete(reg, indexes(left_out))
     problems: list[Problem] = []
     incomplete: set[str] = set()
-    files = _listed(root, only, problems, incomplete)
+    stats: dict[str, os.stat_result | None] = {}
+    files = _listed(root, only, problems, incomplete, stats)
     _mark_incomplete(reg, incomplete)
     pieces: list[Piece] = []
     parse_cache = cache.ParseCache(root, pool=parallel) if use_cache else None
@@ -77,7 +78,7 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: b
             pieces.append(piece)
         reg.files = docs
     else:
-        parse_cache.prepare(files)
+        parse_cache.prepare(files, stats)
         reg.files = parse_cache.gather(files, problems, pieces)
         parse_cache.close()
     _whole_registry(root, reg, problems)
@@ -85,14 +86,18 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: b
     return Loaded(reg, problems, len(files) if parse_cache is None else parse_cache.parsed)
 
 
-def _listed(root: Path, only: Collection[str] | None, problems: list[Problem],
-            incomplete: set[str]) -> list[tuple[str, str]]:
+def _listed(root: Path, only: Collection[str] | None, problems: list[Problem], incomplete: set[str],
+            stats: dict[str, os.stat_result | None] | None = None) -> list[tuple[str, str]]:
     """The registry's files jiuzhu reads, as (relative path, path); the others are reported, and
-    the indexes a folder that could not be read would have filled go to `incomplete`."""
+    the indexes a folder that could not be read would have filled go to `incomplete`. `stats`
+    receives each file's stat as the listing took it."""
     base = os.path.join(str(root), "")
     files = []
     trouble: list[tuple[str, str]] = []
-    paths = registry_paths(root, only, trouble)
+    taken: list[os.stat_result | None] | None = [] if stats is not None else None
+    paths = registry_paths(root, only, trouble, taken)
+    if stats is not None and taken is not None:
+        stats.update(zip(paths, taken, strict=True))
     for rel, what in trouble:
         problems.append(_FOLDER_TROUBLE[what](rel))
         incomplete.update(indexes(rel))  # what it would have held: references to it are not errors too

@@ -131,19 +131,19 @@ def test_an_unreadable_folder_is_named(make_registry, jz, monkeypatch) -> None:
     from jiuzhu import listing
 
     root = make_registry({f"tasks/2026/{M}-1.yaml": f"task: {M}-1\nlog: []\n"})
-    real = os.scandir
+    real = listing._entries
 
-    def refuse(path):  # type: ignore[no-untyped-def]
-        if str(path).endswith("tasks/2026"):  # as for a folder without read permission (tests run as root)
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+    def refuse(folder):  # type: ignore[no-untyped-def]
+        if folder.endswith("tasks/2026"):  # as for a folder without read permission (tests run as root)
+            raise PermissionError(13, "Permission denied", folder)
+        return real(folder)
 
-    monkeypatch.setattr(listing.os, "scandir", refuse)
+    monkeypatch.setattr(listing, "_entries", refuse)
     assert "unreadable-folder" in _codes(jz, root)
     (root / "tasks" / "2026" / f"{M}-1.yaml").unlink()
     root2 = make_registry()  # an unreadable units/: the one cause, not an error per reference to a unit
-    monkeypatch.setattr(listing.os, "scandir", lambda p: (_ for _ in ()).throw(PermissionError(13, "denied"))
-                        if str(p).endswith("/units") else real(p))
+    monkeypatch.setattr(listing, "_entries", lambda p: (_ for _ in ()).throw(PermissionError(13, "denied"))
+                        if p.endswith("/units") else real(p))
     assert _codes(jz, root2) == ["unreadable-folder"]
 
 
