@@ -73,6 +73,28 @@ def test_pool_parses_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert _snapshot(load(root)) == _snapshot(load(root, use_cache=False))
 
 
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="posix_fadvise: Linux and most Unixes")
+def test_a_cold_load_asks_the_kernel_for_every_file_before_reading(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _generated(tmp_path, 60)
+    advised: set[int] = set()
+    real = os.posix_fadvise
+
+    def spy(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.add(os.fstat(fd).st_ino)
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", spy)
+    monkeypatch.setattr(readpool, "POOL_THRESHOLD", 10**9)  # read here, where the spy sees it
+    loaded = load(root)
+    assert loaded.parsed == _count(root) >= readpool.PREFETCH_MIN
+    assert advised == {p.stat().st_ino for p in root.rglob("*.yaml")}
+    advised.clear()
+    _age(root)
+    load(root)
+    assert load(root).parsed == 0 and not advised  # nothing to read: nothing asked for
+
+
 BROKEN = {"tasks/2026/x.yaml": "task: x\nlog: [\n", "units/a.yaml": "id: a\nid: b\n",
           "meetings/2026/m.yaml": "id: m\ndate: 2026-02-30\nbad key: 1\n"}
 
