@@ -74,3 +74,16 @@ def test_documents_benchmark_reports_every_document(tmp_path: Path) -> None:
         assert figures[name]["seconds"] > 0 and figures[name]["rss_mb"] > 0, name
         assert figures[name]["note"] == "", name
     assert figures["进展情况通报（全部 40 项，docx）"]["target"] == 10.0
+
+
+def test_rollup_benchmark_reports_each_case_with_its_cpu_time(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "rollup.py"), "--registries", "2", "--tasks", "30",
+                           "--keep", str(tmp_path / "regs")],
+                          capture_output=True, text=True, env=dict(os.environ), cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("jiuzhu rollup：2 个登记册 × 30 个任务")
+    assert len(lines) == 5
+    for case, line in zip(("cold", "one changed", "nothing changed", "another day"), lines[1:], strict=True):
+        assert line.strip().startswith(case + " "), line
+        assert float(line.split("CPU")[1].split()[0]) > 0 and "峰值内存" in line
