@@ -9,6 +9,7 @@ of every file, comments included: a comment in git is as public as a value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from jiuzhu import privacy_chars
 from jiuzhu.doc import Doc
 from jiuzhu.problems import Pos, Problem, error
 
@@ -32,8 +34,9 @@ _CANDIDATE = re.compile(r"\d[\d .-]{9,}\d")
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]").search  # one pass in C over a text
 _INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
-_CN_RUN = re.compile("[〇零一二三四五六七八九]{11,}")  # a number written in Chinese numerals
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_NUMERALS = "〇零一二三四五六七八九"
+_CN_RUN = re.compile(f"[{_NUMERALS}]{{11,}}")  # a number written in Chinese numerals
+_CN_DIGITS = str.maketrans(_NUMERALS, "00123456789")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -91,9 +94,62 @@ def normalised(text: str) -> str:
     return _CN_RUN.sub(lambda m: m.group().translate(_CN_DIGITS), text)
 
 
+def _may_hold_one(text: str) -> bool:
+    """Whether `_CANDIDATE` matches `normalised(text)`, without folding most texts: one without
+    any of the characters folding could turn into a digit or a separator, or would drop
+    (`special_ranges`), folds into a text where digits and separators stand exactly where they
+    stood, so the candidate is in the text as it is — unless a run of Chinese numerals becomes
+    one (then it always does). Other texts, and every text under another Unicode version than the
+    one jiuzhu/privacy_chars.py was made from, are folded first."""
+    special = _special()
+    if special is None or special(text):
+        return _CANDIDATE.search(normalised(text)) is not None
+    return _CANDIDATE.search(text) is not None or _CN_RUN.search(text) is not None
+
+
+@functools.cache
+def _special() -> Callable[[str], Any] | None:
+    """The search for a special character (`special_ranges`) or any outside the BMP (rare; those
+    texts are simply folded), written as the BMP characters that are not special, negated: a
+    class of BMP characters only is one bitmap lookup a character."""
+    if unicodedata.unidata_version != privacy_chars.UNICODE:
+        return None
+    plain, start = [], 0
+    for low, high in sorted((*privacy_chars.RANGES, (0xD800, 0xDFFF), (0x10000, 0x10000))):
+        if low > 0xFFFF or start > 0xFFFF:
+            break
+        if low > start:
+            plain.append(f"\\u{start:04x}-\\u{low - 1:04x}")
+        start = max(start, high + 1)
+    if start <= 0xFFFF:
+        plain.append(f"\\u{start:04x}-\\uffff")
+    return re.compile(f"[^{''.join(plain)}]").search
+
+
+def special_ranges() -> tuple[tuple[int, int], ...]:
+    """The code points, as ranges, of the characters that folding (`normalised`) could turn into a
+    digit, a separator or a Chinese numeral, or would drop: the invisible ones, and those whose NFKC
+    form is empty or holds any of these. Not ASCII, not the Chinese numerals themselves (NFKC
+    keeps them). From Python's Unicode database: jiuzhu/privacy_chars.py keeps what this gives (a
+    second of work, not done at run time; tests/test_privacy.py compares the two)."""
+    turns = re.compile(f"[\\d .\\-{INVISIBLE}{_NUMERALS}]").search
+    found: list[list[int]] = []
+    for point in range(0x80, 0x110000):
+        c = chr(point)
+        if 0xD800 <= point <= 0xDFFF or c in _NUMERALS:
+            continue
+        folded = unicodedata.normalize("NFKC", c)
+        if c in INVISIBLE or not folded or turns(folded):
+            if found and found[-1][1] == point - 1:
+                found[-1][1] = point
+            else:
+                found.append([point, point])
+    return tuple((a, b) for a, b in found)
+
+
 def find(text: str) -> Iterator[tuple[int, str, str, str]]:
     """Yield (offset in `text`, code, kind in Chinese, masked value) for each personal datum."""
-    if not _CANDIDATE.search(normalised(text)):  # the common case, at C speed
+    if not _may_hold_one(text):
         return
     for start, _, code, kind, masked in _spans(text):
         yield start, code, kind, masked
@@ -127,7 +183,7 @@ _KINDS: tuple[tuple[re.Pattern[str], str, str, Callable[[str], bool]], ...] = (
 
 def mask_text(text: str) -> str:
     """`text` with every personal datum in it masked: how any message shows a user's value."""
-    if not _CANDIDATE.search(normalised(text)):
+    if not _may_hold_one(text):
         return text
     out = []
     for line in text.split("\n"):
@@ -157,7 +213,7 @@ def scan_text(file: str, text: str, allowed: Iterable[tuple[int, int, int]] = ()
     CSV exports ...). `allowed`: the places a mobile number may stand (line, first, last column)."""
     allowed = tuple(allowed)
     out: list[Problem] = []
-    if not _CANDIDATE.search(normalised(text)):  # the common case, at C speed: no line holds one
+    if not _may_hold_one(text):  # the common case, at C speed: no line holds one
         return out
     for lineno, line in enumerate(text.splitlines(), 1):
         for offset, code, kind, masked in find(line):

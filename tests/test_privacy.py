@@ -129,3 +129,67 @@ def test_files_are_scanned_whatever_their_size_encoding_or_name(jz, make_registr
     out = jz(root, "validate", "--as-of", "2026-11-26").output
     assert "138****5678" in out and "139****5678" in out and "文件名中发现疑似救助对象的公民身份号码" in out
     assert "11010519491231002X" not in out
+
+
+def test_the_kept_table_of_folding_characters_is_the_one_unicode_gives() -> None:
+    """jiuzhu/privacy_chars.py is used only under the Unicode version it was made from, and then it
+    is exactly what that version's database gives."""
+    import unicodedata
+
+    from jiuzhu import privacy, privacy_chars
+
+    if unicodedata.unidata_version == privacy_chars.UNICODE:
+        assert privacy_chars.RANGES == privacy.special_ranges()
+        search = privacy._special()
+        assert search is not None
+        special = {point for low, high in privacy_chars.RANGES for point in range(low, high + 1)}
+        for point in range(0x110000):  # the search finds exactly these, the surrogates and all beyond the BMP
+            assert bool(search(chr(point))) == (point in special or 0xD800 <= point <= 0xDFFF or point > 0xFFFF)
+    else:
+        assert privacy._special() is None  # every text is folded
+
+
+_DIGITISH = "0123456789 .-" "〇零一二三四五六七八九" "１２３４５６７８９０．－　" "①⑴⒈¹₂" "٣۴߅" "⼀⼆㈠㊀"
+_RUN = "0123456789" * 3 + " .-１２３４５６７８９０．－　٣۴⒈¹\u200b一二三"
+_OTHER = "xX" "，：（）、。" "县民政局审核" "\u200b\u200d\u00ad\ufeff" "\u0301\u0338" "…‥ÀĲ"
+
+
+def test_the_quick_test_agrees_with_folding_every_text() -> None:
+    """Whether a text may hold a number: the quick test (raw text unless it holds a character that
+    folding could turn into part of one) gives what folding the whole text first gives."""
+    import random
+
+    from jiuzhu import privacy
+
+    rnd = random.Random(20261204)
+    seen = {True: 0, False: 0}
+    for _ in range(20_000):
+        def some(pool: str, low: int, high: int) -> str:
+            return "".join(rnd.choice(pool) for _ in range(rnd.randint(low, high)))
+
+        run = _RUN if rnd.random() < 0.7 else _DIGITISH  # a near-number, or digit-like characters
+        text = some(_DIGITISH + _OTHER, 0, 8) + some(run, 6, 16) + some(_DIGITISH + _OTHER, 0, 8)
+        folded = privacy._CANDIDATE.search(privacy.normalised(text)) is not None
+        assert privacy._may_hold_one(text) == folded, repr(text)
+        seen[folded] += 1
+    assert min(seen.values()) > 1000  # both answers well exercised
+
+
+def test_plain_registry_text_is_not_folded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import unicodedata
+
+    from jiuzhu import privacy, privacy_chars
+    from jiuzhu.privacy import scan_text
+
+    if unicodedata.unidata_version != privacy_chars.UNICODE:
+        pytest.skip("another Unicode version: every text is folded")
+    text = ("task: m-20190218-adhoc-e621-9\nlog:\n"
+            "  - {date: 2019-03-16, by: jianshe, percent: 23, note: \"已形成初稿，正在征求意见（第一稿）\"}\n")
+    assert not unicodedata.is_normalized("NFKC", text)  # full-width punctuation: folding would change it
+
+    def refuse(form: str, value: str) -> str:
+        raise AssertionError("folded")
+
+    monkeypatch.setattr(privacy.unicodedata, "normalize", refuse)
+    assert scan_text("tasks/2019/x.yaml", text) == []
+    assert scan_text("tasks/2019/y.yaml", text + "# 110105 1949 1231 002X\n")  # found without folding
