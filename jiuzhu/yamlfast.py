@@ -17,7 +17,7 @@ from typing import Any
 
 from jiuzhu.doc import PathKey
 from jiuzhu.yamlerrors import MAX_DEPTH
-from jiuzhu.yamltags import FLOAT, STR, plain_tag, to_float
+from jiuzhu.yamltags import FLOAT, STR, plain_value, to_float
 
 # Texts with these (controls, tabs, carriage returns, NEL, line and paragraph separators, byte-order
 # marks, surrogates, non-characters) are left to ruamel, which knows what each means. (Written as the
@@ -33,7 +33,12 @@ _MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): +(?:"([^"\\]*)"|(' + _PLAIN 
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _DEPTH = MAX_DEPTH - 2  # deeper is left to ruamel (and its depth check)
 
-SHARED_LEN = 64  # texts at most this long are shared (as jiuzhu.yamlread does)
+SHARED_LEN, SHARED_MAX = 64, 200_000  # texts shared: at most this long, this many
+# Equal keys and short texts of every file read in this process become one object each (unit ids,
+# dates, statuses, field names repeat across thousands of files): less memory, and the parse
+# cache pickles each once (jiuzhu.cache). Shared by both read paths (jiuzhu.yamlread empties it
+# when it grows past SHARED_MAX).
+POOL: dict[str, str] = {}
 
 
 class _Decline(Exception):
@@ -184,7 +189,7 @@ class _Reader:
         return self.plain(text)
 
     def plain(self, text: str) -> Any:
-        data = plain_tag(text).data
+        data = plain_value(text)
         if data is STR:
             return self.text(text)
         if data is FLOAT:
@@ -247,7 +252,7 @@ class _Reader:
             self.values[path] = (number, column + m.start(group))  # the opening quote
             return self.share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
         self.values[path] = (number, column + m.start(group + 1) + 1)
-        data = plain_tag(plain).data
+        data = plain_value(plain)
         if data is STR:
             return self.share(plain, plain) if len(plain) <= SHARED_LEN else plain
         return to_float(plain) if data is FLOAT else data
@@ -275,7 +280,7 @@ class _Reader:
 
     def key(self, key: str, out: dict[Any, Any]) -> str:
         """A mapping key: a plain text (no `null`, `true` …), not yet in `out`, shared."""
-        if key in out or plain_tag(key).data is not STR:
+        if key in out or plain_value(key) is not STR:
             raise _Decline
         return self.share(key, key)  # type: ignore[no-any-return]
 

@@ -6,9 +6,11 @@ through `parse_text` (quick reader first) and through the reference algorithm.""
 from __future__ import annotations
 
 import random
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_yamlread_equivalence import assert_same
 
 from jiuzhu import yamlfast
@@ -97,3 +99,48 @@ def test_hand_edits_either_read_the_same_or_declined(tmp_path: Path) -> None:
             assert_same(changed)
             quick += yamlfast.parse(changed, pool.setdefault) is not None
     assert quick > 400  # many edits (about a fifth) keep the file within what the quick reader takes
+
+
+# What a plain scalar is, without importing ruamel.yaml (jiuzhu.yamltags, jiuzhu/yamltags_table.py).
+
+SCALARS = ["", "~", "null", "Null", "NULL", "nul", "true", "True", "TRUE", "tRue", "yes", "no", "on", "y", "0",
+           "017", "0o17", "0b101", "0x1F", "0x1G", "1_000", "+12", "-0", "1.5", "1.", ".5", "1e3", "1.5e-3",
+           "-.inf", ".NaN", ".nan", "2026-01-01", "2026-1-1", "2026-01-01T09:30:00", "09:30", "1:30", "<<", "=",
+           "!", "&", "*", "-", "minzheng", "县民政局", "12:30:00", "1__0", "0.", "+.5", "0o", "0x", "_1"]
+
+
+def test_the_kept_table_is_ruamels() -> None:
+    """jiuzhu/yamltags_table.py is what ruamel.yaml's table gives, for the installed release (if this
+    fails after an upgrade, write `jiuzhu.yamltags.table_source()` to that file)."""
+    from jiuzhu import yamltags, yamltags_table
+
+    assert yamltags_table.SOURCE == yamltags.installed_source()
+    namespace: dict[str, object] = {}
+    exec(yamltags.table_source(), namespace)  # noqa: S102  # our own generated module text
+    assert namespace["TABLE"] == yamltags_table.TABLE and yamltags._kept_table() is not None
+
+
+def test_a_scalar_reads_the_same_from_the_kept_table_and_from_ruamel(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jiuzhu import yamltags
+
+    rnd = random.Random(4)
+    texts = SCALARS + ["".join(rnd.choice("0123456789._-+eExobn:TtFfNnul~ ") for _ in range(rnd.randint(1, 8)))
+                       for _ in range(3000)]
+    for use_kept in (True, False):
+        monkeypatch.setattr(yamltags, "_values", {})
+        if not use_kept:  # as for another ruamel.yaml release: its own table
+            monkeypatch.setattr(yamltags, "_kept_table", lambda: None)
+        for text in texts:
+            assert yamltags._data(yamltags._resolve(text, yamltags._kept_table() or yamltags._live()), text) \
+                == yamltags.plain_tag(text).data, text
+            assert yamltags.plain_value(text) == yamltags.plain_tag(text).data, text
+
+
+def test_reading_plain_yaml_does_not_import_ruamel() -> None:
+    code = ("import sys; from jiuzhu.yamlread import parse_text; "
+            "doc, _ = parse_text('id: minzheng\\nname: 县民政局\\nsince: 2026-01-01\\n', 'units/minzheng.yaml'); "
+            "assert doc.data['since'] == '2026-01-01' and 'ruamel.yaml' not in sys.modules, sorted(sys.modules); "
+            "doc, _ = parse_text('id: &a minzheng\\nname: *a\\n', 'units/x.yaml'); "  # an anchor: declined
+            "assert doc.data['name'] == 'minzheng' and 'ruamel.yaml' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

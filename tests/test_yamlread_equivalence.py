@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from jiuzhu import yamlerrors, yamlread
+from jiuzhu import yamlc, yamlerrors, yamlread
 from jiuzhu.doc import Doc
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlerrors import decode
@@ -364,12 +364,12 @@ def test_fallback_when_ruamel_resolver_has_path_resolvers(monkeypatch: pytest.Mo
 
     never = {(((None, "never-a-key-in-these-inputs"),), ScalarNode): "tag:yaml.org,2002:str"}
     monkeypatch.setattr(Resolver, "yaml_path_resolvers", never)
-    yamlread._composer.cache_clear()
+    yamlc._composer.cache_clear()
     try:
-        assert yamlread._composer().__name__ == "ResolvingComposer"
+        assert yamlc._composer().__name__ == "ResolvingComposer"
         for text in SNIPPETS[:30] + ["a: [1, 0x1F, .5, true, ~, '1', !!str 2, 2026-01-01]\n"]:
             assert_same(text)
     finally:
         monkeypatch.undo()
-        yamlread._composer.cache_clear()
-    assert yamlread._composer().__name__ == "Composer"
+        yamlc._composer.cache_clear()
+    assert yamlc._composer().__name__ == "Composer"
