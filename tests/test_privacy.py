@@ -154,7 +154,7 @@ _RUN = "0123456789" * 3 + " .-１２３４５６７８９０．－　٣۴⒈¹\u
 _OTHER = "xX" "，：（）、。" "县民政局审核" "\u200b\u200d\u00ad\ufeff" "\u0301\u0338" "…‥ÀĲ"
 
 
-def test_the_quick_test_agrees_with_folding_every_text() -> None:
+def test_the_quick_test_agrees_with_folding_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether a text may hold a number: the quick test (raw text unless it holds a character that
     folding could turn into part of one) gives what folding the whole text first gives."""
     import random
@@ -163,6 +163,7 @@ def test_the_quick_test_agrees_with_folding_every_text() -> None:
 
     rnd = random.Random(20261204)
     seen = {True: 0, False: 0}
+    monkeypatch.setattr(privacy, "_folds_left", 0)  # the quick test from the first text on
     for _ in range(20_000):
         def some(pool: str, low: int, high: int) -> str:
             return "".join(rnd.choice(pool) for _ in range(rnd.randint(low, high)))
@@ -195,6 +196,19 @@ def test_plain_registry_text_is_not_folded(monkeypatch: pytest.MonkeyPatch) -> N
         return real(form, value)
 
     with monkeypatch.context() as patched:
+        patched.setattr(privacy, "_folds_left", 0)  # as after the first few hundred texts of a run
         patched.setattr(privacy.unicodedata, "normalize", refuse)
         assert scan_text("tasks/2019/x.yaml", text) == []
     assert scan_text("tasks/2019/y.yaml", text + "# 110105 1949 1231 002X\n")  # a number is still found
+
+
+def test_a_run_that_reads_a_few_texts_does_not_build_the_quick_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jiuzhu import privacy
+
+    privacy._special.cache_clear()
+    monkeypatch.setattr(privacy, "_folds_left", 2)
+    for _ in range(2):
+        assert privacy.scan_text("units/x.yaml", "name: 县民政局（办公室）\n") == []
+    assert privacy._special.cache_info().currsize == 0  # folded: cheaper than building it for two texts
+    assert privacy.scan_text("units/x.yaml", "name: 县民政局（办公室）\n") == []
+    assert privacy._special.cache_info().currsize == 1
