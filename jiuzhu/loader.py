@@ -63,7 +63,7 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: b
         _mark_incomplete(reg, indexes(left_out))
     problems: list[Problem] = []
     incomplete: set[str] = set()
-    stats: dict[str, os.stat_result | None] = {}
+    stats: dict[str, os.stat_result | None] | None = {} if use_cache else None  # the cache's stat shortcut
     files = _listed(root, only, problems, incomplete, stats)
     _mark_incomplete(reg, incomplete)
     pieces: list[Piece] = []
@@ -94,9 +94,9 @@ def _listed(root: Path, only: Collection[str] | None, problems: list[Problem], i
     base = os.path.join(str(root), "")
     files = []
     trouble: list[tuple[str, str]] = []
-    taken: list[os.stat_result | None] | None = [] if stats is not None else None
-    paths = registry_paths(root, only, trouble, taken)
-    if stats is not None and taken is not None:
+    taken: list[os.stat_result | None] = []
+    paths = registry_paths(root, only, trouble, taken if stats is not None else None)
+    if stats is not None:
         stats.update(zip(paths, taken, strict=True))
     for rel, what in trouble:
         problems.append(_FOLDER_TROUBLE[what](rel))

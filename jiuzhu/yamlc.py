@@ -246,15 +246,7 @@ def _scalar(node: Any) -> Any:
 
 def _typed(kind: str, value: str) -> Any:
     """A plain scalar's value for its resolved type (core schema names: null, bool, int, float)."""
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return value.lower() == "true"
-    try:
-        if kind == "int":
-            return int(value.replace("_", ""), 0)
-        if kind == "float":
-            return float(value.replace("_", ""))
-    except ValueError:
-        pass
-    return value
+    data = yamltags.data_of(":" + kind, value)
+    if data is yamltags.STR:
+        return value
+    return yamltags.to_float(value) if data is yamltags.FLOAT else data

@@ -123,7 +123,7 @@ def plain_value(value: str) -> Any:
     `FLOAT` — `plain_tag(value).data`, without ruamel.yaml's tag objects."""
     data = _values.get(value, _values)
     if data is _values:
-        data = _data(_resolve(value, _table()), value)
+        data = data_of(_resolve(value, _table()), value)
         if len(_values) < _KEPT_MAX and len(value) <= 64:
             _values[value] = data
     return data
@@ -144,7 +144,8 @@ def _resolve(value: str, table: dict[Any, Any]) -> str | None:
     return next((str(name) for name, regexp in table.get(value[:1], ()) if regexp.match(value)), None)
 
 
-def _data(tag: str | None, value: str) -> Any:
+def data_of(tag: str | None, value: str) -> Any:
+    """What a plain scalar resolved to `tag` (None: none) is read as: a constant, `STR` or `FLOAT`."""
     if tag is None:
         return STR
     if tag.endswith(":null"):
@@ -166,7 +167,7 @@ def _classify(value: str) -> Any:
     tag = _resolve(value, _live())
     if tag is None:
         return str_tag
-    data = _data(tag, value)
+    data = data_of(tag, value)
     if data is STR or data is FLOAT:
         found = _shared.get(tag)
         if found is None:

@@ -131,7 +131,7 @@ def test_a_scalar_reads_the_same_from_the_kept_table_and_from_ruamel(monkeypatch
         if not use_kept:  # as for another ruamel.yaml release: its own table
             monkeypatch.setattr(yamltags, "_kept_table", lambda: None)
         for text in texts:
-            assert yamltags._data(yamltags._resolve(text, yamltags._kept_table() or yamltags._live()), text) \
+            assert yamltags.data_of(yamltags._resolve(text, yamltags._kept_table() or yamltags._live()), text) \
                 == yamltags.plain_tag(text).data, text
             assert yamltags.plain_value(text) == yamltags.plain_tag(text).data, text
 
