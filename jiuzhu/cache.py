@@ -139,9 +139,7 @@ def read_entry(path: str, rel: str) -> Entry:
     """Read, parse, check and build one file, hashing the very bytes that were parsed."""
     hashed = time.time_ns()
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            raw = fh.read()
+        st, raw = readpool.file_bytes(path)
     except OSError as exc:  # no stat in `seen`: the entry never counts as unchanged (`unchanged`)
         _, problems, piece = unreadable(rel, exc)
         return Entry(b"", b"", (problems, [], piece, False))
@@ -164,8 +162,10 @@ class LazyDoc:
 
     def __getattr__(self, name: str) -> Any:
         if self._doc is None:
-            with open(self._path, "rb") as fh:
-                raw = fh.read()
+            try:
+                raw = readpool.file_bytes(self._path)[1]
+            except OSError:  # removed or replaced meanwhile
+                raw = b""
             text, _ = decode(raw, self.file)
             doc = parse_yaml(text, self.file)[0] if text is not None and digest(raw) == self._digest else None
             if doc is None:
@@ -247,8 +247,7 @@ class ParseCache:
         `entry` (vouched for from now on by the new stat, if it is quiet); None if they are not."""
         hashed = time.time_ns()
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read()
+            raw = readpool.file_bytes(path)[1]
         except OSError:
             return None
         if digest(raw) != entry.digest:

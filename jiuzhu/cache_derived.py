@@ -14,22 +14,21 @@ the same clock tick would leave its stat unchanged): it is computed and not kept
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from pathlib import Path
 
 from jiuzhu import cache
 from jiuzhu.atomic import atomic_write, unlink
-from jiuzhu.listing import registry_paths
+from jiuzhu.listing import Listing, take
 
 
-def state(root: Path) -> bytes | None:
-    """The registry's files by their stat, or None when one is too recent (or vanished) to trust."""
+def state(root: Path, listed: Listing | None = None) -> bytes | None:
+    """The registry's files by their stat (as `listed`, or listed now), or None when one is too
+    recent (or vanished) to trust."""
     h = hashlib.blake2b(digest_size=16)
-    trouble: list[tuple[str, str]] = []
+    paths, stats, trouble = listed or take(root)
     recent = time.time_ns() - cache.RACY_NS
-    stats: list[os.stat_result | None] = []
-    for rel, st in zip(registry_paths(root, trouble=trouble, stats=stats), stats, strict=True):
+    for rel, st in zip(paths, stats, strict=True):
         if st is None:
             return None
         if st.st_mtime_ns >= recent or st.st_ctime_ns >= recent:
@@ -39,8 +38,8 @@ def state(root: Path) -> bytes | None:
     return h.digest()
 
 
-def key(root: Path, extra: str) -> str | None:
-    found = state(root)
+def key(root: Path, extra: str, listed: Listing | None = None) -> str | None:
+    found = state(root, listed)
     if found is None:
         return None
     h = hashlib.blake2b(cache.code_key(), digest_size=16)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection
 from pathlib import Path
+from typing import NamedTuple
 
 # Folders inside a registry that are not part of it.
 IGNORED_DIRS = frozenset({"templates", ".git"})
@@ -26,6 +27,21 @@ def registry_paths(root: Path | str, only: Collection[str] | None = None,
     paths: list[str] = []
     _walk(str(root), "", only, paths, trouble if trouble is not None else [], stats)
     return paths
+
+
+class Listing(NamedTuple):
+    """One listing of a whole registry (`take`), for two readers that must see the same files:
+    the roll-up's export key (jiuzhu.cache_derived) and the load after it (jiuzhu.loader)."""
+
+    paths: list[str]
+    stats: list[os.stat_result | None]
+    trouble: list[tuple[str, str]]
+
+
+def take(root: Path | str) -> Listing:
+    trouble: list[tuple[str, str]] = []
+    stats: list[os.stat_result | None] = []
+    return Listing(registry_paths(root, None, trouble, stats), stats, trouble)
 
 
 _BY_FD = os.scandir in os.supports_fd  # Unix: a folder listed through its descriptor

@@ -16,7 +16,7 @@ from typing import Any
 from jiuzhu import cache
 from jiuzhu.atomic import JOURNAL
 from jiuzhu.errors import no_registry
-from jiuzhu.listing import registry_paths
+from jiuzhu.listing import Listing, registry_paths
 from jiuzhu.model import Index, Registry
 from jiuzhu.pieces import FOLDERS, SINGLE, Piece, indexes, read_file, spec_for
 from jiuzhu.problems import Pos, Problem, error, warning
@@ -37,11 +37,13 @@ class Loaded:
 FOUNDING = ("system.yaml", "areas.yaml", "calendar.yaml", "units")
 
 
-def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True, parallel: bool = True) -> Loaded:
+def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True, parallel: bool = True,
+         listed: Listing | None = None) -> Loaded:
     """Load the registry at `root`. `only` (top-level file and folder names, e.g. FOUNDING) leaves
     the rest of the registry out. `use_cache`: read unchanged files through the parse cache
     (jiuzhu.cache); the answer is the same either way. `parallel`: parse many changed files in
-    worker processes (off where the caller already runs one registry a process: jiuzhu.rollup)."""
+    worker processes (off where the caller already runs one registry a process: jiuzhu.rollup).
+    `listed`: the whole registry's listing, when the caller took one already (jiuzhu.listing.take)."""
     if not root.is_dir():
         raise no_registry(root)
     # Loading allocates hundreds of thousands of small tuples and nothing cyclic: the cyclic
@@ -50,21 +52,22 @@ def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, only, use_cache and only is None, parallel)
+        return _load(root, only, use_cache and only is None, parallel, listed if only is None else None)
     finally:
         if paused:
             gc.freeze()
             gc.enable()
 
 
-def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: bool = True) -> Loaded:
+def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: bool = True,
+          listed: Listing | None = None) -> Loaded:
     reg = Registry(root=str(root))
     for left_out in () if only is None else (set(SINGLE) | set(FOLDERS)) - set(only):
         _mark_incomplete(reg, indexes(left_out))
     problems: list[Problem] = []
     incomplete: set[str] = set()
     stats: dict[str, os.stat_result | None] | None = {} if use_cache else None  # the cache's stat shortcut
-    files = _listed(root, only, problems, incomplete, stats)
+    files = _listed(root, only, problems, incomplete, stats, listed)
     _mark_incomplete(reg, incomplete)
     pieces: list[Piece] = []
     parse_cache = cache.ParseCache(root, pool=parallel) if use_cache else None
@@ -87,15 +90,18 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: b
 
 
 def _listed(root: Path, only: Collection[str] | None, problems: list[Problem], incomplete: set[str],
-            stats: dict[str, os.stat_result | None] | None = None) -> list[tuple[str, str]]:
+            stats: dict[str, os.stat_result | None] | None = None,
+            listed: Listing | None = None) -> list[tuple[str, str]]:
     """The registry's files jiuzhu reads, as (relative path, path); the others are reported, and
     the indexes a folder that could not be read would have filled go to `incomplete`. `stats`
-    receives each file's stat as the listing took it."""
+    receives each file's stat as the listing (`listed`, or one taken now) took it."""
     base = os.path.join(str(root), "")
     files = []
-    trouble: list[tuple[str, str]] = []
-    taken: list[os.stat_result | None] = []
-    paths = registry_paths(root, only, trouble, taken if stats is not None else None)
+    if listed is not None:
+        paths, taken, trouble = listed
+    else:
+        trouble, taken = [], []
+        paths = registry_paths(root, only, trouble, taken if stats is not None else None)
     if stats is not None:
         stats.update(zip(paths, taken, strict=True))
     for rel, what in trouble:

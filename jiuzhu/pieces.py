@@ -40,6 +40,7 @@ from jiuzhu.model import (
 )
 from jiuzhu.pieces_system import system_record
 from jiuzhu.problems import Pos, Problem, error, fast_pickle
+from jiuzhu.readpool import file_bytes
 from jiuzhu.yamlerrors import decode
 
 SINGLE = {"system.yaml": schema.SYSTEM, "areas.yaml": schema.AREAS, "calendar.yaml": schema.CALENDAR,
@@ -81,8 +82,7 @@ Reader = Callable[[str, str], Read]
 def read_file(path: Path | str, rel: str) -> Read:
     """Parse, check and build one registry file."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = file_bytes(str(path))[1]
     except OSError as exc:
         return unreadable(rel, exc)
     return read_bytes(raw, rel)

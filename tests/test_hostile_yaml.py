@@ -279,14 +279,14 @@ def test_a_dangling_link_a_pipe_and_a_linked_folder_are_named(make_registry, jz,
 
 def test_an_unreadable_file_is_named(make_registry, jz, monkeypatch) -> None:
     root = make_registry()
-    real_open = open
+    real_open = os.open  # files are read through their descriptor (jiuzhu.readpool.file_bytes)
 
     def deny(path, *args, **kwargs):
         if str(path).endswith("caizheng.yaml"):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)
     for flags in ([], ["--no-cache"]):
         res = jz(root, *flags, "validate")
         assert res.exit_code == 1

@@ -176,6 +176,27 @@ def test_the_quick_test_agrees_with_folding_every_text(monkeypatch: pytest.Monke
     assert min(seen.values()) > 1000  # both answers well exercised
 
 
+def test_the_quick_searches_find_what_the_plain_patterns_find() -> None:
+    """The quick forms of the searches (a digit run in a text of ASCII digits, a run of Chinese
+    numerals) find exactly what the plain patterns find, and the numeral runs fold the same."""
+    import random
+    import re
+
+    from jiuzhu import privacy
+
+    rnd = random.Random(4)
+    candidate = re.compile(r"\d[\d .-]{9,}\d")
+    numerals = re.compile("[〇零一二三四五六七八九]{11,}")
+    found = 0
+    for _ in range(20_000):
+        ascii_text = "".join(rnd.choice("0123456789 .-x:\n") for _ in range(rnd.randint(0, 40)))
+        assert privacy._plain_candidate(ascii_text) == (candidate.search(ascii_text) is not None), ascii_text
+        found += privacy._plain_candidate(ascii_text)
+        cn_text = "".join(rnd.choice("〇零一二三四五六七八九九县 1") for _ in range(rnd.randint(0, 40)))
+        assert [m.span() for m in privacy._CN_RUN.finditer(cn_text)] == [m.span() for m in numerals.finditer(cn_text)]
+    assert 1000 < found < 19_000
+
+
 def test_plain_registry_text_is_not_folded(monkeypatch: pytest.MonkeyPatch) -> None:
     import unicodedata
 

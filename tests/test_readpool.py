@@ -72,3 +72,40 @@ def test_a_missing_file_or_a_pipe_does_not_stop_or_block_the_prefetch(tmp_path: 
     os.mkfifo(pipe)  # opened for reading without a writer, a plain open would wait forever
     readpool.prefetch([str(gone), str(pipe), *(path for _, path in items)])
     assert {ino for ino, _ in advised} >= {os.stat(path).st_ino for _, path in items}
+
+
+def test_a_file_is_read_whole_with_its_stat(tmp_path: Path) -> None:
+    for size in (0, 1, 4095, 4096, 70_000, 3 << 20):
+        path = tmp_path / f"f{size}.yaml"
+        data = os.urandom(size)
+        path.write_bytes(data)
+        st, got = readpool.file_bytes(str(path))
+        assert got == data
+        assert (st.st_ino, st.st_size) == (os.stat(path).st_ino, size)
+
+
+def test_a_file_that_grew_after_its_stat_is_read_to_its_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "grown.yaml"
+    path.write_bytes(b"x" * 100_000)
+    real = os.fstat
+
+    def earlier(fd: int) -> os.stat_result:  # the stat of before the file grew
+        st = real(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(os, "fstat", earlier)
+    assert readpool.file_bytes(str(path))[1] == b"x" * 100_000
+
+
+def test_a_pipe_or_folder_where_a_file_was_is_refused_not_waited_on(tmp_path: Path) -> None:
+    folder = tmp_path / "d.yaml"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError):
+        readpool.file_bytes(str(folder))
+    if not hasattr(os, "mkfifo"):
+        return
+    pipe = tmp_path / "p.yaml"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError, match="不是普通文件"):  # open() would wait for a writer forever
+        readpool.file_bytes(str(pipe))

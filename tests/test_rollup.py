@@ -197,6 +197,23 @@ def test_another_day_and_another_code_are_computed_again(counties, not_racy, mon
     assert [m.reused for m in again] == [False, False]
 
 
+def test_one_listing_serves_the_key_and_the_load(counties, not_racy, monkeypatch):
+    """A registry is listed once for its export's key and its load, and a load from that listing
+    is the load of a listing taken by the loader itself."""
+    from jiuzhu import listing, loader
+
+    a, _ = counties
+    walked: list[str] = []
+    real = listing._walk
+    monkeypatch.setattr(listing, "_walk", lambda folder, prefix, *rest: (
+        walked.append(prefix), real(folder, prefix, *rest))[1])
+    members, _ = _members([a])
+    assert not members[0].reused and walked.count("") == 1
+    own, given = loader.load(a, use_cache=False), loader.load(a, use_cache=False, listed=listing.take(a))
+    assert given.problems == own.problems and given.registry.decisions == own.registry.decisions
+    assert sorted(given.registry.files) == sorted(own.registry.files)
+
+
 def test_a_file_changed_just_now_is_not_kept(counties):
     """Racily clean: a file written within the stat clock's reach of now could change again
     unseen, so no key is made and nothing is kept for that registry."""
