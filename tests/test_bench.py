@@ -83,6 +83,7 @@ def test_rollup_benchmark_reports_each_case_with_its_cpu_time(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("jiuzhu rollup：2 个登记册 × 30 个任务")
+    assert lines[0].endswith("冷启动前文件已请出页缓存" if hasattr(os, "posix_fadvise") else "可能还在内存里")
     assert len(lines) == 5
     for case, line in zip(("cold", "one changed", "nothing changed", "another day"), lines[1:], strict=True):
         assert line.strip().startswith(case + " "), line
