@@ -289,6 +289,8 @@ def run(tasks: int, runs: int, seed: int, keep: Path | None, install: bool) -> d
         floor = measure("下限：启动、列出并 stat 每个文件", [sys.executable, "-c", FLOOR, str(root)], runs, None, env)
         floor.note = "不读任何文件内容"
         figures.append(floor)
+        for name, code in (("其中：启动 Python", "pass"), ("其中：启动 Python、载入命令行", "import jiuzhu.cli")):
+            figures.append(measure(name, [sys.executable, "-c", code], max(runs, 10), None, env))
         meeting = last_minuted_meeting(root)
         if meeting:
             render = [*reg, "minutes", "render", meeting, "--format", "md"]

@@ -52,6 +52,8 @@ def test_run_reports_every_figure(tmp_path: Path) -> None:
     assert figures["validate（冷：缓存为空）"]["target"] == 3.0 and figures["assign"]["target"] == 0.2
     floor = figures["下限：启动、列出并 stat 每个文件"]
     assert floor["seconds"] > 0 and floor["note"] == "不读任何文件内容" and floor["target"] is None
+    start, cli = figures["其中：启动 Python"], figures["其中：启动 Python、载入命令行"]
+    assert 0 < start["seconds"] and 0 < cli["seconds"] and start["rss_mb"] < cli["rss_mb"]
     assert result["tasks"] == 40 and result["files"] > 40 and result["machine"]["nproc"]
     if shutil.which("task"):
         assert result["taskwarrior_overdue_tasks"] > 0
