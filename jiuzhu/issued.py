@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from jiuzhu.model import Registry
+from jiuzhu.roundtrip import commented_map, commented_seq
 from jiuzhu.writer import Transaction
 
 
@@ -34,12 +33,11 @@ def _stage_issue(reg: Registry, section: str, fields: list[tuple[str, Any]]) -> 
         return dt.date(value.year, value.month, value.day) if isinstance(value, dt.date) else value
 
     def change(data: Any) -> None:
-        entry = CommentedMap([(k, fresh(v)) for k, v in fields])
-        entry.fa.set_flow_style()  # one line an issue, as in the schema's example
+        entry = commented_map([(k, fresh(v)) for k, v in fields], flow=True)  # one line, as the schema shows
         if not data.get(section):
-            data[section] = CommentedMap()
+            data[section] = commented_map()
         if data[section].get("issued") is None:
-            data[section]["issued"] = CommentedSeq()
+            data[section]["issued"] = commented_seq()
         issued = data[section]["issued"]
         issued.fa.set_block_style()
         issued.append(entry)

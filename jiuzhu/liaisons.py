@@ -13,13 +13,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ruamel.yaml.comments import CommentedMap
-
 from jiuzhu.checking import Context
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Liaison, Registry, Unit
 from jiuzhu.problems import Problem, error, warning
 from jiuzhu.queries import member_on
+from jiuzhu.roundtrip import commented_map
 from jiuzhu.writer import Transaction
 
 ROLES = {"liaison": "联络员", "deputy": "备用联络员"}
@@ -81,17 +80,14 @@ def stage_change(reg: Registry, unit: Unit, role: str, new: dict[str, str | None
             if history is None:
                 history = []
                 _put(data, "liaison_history", history)
-            entry = CommentedMap([("role", role), ("name", current.name), ("post", current.post),
-                                  ("phone", current.phone), ("mobile", current.mobile),
-                                  ("from", _fresh(current.since)), ("to", day - dt.timedelta(days=1))])
-            entry.fa.set_flow_style()
+            entry = commented_map([("role", role), ("name", current.name), ("post", current.post),
+                                   ("phone", current.phone), ("mobile", current.mobile),
+                                   ("from", _fresh(current.since)), ("to", day - dt.timedelta(days=1))], flow=True)
             history.append(entry)
         old = {} if replaced else (data.get(role) or {})  # the same person keeps what is not given anew
         kept = [(k, new.get(k) or old.get(k)) for k in ("post", "phone", "mobile")]
         since = old.get("since") if current.name and not replaced else _fresh(day)  # a first or new person: from `day`
-        fields = CommentedMap([("name", new["name"]), *kept, ("since", since)])
-        fields.fa.set_flow_style()
-        _put(data, role, fields)
+        _put(data, role, commented_map([("name", new["name"]), *kept, ("since", since)], flow=True))
 
     txn = Transaction(Path(reg.root))
     txn.edit(unit.file, change)

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
 from jiuzhu import conveners
 from jiuzhu.errors import InputRefused
 from jiuzhu.meeting_kinds import KIND_NAMES, kind_name, kind_of  # noqa: F401  (re-exported)
@@ -24,7 +21,7 @@ from jiuzhu.model import Attendee, Meeting, Person, Proposal, Registry, System
 from jiuzhu.proposals import act, last_act_date, stage_act, states_for
 from jiuzhu.queries import active_unit, find_meeting
 from jiuzhu.records import draw_id, flow, new_file, token
-from jiuzhu.roundtrip import to_commented
+from jiuzhu.roundtrip import commented_seq, quoted, to_commented
 from jiuzhu.schema import TIME_RE
 from jiuzhu.writer import Transaction
 
@@ -91,7 +88,7 @@ def new_meeting(reg: Registry, kind: str, day: dt.date, time: str | None = None,
     title = (title or "").strip() or f"{reg.system.name}{day.year}年{kind_name(reg.system, kind)}"
     agenda = _agenda(reg, kind, day)
     data: dict[str, Any] = {"id": ident, "kind": kind, "title": title, "date": day,
-                            "time": None if time is None else DoubleQuotedScalarString(time), "place": place,
+                            "time": None if time is None else quoted(time), "place": place,
                             "chair": {"role": role, "name": name}, "expected": _expected(reg, day),
                             "agenda": [p.id for p in agenda], **({} if kind == "liaison" else {"decisions": []})}
     tx = Transaction(root)
@@ -263,10 +260,7 @@ def _recorder(mode: str, ids: list[str], entries: list[dict[str, Any]]) -> Calla
 
 
 def _block(items: list[Any]) -> Any:
-    seq = CommentedSeq(items)
-    if not items:
-        seq.fa.set_flow_style()
-    return seq
+    return commented_seq(items, flow=True if not items else None)
 
 
 # --- queries ---------------------------------------------------------------------------------------

@@ -13,22 +13,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry, Unit
 from jiuzhu.problems import nearest
 from jiuzhu.queries import find_unit
-from jiuzhu.roundtrip import to_commented
-from jiuzhu.writer import Transaction
-
-if TYPE_CHECKING:
-    pass
-from ruamel.yaml.comments import CommentedSeq
-
 from jiuzhu.reorg_checks import open_decisions
-from jiuzhu.roundtrip import new_document
+from jiuzhu.roundtrip import commented_seq, is_block_list, new_document, to_commented
 from jiuzhu.schema import ID_RE, UNIT
+from jiuzhu.writer import Transaction
 
 _DUTY_NO = re.compile(r"-(\d+)$")
 
@@ -265,10 +259,10 @@ def _append(data: Any, key: str, *items: dict[str, Any]) -> None:
 
     current = data.get(key)
     new = [to_commented(i) for i in items]
-    if isinstance(current, CommentedSeq) and current and not current.fa.flow_style():
+    if is_block_list(current):
         current.extend(new)
         return
-    seq = CommentedSeq([*(current or []), *new])
+    seq = commented_seq([*(current or []), *new])
     if key in data:
         data[key] = seq
     else:

@@ -1,16 +1,18 @@
 """YAML round trip: load a registry file so that an edit keeps its comments, key order, quoting,
-indentation and the way it spells null; and the text of new files in the house style."""
+indentation and the way it spells null; and the text of new files in the house style.
+
+The one module that knows ruamel.yaml's round-trip types; it imports ruamel.yaml only when a file is
+written. Every feature module imports this (its write commands), and `validate` imports every
+feature module for its checks: importing ruamel.yaml at the top cost every validate ~17 ms
+(python -X importtime; docs/performance.md)."""
 
 from __future__ import annotations
 
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 
 from jiuzhu.doc import PathKey
 from jiuzhu.errors import InputRefused
@@ -18,6 +20,8 @@ from jiuzhu.yamlread import parse_text
 
 
 def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -63,6 +67,8 @@ def load_rt(text: str, rel: str = "") -> tuple[Any, Any]:
     """Round-trip load: (yaml object configured like the file, data). The round-trip parser is
     stricter than the reader in places (a tab before a key's colon): such a file is refused, with
     where and what, rather than half understood."""
+    from ruamel.yaml.error import YAMLError
+
     yaml = _yaml(*_guess_indent(text))
     try:
         return yaml, yaml.load(text)
@@ -156,17 +162,46 @@ def new_document(data: dict[str, Any], header: str | None = None) -> str:
 
 def to_commented(value: Any) -> Any:
     """Plain data -> ruamel round-trip types; short lists of scalars are written inline."""
-
     if isinstance(value, dict):
-        cm = CommentedMap()
-        for k, v in value.items():
-            cm[k] = to_commented(v)
-        return cm
+        return commented_map((k, to_commented(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        seq = CommentedSeq(to_commented(v) for v in value)
-        if all(not isinstance(v, (dict, list, tuple)) for v in value) and sum(len(str(v)) for v in value) < 60:
-            seq.fa.set_flow_style()
-        return seq
+        inline = all(not isinstance(v, (dict, list, tuple)) for v in value) and sum(len(str(v)) for v in value) < 60
+        return commented_seq((to_commented(v) for v in value), flow=True if inline else None)
     return value
 
 
+def commented_map(pairs: Iterable[tuple[Any, Any]] = (), flow: bool = False) -> Any:
+    """A mapping to write into a round-trip document; `flow`: on one line (`{a: 1, b: 2}`)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    cm = CommentedMap(pairs)
+    if flow:
+        cm.fa.set_flow_style()
+    return cm
+
+
+def commented_seq(items: Iterable[Any] = (), flow: bool | None = None) -> Any:
+    """A list to write into a round-trip document: on one line (`flow`), one item a line
+    (`flow=False`), or as ruamel decides (None)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(items)
+    if flow:
+        seq.fa.set_flow_style()
+    elif flow is False:
+        seq.fa.set_block_style()
+    return seq
+
+
+def is_block_list(value: Any) -> bool:
+    """Whether `value`, read from a round-trip document, is a non-empty list written one item a line."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    return isinstance(value, CommentedSeq) and bool(value) and not value.fa.flow_style()
+
+
+def quoted(text: str) -> Any:
+    """A text written in double quotes (a time like "09:30", which YAML 1.1 would read as a number)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(text)

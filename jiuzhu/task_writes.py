@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from jiuzhu.errors import InputRefused, RegistryInvalid
 from jiuzhu.model import Decision, Index, LogEntry, Registry, Task, Unit
 from jiuzhu.notices import check_reply
@@ -227,6 +225,8 @@ def _append(reg: Registry, root: Path, rel: str, task_id: str, key: str,
     """Under the task's file lock: re-read the task file, re-check the entry against it (another
     process may have just appended), then append it to `key` through the writer."""
 
+
+    from filelock import FileLock, Timeout  # imported here: see jiuzhu.writer.registry_lock
 
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)

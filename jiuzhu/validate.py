@@ -150,7 +150,7 @@ def _synonym_clashes(area: Area, synonyms: dict[str, str]) -> Iterator[Problem]:
 
 def check_units(reg: Registry, ctx: Context) -> Iterable[Problem]:
     orders: dict[int, str] = {}
-    duty_ids: dict[str, Pos] = {}
+    duty_ids: dict[str, tuple[Any, Pos]] = {}  # the first duty of each id: its file and place
     names: dict[str, str] = {}
     for unit in reg.units.values():
         doc = reg.files[unit.file]
@@ -188,6 +188,8 @@ def _alias_clashes(reg: Registry) -> Iterator[Problem]:
 def _unit_contacts(unit: Unit, doc: Any) -> Iterator[Problem]:
     """A member unit's liaison and reviewers (raw values: one of the wrong type is an error already,
     not also a warning)."""
+    if unit.liaison.name and unit.liaison.phone and unit.reviewers:
+        return  # nothing to warn of: the file is not parsed again for its raw values
     raw_liaison, raw_reviewers = doc.data.get("liaison"), doc.data.get("reviewers")
     if (raw_liaison is None or isinstance(raw_liaison, dict)) and not (unit.liaison.name and unit.liaison.phone):
         yield warning(doc.at("liaison"), "unknown-liaison", f"{unit.name}的联络员姓名或电话未填写",
@@ -197,21 +199,26 @@ def _unit_contacts(unit: Unit, doc: Any) -> Iterator[Problem]:
                       f"{unit.name}没有登记审阅人", "在 reviewers 中填写该单位负责审阅改动的 git 账号。", unit.name)
 
 
-def _check_duty(reg: Registry, doc: Any, duty: Duty, duty_ids: dict[str, Pos]) -> Iterator[Problem]:
-    path = doc.path_of(duty.pos)
-    id_pos = doc.at(*path, "id")
+def _check_duty(reg: Registry, doc: Any, duty: Duty, duty_ids: dict[str, tuple[Any, Pos]]) -> Iterator[Problem]:
+    """One duty's id and references. Positions inside the unit file are looked up only for a
+    problem: finding them parses the file again (jiuzhu.cache.LazyDoc)."""
     if duty.id in duty_ids:
-        yield error(id_pos, "duplicate-id", f"职责编号“{duty.id}”重复（已在 {duty_ids[duty.id]} 定义）",
+        first = _duty_id_at(*duty_ids[duty.id])
+        yield error(_duty_id_at(doc, duty.pos), "duplicate-id", f"职责编号“{duty.id}”重复（已在 {first} 定义）",
                     "每条职责的编号在整个登记册中唯一，通常为 <单位标识>-<序号>。")
-    duty_ids.setdefault(duty.id, id_pos)
+    duty_ids.setdefault(duty.id, (doc, duty.pos))
     for a in duty.areas:
         if a not in reg.areas:
-            yield unresolved(doc.item_at((*path, "areas"), a), "领域", a, reg.areas)
+            yield unresolved(doc.item_at((*doc.path_of(duty.pos), "areas"), a), "领域", a, reg.areas)
     for other in duty.shared_with:
         if other not in reg.units:
-            yield unresolved(doc.item_at((*path, "shared_with"), other), "成员单位", other, reg.units)
+            yield unresolved(doc.item_at((*doc.path_of(duty.pos), "shared_with"), other), "成员单位", other, reg.units)
     if duty.role == "info" and not duty.info:
         yield warning(duty.pos, "info-missing", "提供信息的职责没有写明提供哪些信息", "加 info: [房产] 之类的列表。")
+
+
+def _duty_id_at(doc: Any, pos: Pos) -> Pos:
+    return doc.at(*doc.path_of(pos), "id")  # type: ignore[no-any-return]
 
 
 CHECKS: list[Check] = [check_personal_data, check_system, check_areas, check_units, liaisons.check_contacts,

@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from jiuzhu import privacy
 from jiuzhu.atomic import JOURNAL, atomic_write, prepare, sync_folder, unlink
 from jiuzhu.errors import InputRefused, no_registry
@@ -99,6 +97,10 @@ def registry_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         return
     if not os.path.isdir(key):
         raise no_registry(root)
+    # imported here: filelock takes ~15 ms to import, and `validate`, which imports every feature
+    # module (their checks) and so this writer, never locks (python -X importtime)
+    from filelock import FileLock, Timeout
+
     lock = FileLock(os.path.join(key, LOCK_NAME), timeout=timeout)
     try:
         lock.acquire()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -135,6 +136,31 @@ def test_help_does_not_import_heavy_modules():
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_command_that_only_reads_imports_no_writer(tmp_path):
+    """After an edit, `validate` does not import the file lock, and `tasks overdue` neither the lock
+    nor ruamel.yaml: only commands that write need them (docs/performance.md). (This registry's
+    validate still reads system.yaml with ruamel.yaml's parser: a warning there needs its position.)"""
+    import shutil
+
+    from jiuzhu import yamlfast
+
+    reg = tmp_path / "registry"
+    shutil.copytree(ROOT / "registry", reg)
+    env = {**os.environ, "JIUZHU_CACHE_DIR": str(tmp_path / "cache")}
+    run = ("import sys; from jiuzhu.cli import app\n"
+           "try: app(['-r', *sys.argv[1:]], prog_name='jiuzhu')\nexcept SystemExit: pass\n"
+           "print([m for m in ('ruamel.yaml', 'filelock', 'jinja2') if m in sys.modules], file=sys.stderr)")
+    plain = next(u for u in sorted((reg / "units").glob("*.yaml"))  # a file the quick reader reads
+                 if yamlfast.parse(u.read_text(encoding="utf-8"), {}.setdefault) is not None)
+    expected = {"validate": "['ruamel.yaml']", "tasks": "[]"}
+    for n, args in enumerate((["validate"], ["validate"], ["tasks", "overdue", "--as-of", "2026-06-30"])):
+        plain.write_text(plain.read_text(encoding="utf-8") + "# 改动\n", encoding="utf-8")
+        out = subprocess.run([sys.executable, "-c", run, str(reg), *args], capture_output=True, text=True,
+                             cwd=ROOT, env=env)
+        if n:  # the first run parses every file and fills the cache
+            assert out.stderr.strip().splitlines()[-1] == expected[args[0]], (args, out.stderr[-500:])
 
 
 def test_units_are_found_without_the_jurisdiction_prefix(tmp_path, jz):

@@ -569,3 +569,22 @@ def test_valid_calendar_is_loaded(make_registry, jz):
     assert validate(jz, root, "--strict") == (0, "登记册检查通过，没有发现问题。\n")
     assert load(root).registry.calendar == {2027: {"holidays": (dt.date(2027, 1, 1),),
                                                    "workdays": (dt.date(2027, 2, 7),)}}
+
+
+def test_units_with_contacts_are_not_parsed_again(make_registry, tmp_path, monkeypatch):
+    """The unit checks look up places inside a unit file only for a problem: a unit with a liaison
+    and reviewers, and sound duties, is not parsed again (a province's thousands of unit files)."""
+    import datetime as dt
+
+    from jiuzhu import loader, validate
+    from jiuzhu.checking import Context
+
+    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(tmp_path / "cache"))
+    root = make_registry(extra={"units/nocontact.yaml": mini_unit("nocontact", "无联络员局", 9, "[]").replace(
+        "liaison: {name: 赵六, phone: 0316-1234567, post: 科长}", "liaison: {name: null}")})
+    loader.load(root)  # fills the parse cache: the next load parses a file again only when asked
+    loaded = loader.load(root)
+    problems = list(validate.check_units(loaded.registry, Context(dt.date(2026, 6, 30))))
+    assert [(p.code, str(p.pos)) for p in problems] == [("unknown-liaison", "units/nocontact.yaml:6:10")]
+    reread = {rel for rel, doc in loaded.registry.files.items() if rel.startswith("units/") and doc._doc is not None}
+    assert reread == {"units/nocontact.yaml"}
