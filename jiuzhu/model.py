@@ -9,7 +9,9 @@ A tuple is a third of a dataclass's memory, and `_fast` makes unpickling one a s
 (`tuple.__new__`) instead of a Python `__init__` or `__setstate__` (docs/performance.md).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here or in model_system: typing.NamedTuple turns each
+# string annotation into a compiled ForwardRef, ~250 compiles and about 5 ms of every run's start
+# (python -X importtime); these annotations are plain runtime types.
 
 import datetime as dt
 from collections.abc import Mapping

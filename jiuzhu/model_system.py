@@ -1,7 +1,7 @@
 """The founding side of the model: the system, its conveners, office, rules and parameters
 (system.yaml). Plain immutable records like the rest of `jiuzhu.model`, which re-exports them."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: see jiuzhu.model.
 
 import datetime as dt
 from collections.abc import Mapping
