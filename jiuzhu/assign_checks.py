@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from jiuzhu.problems import Problem, error, warning
-from jiuzhu.schema import DUTY_ROLES
+from jiuzhu.problems import Problem, warning
 
 if TYPE_CHECKING:
     from jiuzhu.checking import Context
@@ -47,29 +46,4 @@ def _holders(reg: Registry, areas: list[str]) -> list[tuple[str, str]]:
     return [(u, duty) for u, (_r, duty) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
-def check_duty_roles(reg: Registry, ctx: Context) -> Iterable[Problem]:
-    """A duty's `roles` name its own areas and the roles lead/support/info (the schema cannot say
-    which keys a free mapping has; the loader leaves a bad entry out, this says so)."""
-
-    for unit in reg.units.values():
-        doc = reg.files.get(unit.file)
-        if doc is None or not isinstance(doc.data, dict):
-            continue
-        raw = doc.data.get("duties")
-        for i, d in enumerate(raw if isinstance(raw, list) else []):
-            roles = d.get("roles") if isinstance(d, dict) else None
-            if not isinstance(roles, dict):
-                continue
-            areas = d.get("areas") or []
-            for area, role in roles.items():
-                if area not in areas:
-                    yield error(doc.key_at("duties", i, "roles", area), "role-area-unknown",
-                                f"职责 {d.get('id')} 的 roles 写了不在其 areas 中的领域“{area}”",
-                                f"roles 只写该职责 areas（{'、'.join(map(str, areas)) or '空'}）中的领域。")
-                elif role not in DUTY_ROLES:
-                    yield error(doc.at("duties", i, "roles", area), "bad-enum",
-                                f"职责 {d.get('id')} 在领域“{area}”的角色“{role}”不在可选范围内",
-                                "可选值：" + "、".join(DUTY_ROLES) + "。")
-
-
-CHECKS = [check_decision_leads, check_duty_roles]
+CHECKS = [check_decision_leads]  # a duty's `roles` are checked as its file is read (jiuzhu.pieces)

@@ -155,7 +155,10 @@ def build_piece(rel: str, doc: Doc, data: dict[str, Any], problems: list[Problem
     builder = _BUILDERS.get(rel.split("/")[0])
     if builder is None or not builder[0] <= data.keys():
         return Piece("", incomplete=indexes(rel))
-    return builder[1](doc, data)
+    piece = builder[1](doc, data)
+    if piece.kind == "unit":
+        problems.extend(_duty_roles(doc))
+    return piece
 
 
 def _areas_piece(doc: Doc, data: dict[str, Any]) -> Piece:
@@ -232,6 +235,29 @@ def _duties(doc: Doc, d: dict[str, Any]) -> tuple[Duty, ...]:
                    if a in x.get("areas", []) and r in schema.DUTY_ROLES))
         for i, x in enumerate(d.get("duties", [])) if {"id", "text", "role"} <= x.keys()
     )
+
+
+def _duty_roles(doc: Doc) -> list[Problem]:
+    """A duty's `roles` name its own areas and the roles lead/support/info (the schema cannot say
+    which keys a free mapping has; `_duties` leaves a bad entry out, this says so). From the file
+    as written: an area id the schema check dropped is still one of the duty's areas here."""
+    raw = doc.data.get("duties") if isinstance(doc.data, dict) else None
+    found = []
+    for i, d in enumerate(raw if isinstance(raw, list) else []):
+        roles = d.get("roles") if isinstance(d, dict) else None
+        if not isinstance(roles, dict):
+            continue
+        areas = d.get("areas") or []
+        for area, role in roles.items():
+            if area not in areas:
+                found.append(error(doc.key_at("duties", i, "roles", area), "role-area-unknown",
+                                   f"职责 {d.get('id')} 的 roles 写了不在其 areas 中的领域“{area}”",
+                                   f"roles 只写该职责 areas（{'、'.join(map(str, areas)) or '空'}）中的领域。"))
+            elif role not in schema.DUTY_ROLES:
+                found.append(error(doc.at("duties", i, "roles", area), "bad-enum",
+                                   f"职责 {d.get('id')} 在领域“{area}”的角色“{role}”不在可选范围内",
+                                   "可选值：" + "、".join(schema.DUTY_ROLES) + "。"))
+    return found
 
 
 def _unit(doc: Doc, d: dict[str, Any]) -> Unit:

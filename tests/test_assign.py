@@ -14,7 +14,7 @@ import pytest
 from conftest import MINI_AREAS, ROOT, mini_unit
 
 from jiuzhu.assign import suggest
-from jiuzhu.assign_checks import check_decision_leads, check_duty_roles
+from jiuzhu.assign_checks import check_decision_leads
 from jiuzhu.errors import InputRefused
 from jiuzhu.loader import load
 from jiuzhu.model import Decision
@@ -327,15 +327,19 @@ def test_clause_introduced_by_xietong_supports(make_registry):
     assert suggest(reg, "做好社会救助有关统计工作").lead.unit == "tongji"
 
 
-def test_duty_roles_checked(make_registry):
-    from jiuzhu.validate import all_checks
-
-    reg = _tongji_registry(make_registry, "{zijin: support, dibao: boss, biaozhun: support}")
-    assert reg.units["tongji"].duties[0].roles == (("biaozhun", "support"),)  # bad entries left out
-    problems = list(check_duty_roles(reg, None))
-    assert [(p.code, p.severity) for p in problems] == [("role-area-unknown", "error"), ("bad-enum", "error")]
-    assert "“zijin”" in problems[0].message and "“boss”" in problems[1].message
-    assert check_duty_roles in all_checks()
+def test_duty_roles_checked(make_registry, tmp_path, monkeypatch):
+    """Checked as the unit file is read: the problems are the file's own (kept by the parse cache
+    with it), and a command refuses the registry as for any other mistake in a file."""
+    monkeypatch.setenv("JIUZHU_CACHE_DIR", str(tmp_path / "cache"))
+    roles = "      roles: {zijin: support, dibao: boss, biaozhun: support}\n"
+    unit = mini_unit("tongji", "县统计局", 8, TONGJI + roles)
+    root = make_registry({"areas.yaml": TONGJI_AREAS, **UNITS, "units/tongji.yaml": unit})
+    for _ in range(2):  # read, then from the parse cache
+        loaded = load(root)
+        problems = [p for p in loaded.errors if p.pos.file == "units/tongji.yaml"]
+        assert [(p.code, p.severity) for p in problems] == [("role-area-unknown", "error"), ("bad-enum", "error")]
+        assert "“zijin”" in problems[0].message and "“boss”" in problems[1].message
+        assert loaded.registry.units["tongji"].duties[0].roles == (("biaozhun", "support"),)  # bad entries left out
 
 
 WEAK_AREAS = AREAS + """

@@ -572,19 +572,18 @@ def test_valid_calendar_is_loaded(make_registry, jz):
 
 
 def test_units_with_contacts_are_not_parsed_again(make_registry, tmp_path, monkeypatch):
-    """The unit checks look up places inside a unit file only for a problem: a unit with a liaison
-    and reviewers, and sound duties, is not parsed again (a province's thousands of unit files)."""
+    """validate looks up places inside a unit file only for a problem: a unit with a liaison and
+    reviewers, and sound duties, is not parsed again (a province's thousands of unit files)."""
     import datetime as dt
 
     from jiuzhu import loader, validate
-    from jiuzhu.checking import Context
 
     monkeypatch.setenv("JIUZHU_CACHE_DIR", str(tmp_path / "cache"))
     root = make_registry(extra={"units/nocontact.yaml": mini_unit("nocontact", "无联络员局", 9, "[]").replace(
         "liaison: {name: 赵六, phone: 0316-1234567, post: 科长}", "liaison: {name: null}")})
     loader.load(root)  # fills the parse cache: the next load parses a file again only when asked
     loaded = loader.load(root)
-    problems = list(validate.check_units(loaded.registry, Context(dt.date(2026, 6, 30))))
+    problems = [p for p in validate.run(loaded, dt.date(2026, 6, 30)) if p.pos.file.startswith("units/")]
     assert [(p.code, str(p.pos)) for p in problems] == [("unknown-liaison", "units/nocontact.yaml:6:10")]
     reread = {rel for rel, doc in loaded.registry.files.items() if rel.startswith("units/") and doc._doc is not None}
     assert reread == {"units/nocontact.yaml"}
