@@ -41,16 +41,38 @@ def test_each_listed_file_has_its_stat(by_fd: bool, make_registry: Any, tmp_path
 
 def test_a_file_gone_before_its_stat_has_none(make_registry: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_registry()
-    real = listing._is_yaml_file
+    real = listing._entries
 
-    def vanishing(e: os.DirEntry[str]) -> bool:
-        listed = real(e)
-        if listed and e.name == "caizheng.yaml":
-            os.unlink(root / "units" / e.name)  # removed between the listing and its stat
+    def vanishing(folder: str) -> Any:
+        listed = real(folder)
+        if folder.endswith("units"):
+            os.unlink(root / "units" / "caizheng.yaml")  # removed between the listing and its stat
         return listed
 
-    monkeypatch.setattr(listing, "_is_yaml_file", vanishing)
+    monkeypatch.setattr(listing, "_entries", vanishing)
     stats: list[os.stat_result | None] = []
     paths = registry_paths(root, stats=stats)
     assert stats[paths.index("units/caizheng.yaml")] is None
     assert all(st is not None for rel, st in zip(paths, stats, strict=True) if rel != "units/caizheng.yaml")
+
+
+def test_the_quick_path_lists_what_the_rules_list(tmp_path: Path) -> None:
+    """Entries of every kind in a folder: a regular *.yaml file is taken on the quick path, all
+    else by the full rules, and the listing is the one those rules give."""
+    root = tmp_path / "reg"
+    units = root / "units"
+    units.mkdir(parents=True)
+    for name in ("a.yaml", "b.yml", ".yaml", "..yaml", ".hidden.yaml", "c.yaml.bak", "d.YAML", "e.yaml"):
+        (units / name).write_text("id: x\n", encoding="utf-8")
+    (units / "dir.yaml").mkdir()
+    (units / "link.yaml").symlink_to(units / "a.yaml")
+    (units / "gone.yaml").symlink_to(units / "nothing.yaml")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(units / "pipe.yaml")
+    trouble: list[tuple[str, str]] = []
+    stats: list[os.stat_result | None] = []
+    paths = registry_paths(root, trouble=trouble, stats=stats)
+    assert paths == ["units/.hidden.yaml", "units/a.yaml", "units/b.yml", "units/e.yaml", "units/link.yaml"]
+    assert sorted(trouble) == sorted([("units/dir.yaml", "yaml-folder"), ("units/gone.yaml", "dangling"),
+                                      *([("units/pipe.yaml", "special")] if hasattr(os, "mkfifo") else [])])
+    assert all(st is not None for st in stats)
