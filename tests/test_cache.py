@@ -369,6 +369,9 @@ def test_a_document_changed_while_a_command_runs_is_refused(make_registry: Any) 
     (root / "units" / "caizheng.yaml").write_text("id: caizheng\n", encoding="utf-8")
     with pytest.raises(InputRefused, match="运行期间被修改"):
         reg.files["units/caizheng.yaml"].at("name")
+    (root / "units" / "minzheng.yaml").unlink()  # removed meanwhile: refused the same way, no traceback
+    with pytest.raises(InputRefused, match="运行期间被修改"):
+        reg.files["units/minzheng.yaml"].at("name")
 
 
 def test_validate_with_and_without_cache(jz: Any, make_registry: Any) -> None:
