@@ -17,7 +17,7 @@ from typing import Any
 
 from jiuzhu.doc import PathKey
 from jiuzhu.yamlerrors import MAX_DEPTH
-from jiuzhu.yamltags import FLOAT, STR, plain_value, to_float
+from jiuzhu.yamltags import FLOAT, KNOWN, STR, plain_value, to_float
 
 # Texts with these (controls, tabs, carriage returns, NEL, line and paragraph separators, byte-order
 # marks, surrogates, non-characters) are left to ruamel, which knows what each means. (Written as the
@@ -27,10 +27,14 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")  # a block mapping key 
 _FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +")
 # One entry of a flow collection written the usual way: a double-quoted (no escapes) or plain
 # scalar, the spaces after it, then a comma and spaces, or the closing bracket (not consumed).
-_PLAIN = r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^,\[\]{}#:?]*?"  # libyaml ends a flow plain scalar at "?"
-_SEQ_ITEM = re.compile(r'(?:"([^"\\]*)"|(' + _PLAIN + r')) *(?:(,) *|(?=\]))')
-_MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): +(?:"([^"\\]*)"|(' + _PLAIN + r')) *(?:(,) *|(?=\}))')
+# A plain scalar starts with no indicator but "-" before a digit or a point (-3, -.5); libyaml ends a
+# flow plain scalar at "?".
+# Its words (runs without spaces) are taken whole, never given back (possessive: no backtracking).
+_PLAIN = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|-(?=[0-9.]))[^,\[\]{}#:? ]*+(?: ++[^,\[\]{}#:? ]++)*+"
+_SEQ_ITEM = re.compile(r'(?:"([^"\\]*+)"|(' + _PLAIN + r')) *+(?:(,) *+|(?=\]))')
+_MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): ++(?:"([^"\\]*+)"|(' + _PLAIN + r')) *+(?:(,) *+|(?=\}))')
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NEGATIVE = frozenset("0123456789.")  # "-" before one of these starts a plain scalar (-3, -.5)
 _DEPTH = MAX_DEPTH - 2  # deeper is left to ruamel (and its depth check)
 
 SHARED_LEN, SHARED_MAX = 64, 200_000  # texts shared: at most this long, this many
@@ -94,24 +98,30 @@ class _Reader:
     def mapping(self, i: int, indent: int, path: PathKey) -> tuple[dict[Any, Any], int]:
         if len(path) >= _DEPTH:
             raise _Decline
-        values, keys = self.values, self.keys
+        lines, values, keys, share = self.lines, self.values, self.keys, self.share
         out: dict[Any, Any] = {}
-        while (line := self.at(i, indent)) is not None:
-            number, _, content = line
+        while i < len(lines):  # the lines of this mapping (`at`, written out)
+            number, at, content = lines[i]
+            if at != indent:
+                if at > indent:
+                    raise _Decline  # indented deeper than anything open
+                break
             m = _KEY.match(content)
             if m is None:
                 raise _Decline
-            key = self.key(m.group(1), out)
+            key = m.group(1)  # `key`, written out
+            if key in out or KNOWN.get(key) is not STR and plain_value(key) is not STR:
+                raise _Decline
+            key = share(key, key)
             child = path + (key,)
             keys[child] = (number, indent + 1)
-            rest = content[m.end():]
-            if not rest:
+            end = m.end()
+            rest = content[end:]
+            if not rest or rest[0] == "#":  # the value is the block below (`nested` declines an empty one)
                 out[key], i = self.nested(i + 1, indent, child)
                 continue
-            if rest[0] == "#":
-                raise _Decline  # an empty value and a comment
-            values[child] = (number, indent + 1 + m.end())
-            out[key] = self.inline(rest, number, indent + m.end(), child)
+            values[child] = (number, indent + 1 + end)
+            out[key] = self.inline(rest, number, indent + end, child)
             i += 1
         return out, i
 
@@ -127,24 +137,17 @@ class _Reader:
             return self.mapping(i, at, path)
         raise _Decline  # a scalar on the next line
 
-    def at(self, i: int, indent: int) -> list[Any] | None:
-        """Line i if it belongs to the block collection at `indent`; None once that has ended."""
-        if i >= len(self.lines):
-            return None
-        line = self.lines[i]
-        if line[1] != indent:
-            if line[1] > indent:
-                raise _Decline  # indented deeper than anything open
-            return None
-        return line
-
     def sequence(self, i: int, indent: int, path: PathKey) -> tuple[list[Any], int]:
         if len(path) >= _DEPTH:
             raise _Decline
         lines, values = self.lines, self.values
         items: list[Any] = []
-        while (line := self.at(i, indent)) is not None:
-            number, _, content = line
+        while i < len(lines):  # the lines of this sequence (as in `mapping`)
+            number, at, content = lines[i]
+            if at != indent:
+                if at > indent:
+                    raise _Decline  # indented deeper than anything open
+                break
             if content[:2] != "- ":
                 if content == "-":
                     raise _Decline
@@ -180,21 +183,18 @@ class _Reader:
                 raise _Decline
             _tail(rest, end + 1)
             return self.text(text)
-        if first in _INDICATORS:
+        if first in _INDICATORS and not (first == "-" and rest[1:2] in _NEGATIVE):
             raise _Decline
         cut = rest.find(" #")
         text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
         if ": " in text or text[-1] == ":":
             raise _Decline
-        return self.plain(text)
-
-    def plain(self, text: str) -> Any:
-        data = plain_value(text)
+        data = KNOWN.get(text, KNOWN)
+        if data is KNOWN:
+            data = plain_value(text)
         if data is STR:
-            return self.text(text)
-        if data is FLOAT:
-            return to_float(text)
-        return data
+            return self.share(text, text) if len(text) <= SHARED_LEN else text
+        return to_float(text) if data is FLOAT else data
 
     def flow(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
         """The flow collection opening at s[i] (0-based `column` is that of s[0]) and where it ends."""
@@ -206,9 +206,10 @@ class _Reader:
         out: list[Any] = []
         if s[i] == "]":
             return out, i + 1
+        match = _SEQ_ITEM.match
         while True:
             child = path + (len(out),)
-            m = _SEQ_ITEM.match(s, i)  # the common entry: a scalar, then a comma or the end
+            m = match(s, i)  # the common entry: a scalar, then a comma or the end
             if m is None:
                 value, i, more = self.entry(s, i, number, column, child, "]")
             else:
@@ -224,29 +225,44 @@ class _Reader:
         out: dict[Any, Any] = {}
         if s[i] == "}":
             return out, i + 1
-        keys = self.keys
+        keys, values, share, match = self.keys, self.values, self.share, _MAP_ITEM.match
         while True:
-            m = _MAP_ITEM.match(s, i)  # the common entry: a key and a scalar, then a comma or the end
-            simple = m is not None
+            m = match(s, i)  # the common entry: a key and a scalar, then a comma or the end
             if m is None:
                 m = _FLOW_KEY.match(s, i)
                 if m is None:
                     raise _Decline
-            key = self.key(m.group(1), out)
-            child = path + (key,)
-            keys[child] = (number, column + i + 1)
-            if simple:
-                out[key] = self.scalar(m, 2, number, column, child)
-                i, more = m.end(), m.group(4) is not None
-            else:
+                key = self.key(m.group(1), out)
+                child = path + (key,)
+                keys[child] = (number, column + i + 1)
                 out[key], i, more = self.entry(s, m.end(), number, column, child, "}")
+            else:  # `key` and `scalar` written out here: most of a registry's scalars are read here
+                key, quoted, plain, comma = m.groups()
+                if key in out or KNOWN.get(key) is not STR and plain_value(key) is not STR:
+                    raise _Decline
+                key = share(key, key)
+                child = path + (key,)
+                keys[child] = (number, column + i + 1)
+                if quoted is not None:
+                    values[child] = (number, column + m.start(2))  # the opening quote
+                    out[key] = share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
+                else:
+                    values[child] = (number, column + m.start(3) + 1)
+                    data = KNOWN.get(plain, KNOWN)
+                    if data is KNOWN:
+                        data = plain_value(plain)
+                    if data is STR:
+                        out[key] = share(plain, plain) if len(plain) <= SHARED_LEN else plain
+                    else:
+                        out[key] = to_float(plain) if data is FLOAT else data
+                i, more = m.end(), comma is not None
             if not more:
                 return out, i + 1
             if s[i] == "}":
                 raise _Decline  # a trailing comma
 
     def scalar(self, m: re.Match[str], group: int, number: int, column: int, path: PathKey) -> Any:
-        """The scalar of a flow entry `_SEQ_ITEM` or `_MAP_ITEM` matched, from `group` on."""
+        """The scalar of a flow entry `_SEQ_ITEM` matched, from `group` on (`flow_map` has its own)."""
         quoted, plain = m.group(group, group + 1)
         if quoted is not None:
             self.values[path] = (number, column + m.start(group))  # the opening quote

@@ -115,6 +115,9 @@ _TABLE_DOC = ("ruamel.yaml's implicit resolver table, kept so that the quick rea
 _KEPT_MAX = 50_000  # at most this many texts (of at most 64 characters) are kept: a few MB
 _kept: dict[str, Any] = {}  # short scalar text -> its tag (ids, unit names, dates, numbers repeat)
 _values: dict[str, Any] = {}  # short scalar text -> its value (`plain_value`)
+# The same table for a caller in a hurry: `KNOWN.get(text, KNOWN)` is `plain_value(text)` for a text
+# seen before, else KNOWN itself (jiuzhu.yamlfast reads most scalars so, without a call).
+KNOWN = _values
 _shared: dict[str, Any] = {}  # tag name -> the one tag object for texts that convert per node
 
 
