@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -21,8 +22,12 @@ def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:
     applies) except where null is meaningful (`nullable`); an empty list field is `[]`; a bad list
     entry of mappings becomes `{}` so positions stay aligned with the file.
     """
+    spec = _as_required(spec)
+    cleaned = _quick(spec)(doc.data)  # most files: every value plainly sound
+    if cleaned is not _UNSURE:
+        return cleaned, []
     problems: list[Problem] = []
-    cleaned = _check(doc, doc.data, _as_required(spec), (), problems)
+    cleaned = _check(doc, doc.data, spec, (), problems)
     return cleaned, problems
 
 
@@ -195,11 +200,25 @@ def _report_missing(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[An
 _DAYS: dict[str, dt.date] = {}
 
 
+def _sound_day(text: str) -> dt.date | None:
+    """The day a text names if it is a sound date (and kept in _DAYS from then on), else None."""
+    day = _DAYS.get(text)
+    if day is None and DATE_RE.match(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+            return None
+        _DAYS[text] = day
+    return day
+
+
 def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem]) -> Any:
     if isinstance(value, dt.date):
         return _in_range(doc, value, path, out)
     text = str(value)
-    day = _DAYS.get(text)
+    day = _sound_day(text)
     if day is not None:
         return day
     if not DATE_RE.match(text):
@@ -212,14 +231,14 @@ def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem])
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {text} 不存在",
                          "检查月份和日期（例如 2 月没有 30 日）。"))
         return _MISSING
-    checked = _in_range(doc, day, path, out)
-    if checked is day:
-        _DAYS[text] = day
-    return checked
+    return _in_range(doc, day, path, out)
+
+
+_FIRST_YEAR, _LAST_YEAR = 1949, 2199  # the years jiuzhu takes on the command line too
 
 
 def _in_range(doc: Doc, day: dt.date, path: tuple[Any, ...], out: list[Problem]) -> Any:
-    if not 1949 <= day.year <= 2199:  # the years jiuzhu takes on the command line too
+    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {day} 超出可处理的范围（1949–2199 年）",
                          "检查年份是否写错。"))
         return _MISSING
@@ -240,3 +259,128 @@ def _label(path: tuple[Any, ...]) -> str:
         return "值"
     parts = [f"[{p + 1}]" if isinstance(p, int) else str(p) for p in path]
     return "“" + ".".join(parts).replace(".[", "[") + "”"
+
+
+# --- the quick path ----------------------------------------------------------------------------
+# Most files are sound throughout. For them `check` runs one checker made once per spec (`_quick`):
+# no paths, no positions, no problems. It gives the cleaned data, or _UNSURE at the first value it
+# does not take as plainly sound, and then the full check above reads the file again and finds the
+# problems (if any) with their places. A value is taken only where the full check would give the
+# same value and no problem (tests/test_schema_check.py compares both on thousands of edited files).
+
+_UNSURE = object()  # left to the full check
+_OMIT = object()  # a null the full check leaves out of its mapping (the model's default applies)
+_NEW_LIST = object()  # a null list: a new empty list
+_QUICK: dict[int, tuple[Field, Callable[[Any], Any]]] = {}  # id of a spec -> (the spec, its checker)
+_EXACT = {"int": (int,), "number": (int, float), "bool": (bool,), "time": (str, int, float)}  # bool is no int
+
+
+def _quick(spec: Field) -> Callable[[Any], Any]:
+    known = _QUICK.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = _QUICK[id(spec)] = (spec, _make(spec))
+    return known[1]
+
+
+def _null(spec: Field) -> Any:
+    """What the full check gives for a null of `spec` without a problem (_UNSURE: it reports one)."""
+    if spec.nullable:
+        return None
+    if spec.required:
+        return _UNSURE
+    return _NEW_LIST if spec.kind == "list" else _OMIT
+
+
+def _make(spec: Field) -> Callable[[Any], Any]:
+    if spec.enum:
+        return _make_choice(spec)
+    if spec.kind == "map":
+        return _make_map(spec)
+    if spec.kind == "list":
+        return _make_list(spec)
+    null, kind, required = _null(spec), spec.kind, spec.required
+
+    def text(v: Any) -> Any:
+        if type(v) is str and not HAS_INVISIBLE(v) and (not required or v.strip()):
+            return v
+        return null if v is None else _UNSURE
+
+    def ident(v: Any) -> Any:
+        if type(v) is str and ID_RE.match(v):
+            return v
+        return null if v is None else _UNSURE
+
+    def day(v: Any) -> Any:
+        if type(v) is str:
+            found = _sound_day(v)
+            return _UNSURE if found is None else found
+        return null if v is None else _UNSURE
+
+    exact = _EXACT.get(kind, ())
+
+    def scalar(v: Any) -> Any:
+        if type(v) in exact:
+            return v
+        return null if v is None else _UNSURE
+
+    return {"str": text, "id": ident, "date": day}.get(kind, scalar)
+
+
+def _make_choice(spec: Field) -> Callable[[Any], Any]:
+    base, allowed, null = _quick(replace(spec, enum=())), spec.enum, _null(spec)
+
+    def choice(v: Any) -> Any:
+        if v is None:
+            return null
+        got = base(v)
+        return got if got is not _UNSURE and got in allowed else _UNSURE
+
+    return choice
+
+
+def _make_map(spec: Field) -> Callable[[Any], Any]:
+    null = _null(spec)
+    checks = {key: _quick(f) for key, f in (spec.fields or {}).items()}
+    required = tuple(key for key, f in (spec.fields or {}).items() if f.required)
+
+    def mapping(v: Any) -> Any:
+        if type(v) is not dict:
+            return null if v is None else _UNSURE
+        if not checks:  # free-form: taken as it is
+            return v
+        out = {}
+        for key, x in v.items():
+            c = checks.get(key)
+            if c is None:
+                return _UNSURE
+            x = c(x)
+            if x is _UNSURE:
+                return _UNSURE
+            if x is not _OMIT:
+                out[key] = [] if x is _NEW_LIST else x
+        for key in required:
+            if key not in v:
+                return _UNSURE
+        return out
+
+    return mapping
+
+
+def _make_list(spec: Field) -> Callable[[Any], Any]:
+    assert spec.items is not None
+    null, item, nullable = _null(spec), _quick(spec.items), spec.items.nullable
+
+    def items(v: Any) -> Any:
+        if type(v) is not list:
+            return null if v is None else _UNSURE
+        out = []
+        for x in v:
+            if x is None and not nullable:
+                return _UNSURE
+            x = item(x)
+            if x is _UNSURE:
+                return _UNSURE
+            out.append([] if x is _NEW_LIST else x)
+        return out
+
+    return items

@@ -185,6 +185,10 @@ class _Reader:
             return self.text(text)
         if first in _INDICATORS and not (first == "-" and rest[1:2] in _NEGATIVE):
             raise _Decline
+        return self.plain(rest)
+
+    def plain(self, rest: str) -> Any:
+        """A plain scalar written on one line, up to a comment."""
         cut = rest.find(" #")
         text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
         if ": " in text or text[-1] == ":":
@@ -229,13 +233,7 @@ class _Reader:
         while True:
             m = match(s, i)  # the common entry: a key and a scalar, then a comma or the end
             if m is None:
-                m = _FLOW_KEY.match(s, i)
-                if m is None:
-                    raise _Decline
-                key = self.key(m.group(1), out)
-                child = path + (key,)
-                keys[child] = (number, column + i + 1)
-                out[key], i, more = self.entry(s, m.end(), number, column, child, "}")
+                i, more = self.other(s, i, number, column, path, out)
             else:  # `key` and `scalar` written out here: most of a registry's scalars are read here
                 key, quoted, plain, comma = m.groups()
                 if key in out or KNOWN.get(key) is not STR and plain_value(key) is not STR:
@@ -260,6 +258,17 @@ class _Reader:
                 return out, i + 1
             if s[i] == "}":
                 raise _Decline  # a trailing comma
+
+    def other(self, s: str, i: int, number: int, column: int, path: PathKey, out: dict[Any, Any]) -> tuple[int, bool]:
+        """Any other entry of a flow mapping (its value a collection or single-quoted), into `out`."""
+        m = _FLOW_KEY.match(s, i)
+        if m is None:
+            raise _Decline
+        key = self.key(m.group(1), out)
+        child = path + (key,)
+        self.keys[child] = (number, column + i + 1)
+        out[key], i, more = self.entry(s, m.end(), number, column, child, "}")
+        return i, more
 
     def scalar(self, m: re.Match[str], group: int, number: int, column: int, path: PathKey) -> Any:
         """The scalar of a flow entry `_SEQ_ITEM` matched, from `group` on (`flow_map` has its own)."""
