@@ -206,10 +206,11 @@ class ParseCache:
     """A reader for `jiuzhu.loader.load`: `prepare(files)`, then `gather(files, …)` for their
     problems, pieces and documents, then `close()` to write what changed."""
 
-    def __init__(self, root: Path, directory: Path | None = None, pool: bool = True) -> None:
+    def __init__(self, root: Path, directory: Path | None = None, pool: bool = True, key: bytes | None = None) -> None:
+        """`key`: `code_key()`, when the caller has it already (the roll-up: one for all its registries)."""
         self.folder = folder_for(root, directory)
         self.pool = pool
-        self.key = code_key()
+        self.key = key or code_key()
         self.entries: dict[str, Entry] = {}
         self.changed: set[str] = set()  # files whose entry is new, renewed or gone
         self.found: list[str] = []  # the shard files in the folder when it was read

@@ -38,11 +38,12 @@ def state(root: Path, listed: Listing | None = None) -> bytes | None:
     return h.digest()
 
 
-def key(root: Path, extra: str, listed: Listing | None = None) -> str | None:
+def key(root: Path, extra: str, listed: Listing | None = None, code: bytes | None = None) -> str | None:
+    """`code`: jiuzhu.cache.code_key(), when the caller has it already."""
     found = state(root, listed)
     if found is None:
         return None
-    h = hashlib.blake2b(cache.code_key(), digest_size=16)
+    h = hashlib.blake2b(code or cache.code_key(), digest_size=16)
     h.update(found + b"\0" + extra.encode("utf-8"))
     return h.hexdigest()
 

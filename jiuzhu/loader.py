@@ -38,12 +38,13 @@ FOUNDING = ("system.yaml", "areas.yaml", "calendar.yaml", "units")
 
 
 def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True, parallel: bool = True,
-         listed: Listing | None = None) -> Loaded:
+         listed: Listing | None = None, code: bytes | None = None) -> Loaded:
     """Load the registry at `root`. `only` (top-level file and folder names, e.g. FOUNDING) leaves
     the rest of the registry out. `use_cache`: read unchanged files through the parse cache
     (jiuzhu.cache); the answer is the same either way. `parallel`: parse many changed files in
     worker processes (off where the caller already runs one registry a process: jiuzhu.rollup).
-    `listed`: the whole registry's listing, when the caller took one already (jiuzhu.listing.take)."""
+    `listed`: the whole registry's listing, when the caller took one already (jiuzhu.listing.take).
+    `code`: jiuzhu.cache.code_key(), when the caller has it already."""
     if not root.is_dir():
         raise no_registry(root)
     # Loading allocates hundreds of thousands of small tuples and nothing cyclic: the cyclic
@@ -52,7 +53,7 @@ def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, only, use_cache and only is None, parallel, listed if only is None else None)
+        return _load(root, only, use_cache and only is None, parallel, listed if only is None else None, code)
     finally:
         if paused:
             gc.freeze()
@@ -60,7 +61,7 @@ def load(root: Path, only: Collection[str] | None = None, use_cache: bool = True
 
 
 def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: bool = True,
-          listed: Listing | None = None) -> Loaded:
+          listed: Listing | None = None, code: bytes | None = None) -> Loaded:
     reg = Registry(root=str(root))
     for left_out in () if only is None else (set(SINGLE) | set(FOLDERS)) - set(only):
         _mark_incomplete(reg, indexes(left_out))
@@ -70,7 +71,7 @@ def _load(root: Path, only: Collection[str] | None, use_cache: bool, parallel: b
     files = _listed(root, only, problems, incomplete, stats, listed)
     _mark_incomplete(reg, incomplete)
     pieces: list[Piece] = []
-    parse_cache = cache.ParseCache(root, pool=parallel) if use_cache else None
+    parse_cache = cache.ParseCache(root, pool=parallel, key=code) if use_cache else None
     if parse_cache is None:
         docs = {}
         for rel, path in files:

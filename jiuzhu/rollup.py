@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jiuzhu import cache
 from jiuzhu.errors import InputRefused
 from jiuzhu.rollup_export import COLUMNS, LIST_SEP, Export, export
 from jiuzhu.tasks import DONE, DUE_SOON, OVERDUE
@@ -41,14 +42,15 @@ class Rollup:
         return [m for m in self.members if m.problem is not None]
 
 
-def _one(args: tuple[str, str, str]) -> Export:
-    root, day, scratch = args
-    return export(Path(root), dt.date.fromisoformat(day), Path(scratch))
+def _one(args: tuple[str, str, str, bytes]) -> Export:
+    root, day, scratch, code = args
+    return export(Path(root), dt.date.fromisoformat(day), Path(scratch), code)
 
 
 def collect(roots: Sequence[Path], as_of: dt.date, scratch: Path, workers: int | None = None) -> list[Export]:
     """Every registry's export, in the order given; by `workers` processes (default: the cores)."""
-    jobs = [(str(r), as_of.isoformat(), str(scratch)) for r in roots]
+    code = cache.code_key()  # once: every registry of a roll-up is read by the same code
+    jobs = [(str(r), as_of.isoformat(), str(scratch), code) for r in roots]
     n = min(workers or os.cpu_count() or 1, len(jobs))
     if n < 2:
         return [_one(j) for j in jobs]

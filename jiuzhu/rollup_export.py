@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from jiuzhu import cache_derived, listing, loader, validate
+from jiuzhu import cache, cache_derived, listing, loader, validate
 from jiuzhu.errors import InputRefused
 from jiuzhu.model import Registry
 from jiuzhu.queries import KIND_NAMES
@@ -73,11 +73,13 @@ def to_csv(table: list[list[object]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def export(root: Path, as_of: dt.date, scratch: Path) -> Export:
+def export(root: Path, as_of: dt.date, scratch: Path, code: bytes | None = None) -> Export:
     """The registry's export as of `as_of`, kept or computed (and kept). An export that cannot be
-    kept (a file too recent to key, no cache folder) goes to `scratch`, which the caller removes."""
+    kept (a file too recent to key, no cache folder) goes to `scratch`, which the caller removes.
+    `code`: jiuzhu.cache.code_key() (the roll-up computes it once for all its registries)."""
+    code = code or cache.code_key()
     listed = listing.take(root)  # one listing for the key and, if need be, the load
-    ident = cache_derived.key(root, f"rollup-export|{FORMAT}|{as_of.isoformat()}", listed)
+    ident = cache_derived.key(root, f"rollup-export|{FORMAT}|{as_of.isoformat()}", listed, code)
     if ident is not None:
         kept_meta = cache_derived.path(root, "rollup", ident, ".json")
         if kept_meta is not None:
@@ -85,7 +87,7 @@ def export(root: Path, as_of: dt.date, scratch: Path) -> Export:
             kept_csv = cache_derived.path(root, "rollup", ident, ".csv")
             if meta["problem"] is not None or kept_csv is not None:
                 return Export(**{**meta, "file": str(kept_csv) if kept_csv else None, "reused": True})
-    made, data = _computed(root, as_of, listed)
+    made, data = _computed(root, as_of, listed, code)
     if ident is not None:
         kept = cache_derived.keep(root, "rollup", ident, ".csv", data) if data is not None else None
         meta = {k: v for k, v in made.__dict__.items() if k not in ("file", "reused")}
@@ -99,10 +101,11 @@ def export(root: Path, as_of: dt.date, scratch: Path) -> Export:
     return Export(**{**made.__dict__, "file": str(unkept)})
 
 
-def _computed(root: Path, as_of: dt.date, listed: listing.Listing) -> tuple[Export, bytes | None]:
+def _computed(root: Path, as_of: dt.date, listed: listing.Listing, code: bytes) -> tuple[Export, bytes | None]:
     label = str(root)
     try:
-        loaded = loader.load(root, parallel=False, listed=listed)  # jiuzhu.rollup runs one registry a process
+        # jiuzhu.rollup runs one registry a process: no pool of its own
+        loaded = loader.load(root, parallel=False, listed=listed, code=code)
     except InputRefused as exc:
         return Export(label, "", "", 0, None, exc.message), None
     reg = loaded.registry

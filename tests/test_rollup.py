@@ -197,6 +197,19 @@ def test_another_day_and_another_code_are_computed_again(counties, not_racy, mon
     assert [m.reused for m in again] == [False, False]
 
 
+def test_the_code_key_is_computed_once_for_a_roll_up(counties, monkeypatch):
+    """Reading jiuzhu's sources for the code key costs ~5 ms: a roll-up does it once, not twice a
+    registry (its export key and its parse cache), and both use that key."""
+    real, calls = cache.code_key, []
+    monkeypatch.setattr(cache, "code_key", lambda: (calls.append(1), real())[1])
+    members, _ = _members(counties)
+    assert len(members) == 2 and not any(m.problem for m in members) and len(calls) == 1
+    seen = []
+    monkeypatch.setattr(cache.ParseCache, "close", lambda self: seen.append(self.key))
+    _members(counties, "2027-06-30")
+    assert seen == [real(), real()]
+
+
 def test_one_listing_serves_the_key_and_the_load(counties, not_racy, monkeypatch):
     """A registry is listed once for its export's key and its load, and a load from that listing
     is the load of a listing taken by the loader itself."""
