@@ -88,7 +88,8 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         hint = ("用编辑器把文件另存为 UTF-8 编码：记事本“另存为”时编码选 UTF-8，VS Code 点右下角编码→“通过编码保存”"
                 f"→ UTF-8；命令行：iconv -f {guess or 'GBK'} -t UTF-8 原文件 > 新文件。")
         return None, [error(Pos(file, line, col), "encoding", msg, hint)]
-    odd = _ODD_BREAK.search(text)
+    # three plain searches, each at memchr speed: a class search tests every character (~5 ms a county)
+    odd = _ODD_BREAK.search(text) if "\x85" in text or "\u2028" in text or "\u2029" in text else None
     if odd:
         return None, [_odd_break(text, odd.start(), file)]
     return text, []
