@@ -35,6 +35,7 @@ _SEQ_ITEM = re.compile(r'(?:"([^"\\]*+)"|(' + _PLAIN + r')) *+(?:(,) *+|(?=\]))'
 _MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): ++(?:"([^"\\]*+)"|(' + _PLAIN + r')) *+(?:(,) *+|(?=\}))')
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NEGATIVE = frozenset("0123456789.")  # "-" before one of these starts a plain scalar (-3, -.5)
+_MARKERS = ("---", "...", "%")  # a line starting so is a document marker or a directive
 _DEPTH = MAX_DEPTH - 2  # deeper is left to ruamel (and its depth check)
 
 SHARED_LEN, SHARED_MAX = 64, 200_000  # texts shared: at most this long, this many
@@ -54,14 +55,13 @@ def parse(text: str, share: Any) -> tuple[Any, dict[PathKey, tuple[int, int]], d
     `share`: `dict.setdefault` of the caller's pool of shared texts."""
     if _UNUSUAL.search(text):
         return None
-    lines: list[list[Any]] = []  # [line number, indent, content] of each line that holds something
+    if text.startswith(_MARKERS) or "\n---" in text or "\n..." in text or "\n%" in text:
+        return None  # a line with a document marker or a directive
+    lines: list[tuple[int, int, str]] = []  # (line number, indent, content) of each line that holds something
     for number, line in enumerate(text.split("\n"), 1):
         content = line.lstrip(" ")
-        if not content or content[0] == "#":
-            continue
-        if line.startswith(("---", "...", "%")):  # document markers, directives
-            return None
-        lines.append([number, len(line) - len(content), content])
+        if content and content[0] != "#":
+            lines.append((number, len(line) - len(content), content))
     if not lines or lines[0][1] != 0:
         return None
     reader = _Reader(lines, share)
@@ -75,7 +75,7 @@ def parse(text: str, share: Any) -> tuple[Any, dict[PathKey, tuple[int, int]], d
 class _Reader:
     __slots__ = ("lines", "share", "values", "keys")
 
-    def __init__(self, lines: list[list[Any]], share: Any) -> None:
+    def __init__(self, lines: list[tuple[int, int, str]], share: Any) -> None:
         self.lines = lines
         self.share = share
         self.values: dict[PathKey, tuple[int, int]] = {}
@@ -159,7 +159,7 @@ class _Reader:
             child = path + (len(items),)
             values[child] = (number, column + 1)
             if _KEY.match(rest):
-                lines[i] = [number, column, rest]
+                lines[i] = (number, column, rest)
                 value, i = self.mapping(i, column, child)
             else:
                 value = self.inline(rest, number, column, child)
