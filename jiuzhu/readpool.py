@@ -1,5 +1,6 @@
 """Reading many registry files at once, for the parse cache (jiuzhu.cache): in order, the kernel
-asked for all of them before the first is read, and by a pool of processes when there are many.
+asked for each a window ahead of its reading (the descriptor kept open for it), and by a pool of
+processes when there are many.
 
 `read_all(items, read_one, pool)` gives `(relative path, read_one(path, relative path))` for each
 item, in order; `read_one` must be a module-level function (a pool worker gets it by name).
@@ -21,41 +22,53 @@ from jiuzhu.problems import Pos
 POOL_THRESHOLD = 400  # files to parse before 2 workers pay for their start (~50 ms)
 POOL_WORKERS = 2
 PREFETCH_MIN = 32  # fewer files are read about as fast one by one
+WINDOW = 256  # files asked for ahead of the one being read
 
 _T = TypeVar("_T")
 Reader = Callable[[str, str], _T]
 
 
-def prefetch(paths: Sequence[str]) -> None:
+def prefetch(paths: Sequence[str], keep: bool = False) -> None:
     """Ask the kernel to start reading all these files now (posix_fadvise WILLNEED). Read one by
     one, files not in the page cache wait for the disk one by one: a county's 2,300 files took
     0.2 s, and 0.04 s once all were asked for first; in the page cache, asking costs ~2 µs a file.
-    Only a hint: a file that cannot be opened here is reported by its reader."""
+    Only a hint: a file that cannot be opened here is reported by its reader. `keep`: leave each
+    descriptor open for `file_bytes` (no second open and close); `release` closes those not read."""
     advise = getattr(os, "posix_fadvise", None)
-    if advise is None or len(paths) < PREFETCH_MIN:
+    if advise is None:
         return
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a pipe put in a file's place must not block
     for path in paths:
         try:
-            fd = os.open(path, flags)
+            fd = os.open(path, _READ_FLAGS)  # non-blocking: a pipe put in a file's place must not block
         except OSError:
             continue
         try:
             advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
         except OSError:
             pass
-        finally:
+        if keep and path not in _KEPT:
+            _KEPT[path] = fd
+        else:
             os.close(fd)
 
 
+def release() -> None:
+    """Close the descriptors `prefetch` kept that no `file_bytes` took."""
+    while _KEPT:
+        os.close(_KEPT.popitem()[1])
+
+
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_KEPT: dict[str, int] = {}  # path -> a descriptor `prefetch` opened and advised, for `file_bytes`
 
 
 def file_bytes(path: str) -> tuple[os.stat_result, bytes]:
     """A file's stat and its bytes, through its descriptor: no file object (open() took twice as
     long for a registry's small files). A pipe or device found where a file was listed is
     refused, not waited on; a directory is refused as open() would."""
-    fd = os.open(path, _READ_FLAGS)
+    fd = _KEPT.pop(path, None)
+    if fd is None:
+        fd = os.open(path, _READ_FLAGS)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -76,9 +89,20 @@ def file_bytes(path: str) -> tuple[os.stat_result, bytes]:
 def read_many(items: Sequence[tuple[str, str]], read_one: Reader[_T]) -> list[tuple[str, _T]]:
     """What `read_one` gives for each of these files. Reading a file leaves no cyclic garbage
     (tests/test_cache.py), so the cyclic collector, paused by the loader, has nothing to find:
-    walking the growing heap for nothing cost a fifth of a cold load."""
-    prefetch([path for _, path in items])
-    return [(rel, read_one(path, rel)) for rel, path in items]
+    walking the growing heap for nothing cost a fifth of a cold load. The kernel is asked for the
+    files a window ahead (`prefetch`), and each is read from the descriptor opened for asking."""
+    paths = [path for _, path in items]
+    if len(items) < PREFETCH_MIN:
+        return [(rel, read_one(path, rel)) for rel, path in items]
+    out: list[tuple[str, _T]] = []
+    try:  # each window asked for (and opened) while the one before it is read: at most 2 × WINDOW open
+        prefetch(paths[:WINDOW], keep=True)
+        for start in range(0, len(items), WINDOW):
+            prefetch(paths[start + WINDOW:start + 2 * WINDOW], keep=True)
+            out.extend((rel, read_one(path, rel)) for rel, path in items[start:start + WINDOW])
+    finally:
+        release()
+    return out
 
 
 def _read_in_worker(read_one: Reader[_T], items: Sequence[tuple[str, str]]) -> list[tuple[str, _T]]:

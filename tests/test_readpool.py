@@ -58,6 +58,34 @@ def test_every_file_is_asked_for_before_the_first_is_read(tmp_path: Path, advise
     assert seen_at_first_read == [len(items)]
 
 
+def test_many_files_are_asked_for_a_window_ahead_and_read_from_that_descriptor(
+        tmp_path: Path, advised: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past two windows: each file is asked for before it is read, at most two windows are open at
+    once, each is read from the descriptor opened for asking (no second open), and every
+    descriptor is closed at the end, also those of files the reader never took."""
+    monkeypatch.setattr(readpool, "WINDOW", 40)
+    items = _files(tmp_path, 130)
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, *a, **k: (opened.append(str(path)), real_open(path, *a, **k))[1])
+    fds_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    most_open = []
+
+    def read(path: str, rel: str) -> bytes:
+        assert os.stat(path).st_ino in {ino for ino, _ in advised}  # asked for before its reading
+        most_open.append(len(readpool._KEPT))
+        if rel.endswith("7.yaml"):  # some are read by another way: their descriptor is closed anyway
+            return _read(path, rel)
+        return readpool.file_bytes(path)[1]
+
+    got = readpool.read_many(items, read)
+    assert got == [(rel, _read(path, rel)) for rel, path in items]
+    assert sorted(opened) == sorted(path for _, path in items)  # each opened once
+    assert max(most_open) <= 2 * 40 + 13 and readpool._KEPT == {}  # 13 files never taken
+    if fds_before is not None:
+        assert len(os.listdir("/proc/self/fd")) == fds_before
+
+
 def test_a_few_files_are_just_read(tmp_path: Path, advised: list[tuple[int, int]]) -> None:
     items = _files(tmp_path, readpool.PREFETCH_MIN - 1)
     assert readpool.read_many(items, _read) == [(rel, _read(path, rel)) for rel, path in items]
