@@ -7,42 +7,27 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
+from test_yamlfast import _generated, _texts
 from test_yamlread_equivalence import typed
 
 from jiuzhu import pieces, schema_check
 from jiuzhu.doc import Doc
-from jiuzhu.yamlerrors import decode
 from jiuzhu.yamlread import parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _docs(root: Path) -> list[tuple[Doc, Any]]:
+def _docs(texts: dict[str, str]) -> list[tuple[Doc, Any]]:
     out = []
-    for path in sorted(root.rglob("*.yaml")):
-        rel = path.relative_to(root).as_posix()
+    for rel, text in texts.items():
         spec = pieces.spec_for(rel)
-        text, _ = decode(path.read_bytes(), rel)
-        if spec is None or text is None:
-            continue
-        doc, _ = parse_text(text, rel)
+        doc = parse_text(text, rel)[0] if spec is not None else None
         if doc is not None:
             out.append((doc, spec))
     return out
-
-
-def _generated(tmp_path: Path) -> list[tuple[Doc, Any]]:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import gen
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    gen.generate(tmp_path / "reg", 300)
-    return _docs(tmp_path / "reg")
 
 
 def _both(doc: Doc, spec: Any) -> tuple[Any, Any, list[Any]]:
@@ -55,7 +40,7 @@ def _both(doc: Doc, spec: Any) -> tuple[Any, Any, list[Any]]:
 
 
 def test_sound_files_take_the_quick_path_with_the_same_result(tmp_path: Path) -> None:
-    docs = _docs(ROOT / "registry") + _generated(tmp_path)
+    docs = _docs(_texts(ROOT / "registry")) + _docs(_generated(tmp_path))
     assert len(docs) > 300
     for doc, spec in docs:
         quick, full, problems = _both(doc, spec)
@@ -110,7 +95,7 @@ def test_edited_files_are_taken_only_where_the_full_check_agrees(tmp_path: Path)
     """Thousands of edited documents: whatever the quick path takes, the full check finds no
     problem in and cleans to the very same data; what it leaves, the full check decides."""
     rng = random.Random(20261204)
-    sources = _docs(ROOT / "registry") + _generated(tmp_path)[:80]
+    sources = _docs(_texts(ROOT / "registry")) + _docs(_generated(tmp_path))[:80]
     taken = left = 0
     for doc, spec in sources:
         for _ in range(25):
