@@ -91,9 +91,9 @@ def read_many(items: Sequence[tuple[str, str]], read_one: Reader[_T]) -> list[tu
     (tests/test_cache.py), so the cyclic collector, paused by the loader, has nothing to find:
     walking the growing heap for nothing cost a fifth of a cold load. The kernel is asked for the
     files a window ahead (`prefetch`), and each is read from the descriptor opened for asking."""
-    paths = [path for _, path in items]
     if len(items) < PREFETCH_MIN:
         return [(rel, read_one(path, rel)) for rel, path in items]
+    paths = [path for _, path in items]
     out: list[tuple[str, _T]] = []
     try:  # each window asked for (and opened) while the one before it is read: at most 2 × WINDOW open
         prefetch(paths[:WINDOW], keep=True)

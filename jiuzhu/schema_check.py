@@ -31,15 +31,21 @@ def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:
     return cleaned, problems
 
 
-_REQUIRED: dict[int, tuple[Field, Field]] = {}  # id of a spec -> (the spec, the spec as required)
+_REQUIRED: dict[int, tuple[Field, Any]] = {}  # id of a spec -> (the spec, the spec as required)
+
+
+def _once(table: dict[int, tuple[Field, Any]], spec: Field, make: Callable[[Field], Any]) -> Any:
+    """`make(spec)`, made once per spec object (specs are module constants; the id is checked
+    against the spec itself, in case a spec made later reuses a freed one's id)."""
+    known = table.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = table[id(spec)] = (spec, make(spec))
+    return known[1]
 
 
 def _as_required(spec: Field) -> Field:
     """`spec` with required=True, made once per spec (dataclasses.replace costs 10 µs a file)."""
-    known = _REQUIRED.get(id(spec))
-    if known is None or known[0] is not spec:
-        known = _REQUIRED[id(spec)] = (spec, replace(spec, required=True))
-    return known[1]
+    return _once(_REQUIRED, spec, lambda s: replace(s, required=True))
 
 
 def complete(data: Any, spec: Field) -> bool:
@@ -271,15 +277,12 @@ def _label(path: tuple[Any, ...]) -> str:
 _UNSURE = object()  # left to the full check
 _OMIT = object()  # a null the full check leaves out of its mapping (the model's default applies)
 _NEW_LIST = object()  # a null list: a new empty list
-_QUICK: dict[int, tuple[Field, Callable[[Any], Any]]] = {}  # id of a spec -> (the spec, its checker)
+_QUICK: dict[int, tuple[Field, Any]] = {}  # id of a spec -> (the spec, its checker)
 _EXACT = {"int": (int,), "number": (int, float), "bool": (bool,), "time": (str, int, float)}  # bool is no int
 
 
 def _quick(spec: Field) -> Callable[[Any], Any]:
-    known = _QUICK.get(id(spec))
-    if known is None or known[0] is not spec:
-        known = _QUICK[id(spec)] = (spec, _make(spec))
-    return known[1]
+    return _once(_QUICK, spec, _make)
 
 
 def _null(spec: Field) -> Any:
@@ -377,10 +380,10 @@ def _make_list(spec: Field) -> Callable[[Any], Any]:
         for x in v:
             if x is None and not nullable:
                 return _UNSURE
-            x = item(x)
+            x = item(x)  # never _OMIT nor _NEW_LIST: a null item is None or _UNSURE
             if x is _UNSURE:
                 return _UNSURE
-            out.append([] if x is _NEW_LIST else x)
+            out.append(x)
         return out
 
     return items

@@ -277,7 +277,9 @@ class _Reader:
             self.values[path] = (number, column + m.start(group))  # the opening quote
             return self.share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
         self.values[path] = (number, column + m.start(group + 1) + 1)
-        data = plain_value(plain)
+        data = KNOWN.get(plain, KNOWN)
+        if data is KNOWN:
+            data = plain_value(plain)
         if data is STR:
             return self.share(plain, plain) if len(plain) <= SHARED_LEN else plain
         return to_float(plain) if data is FLOAT else data
