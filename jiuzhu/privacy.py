@@ -30,10 +30,13 @@ _MOBILE_RE = re.compile(rf"(?<!\d)(?:\+?86{_SEP}?)?1[3-9]\d{_SEP}?\d{{4}}{_SEP}?
 # Every match of the patterns above holds at least 11 digits, from a digit to a digit, with only
 # digits and separators between (an ID number's final X follows such a run).
 _CANDIDATE = re.compile(r"\d[\d .-]{9,}\d")
-# The same in a text whose only digits are ASCII ones (`_plain_candidate`): first a scan for 11
-# digits or separators in a row, which every candidate holds (sre skips to a pattern's first
-# character class quickly, and [0-9] is a bitmap where \d looks up each character's category).
-_RUN_11 = re.compile(r"[0-9 .-][0-9 .-]{10}")
+# The same in a text whose only digits are ASCII ones (`_plain_candidate`): first a scan for a digit
+# and 10 digits or separators after it, with which every candidate starts (sre skips to a pattern's
+# first character class quickly, and [0-9] is a bitmap where \d looks up each character's category).
+# A date (2020-02-28) is one character short: in registry files, which hold dates by the thousand,
+# this scan alone answers (it started at a separator before, found " 2020-02-28" in nearly every
+# file, and the full search ran).
+_RUN_11 = re.compile(r"[0-9][0-9 .-]{10}")
 _ASCII_CANDIDATE = re.compile(r"[0-9][0-9 .-]{9,}[0-9]")
 # Characters that hide inside a number: zero-width spaces and joiners, the BOM, a soft hyphen.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"

@@ -127,3 +127,25 @@ def test_sources_read_in_chinese(make_registry, jz) -> None:  # type: ignore[no-
              "--responsible", "caizheng", "--area", "低保", "--due-workdays", "10")
     assert "（会议日期 2026-09-22 起 10 个工作日，依据国务院节假日安排（chinese-calendar））" in res.output
     assert "依据 chinese-calendar" not in res.output
+
+
+def test_year_tables_kept_for_the_process_never_mix_calendars() -> None:
+    """Years the library or the weekends decide are counted once a process (a roll-up reads
+    hundreds of registries); a registry's own year never is, whichever calendar came first."""
+    import chinese_calendar
+
+    own = {2026: {"holidays": (D(2026, 12, 4),), "workdays": (D(2026, 12, 5),)}}  # Fri off, Sat on
+    before = Calendar()
+    assert before.is_workday(D(2026, 12, 4)) and not before.is_workday(D(2026, 12, 5))
+    corrected = Calendar(own)  # after a plain calendar counted 2026: its own year, not the kept one
+    assert not corrected.is_workday(D(2026, 12, 4)) and corrected.is_workday(D(2026, 12, 5))
+    after = Calendar()  # and the correction does not leak into the next registry's calendar
+    assert after.is_workday(D(2026, 12, 4)) and not after.is_workday(D(2026, 12, 5))
+    # the kept library year is the library's answer for every day; an unknown year, weekends only
+    day = D(2026, 1, 1)
+    while day.year == 2026:
+        assert after.is_workday(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+    assert [after.is_workday(D(2031, 10, d)) for d in (1, 4, 5)] == [True, False, False]
+    assert after.source(2031) == "weekends" and after.warnings == (
+        "2031 年的法定节假日未知（chinese-calendar 和 calendar.yaml 都没有），按周末计算",)
