@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,7 +68,7 @@ class Calendar:
         }
         self._sources: dict[int, str] = {}
         self._seen: dict[int, None] = {}
-        self._cum: dict[int, tuple[int, ...]] = {}
+        self._cum: dict[int, list[int]] = {}
         self._spans: dict[tuple[int, int], int] = {}
 
     @classmethod
@@ -100,20 +100,30 @@ class Calendar:
         i = day.timetuple().tm_yday
         return cum[i] > cum[i - 1]
 
-    def _cumulative(self, year: int) -> tuple[int, ...]:
+    def _cumulative(self, year: int) -> list[int]:
         """cum[i] = working days among the first i days of `year` (cum[0] = 0), built once a year
         so counting over long spans stays cheap."""
         if year not in self._cum:
             src = self.source(year)
             if src == WEEKENDS:
                 self._seen[year] = None
-            if src == REGISTRY:
-                holidays, workdays = self._overrides[year]
-                self._cum[year] = _cumulate(day in workdays or (day.weekday() < 5 and day not in holidays)
-                                            for day in _days(year))
-            else:  # the same for every registry: made once a process (a roll-up reads hundreds)
-                self._cum[year] = _standard_year(year, src)
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            flags = [self._decide(day, src) for day in _days(first, last)]
+            cum = [0]
+            for f in flags:
+                cum.append(cum[-1] + f)
+            self._cum[year] = cum
         return self._cum[year]
+
+    def _decide(self, day: dt.date, src: str) -> bool:
+        if src == REGISTRY:
+            holidays, workdays = self._overrides[day.year]
+            return day in workdays or (day.weekday() < 5 and day not in holidays)
+        if src == LIBRARY:
+            # is_workday's rule on the library's public tables (is_workday itself scans the whole
+            # table for its year range at every call: 4 000 calls took 0.1 s)
+            return day in chinese_calendar.workdays or (day.weekday() < 5 and day not in chinese_calendar.holidays)
+        return day.weekday() < 5
 
     # -- counting ----------------------------------------------------------------------------
 
@@ -171,29 +181,9 @@ def _jan1(year: int) -> int:
     return dt.date(year, 1, 1).toordinal()
 
 
-def _days(year: int) -> Iterator[dt.date]:
-    first = dt.date(year, 1, 1)
-    for n in range((dt.date(year, 12, 31) - first).days + 1):
+def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    for n in range((last - first).days + 1):
         yield first + dt.timedelta(days=n)
-
-
-def _cumulate(flags: Iterable[bool]) -> tuple[int, ...]:
-    cum = [0]
-    for f in flags:
-        cum.append(cum[-1] + f)
-    return tuple(cum)
-
-
-@functools.cache
-def _standard_year(year: int, src: str) -> tuple[int, ...]:
-    """`Calendar._cumulative` of a year decided by the library (LIBRARY) or by weekends alone
-    (WEEKENDS): it depends on nothing else (the library cannot change under a running process)."""
-    if src == LIBRARY:
-        # is_workday's rule on the library's public tables (is_workday itself scans the whole
-        # table for its year range at every call: 4 000 calls took 0.1 s)
-        work, rest = chinese_calendar.workdays, chinese_calendar.holidays
-        return _cumulate(day in work or (day.weekday() < 5 and day not in rest) for day in _days(year))
-    return _cumulate(day.weekday() < 5 for day in _days(year))
 
 
 def _library_knows(year: int) -> bool:

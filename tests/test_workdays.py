@@ -129,19 +129,19 @@ def test_sources_read_in_chinese(make_registry, jz) -> None:  # type: ignore[no-
     assert "依据 chinese-calendar" not in res.output
 
 
-def test_year_tables_kept_for_the_process_never_mix_calendars() -> None:
-    """Years the library or the weekends decide are counted once a process (a roll-up reads
-    hundreds of registries); a registry's own year never is, whichever calendar came first."""
+def test_calendars_one_after_the_other_never_mix() -> None:
+    """A roll-up counts working days for hundreds of registries in one process: a registry's own
+    year never leaks into the next registry's calendar, nor the library's into its own."""
     import chinese_calendar
 
     own = {2026: {"holidays": (D(2026, 12, 4),), "workdays": (D(2026, 12, 5),)}}  # Fri off, Sat on
     before = Calendar()
     assert before.is_workday(D(2026, 12, 4)) and not before.is_workday(D(2026, 12, 5))
-    corrected = Calendar(own)  # after a plain calendar counted 2026: its own year, not the kept one
+    corrected = Calendar(own)  # after a plain calendar counted 2026: its own year
     assert not corrected.is_workday(D(2026, 12, 4)) and corrected.is_workday(D(2026, 12, 5))
     after = Calendar()  # and the correction does not leak into the next registry's calendar
     assert after.is_workday(D(2026, 12, 4)) and not after.is_workday(D(2026, 12, 5))
-    # the kept library year is the library's answer for every day; an unknown year, weekends only
+    # the library's answer for every day of a year it knows; an unknown year, weekends only
     day = D(2026, 1, 1)
     while day.year == 2026:
         assert after.is_workday(day) == chinese_calendar.is_workday(day), day
