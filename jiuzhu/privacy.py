@@ -33,9 +33,8 @@ _CANDIDATE = re.compile(r"\d[\d .-]{9,}\d")
 # The same in a text whose only digits are ASCII ones (`_plain_candidate`): first a scan for a digit
 # and 10 digits or separators after it, with which every candidate starts (sre skips to a pattern's
 # first character class quickly, and [0-9] is a bitmap where \d looks up each character's category).
-# A date (2020-02-28) is one character short: in registry files, which hold dates by the thousand,
-# this scan alone answers (it started at a separator before, found " 2020-02-28" in nearly every
-# file, and the full search ran).
+# A date (2020-02-28) is one character short, so in registry files, which hold dates by the
+# thousand, this scan alone answers (a scan that may start at a separator finds " 2020-02-28").
 _RUN_11 = re.compile(r"[0-9][0-9 .-]{10}")
 _ASCII_CANDIDATE = re.compile(r"[0-9][0-9 .-]{9,}[0-9]")
 # Characters that hide inside a number: zero-width spaces and joiners, the BOM, a soft hyphen.

@@ -90,9 +90,7 @@ def test_rollup_benchmark_reports_each_case_with_its_cpu_time(tmp_path: Path) ->
     for case, line in zip(("cold", "one changed", "nothing changed", "another day"), lines[1:5], strict=True):
         assert line.strip().startswith(case + " "), line
         assert float(line.split("CPU")[1].split()[0]) > 0 and "峰值内存" in line
-    # the cold CPU a registry, and the machine's moment by a fixed workload before and after
+    # the cold CPU a registry: for the same code, the machine's moment
     cold_cpu = float(lines[1].split("CPU")[1].split()[0])
     each = float(lines[5].split("冷启动每个登记册 CPU ")[1].split()[0])
     assert abs(each - cold_cpu / 2) <= 0.05 / 2 + 0.001, lines  # the cold line rounds to 0.1 s
-    start, end = (float(part.split()[0]) for part in lines[5].split("开始时 ")[1].split("，结束时 "))
-    assert start > 0 and end > 0
