@@ -6,33 +6,66 @@ imports this, and the parser (jiuzhu.yamlread) is loaded only when a file must b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from jiuzhu.problems import Pos
 
 PathKey = tuple[Any, ...]
+Tables = dict[PathKey, tuple[int, int]]
 
 
 @dataclass(frozen=True)
 class Doc:
-    """One parsed file: plain data and where each value (and mapping key) sits in the text."""
+    """One parsed file: plain data and where each value (and mapping key) sits in the text.
+
+    The quick reader leaves out the positions inside flat flow collections, a fifth of its work
+    that only a problem's message ever needs: then `fill` reads them all from the text, the first
+    time a lookup misses (`values` and `keys` are always whole)."""
 
     file: str
     data: Any
-    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    known_values: Tables = field(default_factory=dict)
+    known_keys: Tables = field(default_factory=dict)
     text: str = ""  # the decoded text, for checks that read what the data does not keep (comments)
+    fill: Callable[[str], tuple[Tables, Tables]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def values(self) -> Tables:
+        """Where each value sits: path -> (line, column)."""
+        if self.fill is not None:
+            self._complete()
+        return self.known_values
+
+    @property
+    def keys(self) -> Tables:
+        """Where each mapping key sits: path -> (line, column)."""
+        if self.fill is not None:
+            self._complete()
+        return self.known_keys
+
+    def _complete(self) -> None:
+        assert self.fill is not None
+        values, keys = self.fill(self.text)
+        object.__setattr__(self, "known_values", values)
+        object.__setattr__(self, "known_keys", keys)
+        object.__setattr__(self, "fill", None)
 
     def at(self, *path: Any) -> Pos:
         """Position of the value at `path`, or of its nearest enclosing value."""
+        found = self.known_values.get(path)
+        if found is not None:
+            return Pos(self.file, *found)
         return self._lookup(self.values, path)
 
     def key_at(self, *path: Any) -> Pos:
         """Position of the mapping key at `path` (falls back to the value's position)."""
-        if path in self.keys:
-            line, col = self.keys[path]
-            return Pos(self.file, line, col)
+        found = self.known_keys.get(path)
+        if found is None and self.fill is not None:
+            found = self.keys.get(path)
+        if found is not None:
+            return Pos(self.file, *found)
         return self.at(*path)
 
     def item_at(self, path: PathKey, value: Any) -> Pos:

@@ -19,7 +19,8 @@ from jiuzhu import yamltags
 from jiuzhu.doc import Doc, PathKey
 from jiuzhu.problems import Pos, Problem, error
 from jiuzhu.yamlerrors import ALIAS_ALLOWANCE, MAX_DEPTH, SYNTAX_HINT, Hostile, syntax_problem, too_much
-from jiuzhu.yamlfast import POOL, SHARED_LEN
+from jiuzhu.yamlfast import POOL
+from jiuzhu.yamlflat import SHARED_LEN
 
 
 def parse(text: str, file: str) -> tuple[Doc | None, list[Problem]]:

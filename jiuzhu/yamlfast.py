@@ -7,7 +7,8 @@ has) or None: it declines any text with something it does not handle — tabs, c
 anchors, aliases, tags, directives, block scalars, escapes, multi-line scalars or collections,
 empty values, duplicate or non-identifier keys, anything YAML would refuse — and the caller
 then parses the text with ruamel. Without the C parser's call into Python for every node, a
-registry file is read about twice as fast.
+registry file is read about twice as fast. Read `lean`, it gives the same data and leaves out the
+positions inside flat flow collections (jiuzhu.yamlflat), which jiuzhu.doc reads when asked.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from jiuzhu import yamlflat as flat
 from jiuzhu.doc import PathKey
 from jiuzhu.yamlerrors import MAX_DEPTH
+from jiuzhu.yamlflat import MAP_ITEM, SEQ_ITEM, SHARED_LEN
 from jiuzhu.yamltags import FLOAT, KNOWN, STR, plain_value, to_float
 
 # Texts with these (controls, tabs, carriage returns, NEL, line and paragraph separators, byte-order
@@ -25,24 +28,15 @@ from jiuzhu.yamltags import FLOAT, KNOWN, STR, plain_value, to_float
 _UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")  # a block mapping key and the spaces after it
 _FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +")
-# One entry of a flow collection written the usual way: a double-quoted (no escapes) or plain
-# scalar, the spaces after it, then a comma and spaces, or the closing bracket (not consumed).
-# A plain scalar starts with no indicator but "-" before a digit or a point (-3, -.5); libyaml ends a
-# flow plain scalar at "?".
-# Its words (runs without spaces) are taken whole, never given back (possessive: no backtracking).
-_PLAIN = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|-(?=[0-9.]))[^,\[\]{}#:? ]*+(?: ++[^,\[\]{}#:? ]++)*+"
-_SEQ_ITEM = re.compile(r'(?:"([^"\\]*+)"|(' + _PLAIN + r')) *+(?:(,) *+|(?=\]))')
-_MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): ++(?:"([^"\\]*+)"|(' + _PLAIN + r')) *+(?:(,) *+|(?=\}))')
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NEGATIVE = frozenset("0123456789.")  # "-" before one of these starts a plain scalar (-3, -.5)
 _MARKERS = ("---", "...", "%")  # a line starting so is a document marker or a directive
 _DEPTH = MAX_DEPTH - 2  # deeper is left to ruamel (and its depth check)
 
-SHARED_LEN, SHARED_MAX = 64, 200_000  # texts shared: at most this long, this many
 # Equal keys and short texts of every file read in this process become one object each (unit ids,
 # dates, statuses, field names repeat across thousands of files): less memory, and the parse
 # cache pickles each once (jiuzhu.cache). Shared by both read paths (jiuzhu.yamlread empties it
-# when it grows past SHARED_MAX).
+# when it grows past yamlflat.SHARED_MAX).
 POOL: dict[str, str] = {}
 
 
@@ -50,9 +44,15 @@ class _Decline(Exception):
     """Something this reader does not handle: ruamel parses the text instead."""
 
 
-def parse(text: str, share: Any) -> tuple[Any, dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None:
-    """(data, value positions, key positions) of `text`, or None to leave it to ruamel.
-    `share`: `dict.setdefault` of the caller's pool of shared texts."""
+Tables = dict[PathKey, tuple[int, int]]
+
+
+def parse(text: str, share: Any, lean: bool = False) -> tuple[Any, Tables, Tables, bool] | None:
+    """(data, value positions, key positions, partial) of `text`, or None to leave it to ruamel.
+    `share`: `dict.setdefault` of the caller's pool of shared texts. `lean`: the entries of flat
+    flow collections get no positions (only a problem's message needs them: jiuzhu.doc reads the
+    text again with all of them when asked for one it lacks); `partial` says whether any were
+    left out."""
     if _UNUSUAL.search(text):
         return None
     if text.startswith(_MARKERS) or "\n---" in text or "\n..." in text or "\n%" in text:
@@ -64,20 +64,22 @@ def parse(text: str, share: Any) -> tuple[Any, dict[PathKey, tuple[int, int]], d
             lines.append((number, len(line) - len(content), content))
     if not lines or lines[0][1] != 0:
         return None
-    reader = _Reader(lines, share)
+    reader = _Reader(lines, share, lean)
     try:
         data = reader.root()
     except (_Decline, IndexError):
         return None
-    return data, reader.values, reader.keys
+    return data, reader.values, reader.keys, reader.partial
 
 
 class _Reader:
-    __slots__ = ("lines", "share", "values", "keys")
+    __slots__ = ("lines", "share", "values", "keys", "lean", "partial")
 
-    def __init__(self, lines: list[tuple[int, int, str]], share: Any) -> None:
+    def __init__(self, lines: list[tuple[int, int, str]], share: Any, lean: bool) -> None:
         self.lines = lines
         self.share = share
+        self.lean = lean
+        self.partial = False
         self.values: dict[PathKey, tuple[int, int]] = {}
         self.keys: dict[PathKey, tuple[int, int]] = {}
 
@@ -207,10 +209,11 @@ class _Reader:
         return (self.flow_map if s[i] == "{" else self.flow_seq)(s, _skip(s, i + 1), number, column, path)
 
     def flow_seq(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+        whole = flat.collection(s, i, "]", flat.SEQ_ENTRIES, flat.seq_entry)
+        if whole is not None:  # every item a scalar (a list of units)
+            return self.flat_seq(whole[0], whole[1], i, number, column, path), whole[2] + 1
         out: list[Any] = []
-        if s[i] == "]":
-            return out, i + 1
-        match = _SEQ_ITEM.match
+        match = SEQ_ITEM.match
         while True:
             child = path + (len(out),)
             m = match(s, i)  # the common entry: a scalar, then a comma or the end
@@ -225,16 +228,58 @@ class _Reader:
             if s[i] == "]":
                 raise _Decline  # a trailing comma
 
-    def flow_map(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+    def flat_seq(self, parts: list[str], found: list[Any], i: int, number: int, column: int,
+                 path: PathKey) -> list[Any]:
+        """A flow sequence whose items `parts` (the first at index i of the line) are all scalars
+        (read: `found`), as `flow_seq` would read it item by item."""
+        share = self.share
+        if self.lean:
+            self.partial = self.partial or bool(found)
+            return [share(v, v) if shared else v for v, shared, _ in found]
+        out: list[Any] = []
+        values, at = self.values, i
+        for part, (value, shared, voff) in zip(parts, found, strict=True):
+            values[path + (len(out),)] = (number, column + at + voff)
+            out.append(share(value, value) if shared else value)
+            at += len(part) + 1
+        return out
+
+    def flat_map(self, parts: list[str], found: list[Any], i: int, number: int, column: int,
+                 path: PathKey) -> dict[Any, Any]:
+        """A flow mapping whose entries `parts` (the first at index i of the line) are all
+        `key: scalar` (read: `found`), as `flow_map` would read it entry by entry."""
         out: dict[Any, Any] = {}
-        if s[i] == "}":
-            return out, i + 1
-        keys, values, share, match = self.keys, self.values, self.share, _MAP_ITEM.match
+        share = self.share
+        if self.lean:
+            self.partial = self.partial or bool(found)
+            for key, value, shared, _, _ in found:
+                if key in out:
+                    raise _Decline
+                out[share(key, key)] = share(value, value) if shared else value
+            return out
+        keys, values, at = self.keys, self.values, i
+        for part, (key, value, shared, koff, voff) in zip(parts, found, strict=True):
+            if key in out:
+                raise _Decline
+            key = share(key, key)
+            child = path + (key,)
+            keys[child] = (number, column + at + koff + 1)
+            values[child] = (number, column + at + voff)
+            out[key] = share(value, value) if shared else value
+            at += len(part) + 1
+        return out
+
+    def flow_map(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+        whole = flat.collection(s, i, "}", flat.MAP_ENTRIES, flat.map_entry)
+        if whole is not None:  # every entry `key: scalar` (most of a registry's scalars)
+            return self.flat_map(whole[0], whole[1], i, number, column, path), whole[2] + 1
+        out: dict[Any, Any] = {}
+        keys, values, share, match = self.keys, self.values, self.share, MAP_ITEM.match
         while True:
             m = match(s, i)  # the common entry: a key and a scalar, then a comma or the end
             if m is None:
                 i, more = self.other(s, i, number, column, path, out)
-            else:  # `key` and `scalar` written out here: most of a registry's scalars are read here
+            else:  # `key` and `scalar` written out here
                 key, quoted, plain, comma = m.groups()
                 if key in out or KNOWN.get(key) is not STR and plain_value(key) is not STR:
                     raise _Decline
@@ -271,7 +316,7 @@ class _Reader:
         return i, more
 
     def scalar(self, m: re.Match[str], group: int, number: int, column: int, path: PathKey) -> Any:
-        """The scalar of a flow entry `_SEQ_ITEM` matched, from `group` on (`flow_map` has its own)."""
+        """The scalar of a flow entry `SEQ_ITEM` matched, from `group` on (`flow_map` has its own)."""
         quoted, plain = m.group(group, group + 1)
         if quoted is not None:
             self.values[path] = (number, column + m.start(group))  # the opening quote

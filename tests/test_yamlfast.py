@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_yamlread_equivalence import assert_same
+from test_yamlread_equivalence import assert_same, ref_parse_text, typed
 
-from jiuzhu import yamlfast
+from jiuzhu import yamlfast, yamlflat
+from jiuzhu.problems import Pos
 from jiuzhu.yamlerrors import decode
+from jiuzhu.yamlread import parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -138,7 +140,7 @@ def test_the_flow_entry_patterns_match_as_the_plain_lazy_ones() -> None:
     for _ in range(30000):
         body = "".join(rnd.choice(common if rnd.random() < 0.85 else rare) for _ in range(rnd.randint(0, 10)))
         text = rnd.choice(["", "", "key: ", "k:  ", " "]) + body + rnd.choice(ends)
-        for quick, lazy in ((yamlfast._SEQ_ITEM, lazy_seq), (yamlfast._MAP_ITEM, lazy_map)):
+        for quick, lazy in ((yamlflat.SEQ_ITEM, lazy_seq), (yamlflat.MAP_ITEM, lazy_map)):
             for at in range(min(len(text), 2) + 1):
                 a, b = quick.match(text, at), lazy.match(text, at)
                 assert (a is None) == (b is None), (text, at)
@@ -191,3 +193,54 @@ def test_reading_plain_yaml_does_not_import_ruamel() -> None:
             "assert doc.data['name'] == 'minzheng' and 'ruamel.yaml' in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def _opens_a_flow_collection(text: str, at: tuple[int, int]) -> bool:
+    line, column = at
+    return text.split("\n")[line - 1][column - 1] in "[{"
+
+
+def test_a_lean_read_leaves_out_only_the_positions_inside_flow_collections(tmp_path: Path) -> None:
+    """What a load uses: the same data as the full read, the same positions but for some inside
+    flow collections, and `partial` exactly when some were left out — on real files and on
+    thousands of hand edits of them."""
+    rng = random.Random(20261205)
+    sources = list(_generated(tmp_path).values())[:80] + list(_texts(ROOT / "registry").values())
+    pool: dict[str, str] = {}
+    lean_ones = 0
+    for text in [*sources, *(m for t in sources[:40] for m in _mutations(t, rng, 20))]:
+        full = yamlfast.parse(text, pool.setdefault)
+        lean = yamlfast.parse(text, pool.setdefault, lean=True)
+        assert (full is None) == (lean is None), text
+        if full is None or lean is None:
+            continue
+        assert typed(lean[0]) == typed(full[0]) and not full[3], text
+        left_out = 0
+        for got, whole in ((lean[1], full[1]), (lean[2], full[2])):
+            assert all(whole[path] == at for path, at in got.items()), text
+            missing = [path for path in whole if path not in got]
+            assert all(path and _opens_a_flow_collection(text, full[1][path[:-1]]) for path in missing), text
+            left_out += len(missing)
+        assert lean[3] == (left_out > 0), text
+        lean_ones += lean[3]
+    assert lean_ones > 200  # about 280: most texts with a flat flow collection
+
+
+def test_a_position_left_out_is_read_when_asked() -> None:
+    """A check asking where an entry of a flat flow collection sits gets it exactly (as the C
+    parser path gives it), and the document then holds every position."""
+    text = ("task: d-1\nlog:\n  - {date: 2026-03-02, by: minzheng, percent: 40, note: \"已部署\"}\n"
+            "  - {date: 2026-04-01,  by: caizheng, status: 已完成}\nkinds: [a, \"b\", 3]\n")
+    doc, problems = parse_text(text, "tasks/2026/d-1.yaml")
+    ref, _ = ref_parse_text(text, "tasks/2026/d-1.yaml")
+    assert doc is not None and ref is not None and not problems
+    assert doc.fill is not None and ("log", 1, "by") not in doc.known_values
+    assert doc.at("log", 0) == ref.at("log", 0)  # kept: no reading again
+    assert doc.fill is not None
+    assert doc.at("log", 1, "by") == ref.at("log", 1, "by") == Pos(doc.file, 4, 29)
+    assert doc.fill is None
+    assert doc.key_at("log", 1, "status") == ref.key_at("log", 1, "status")
+    assert [doc.at("kinds", i) for i in range(3)] == [ref.at("kinds", i) for i in range(3)]
+    again, _ = parse_text(text, "tasks/2026/d-1.yaml")
+    assert again is not None and again.key_at("log", 0, "note") == ref.key_at("log", 0, "note")
+    assert again.path_of(Pos(doc.file, 5, 12)) == ("kinds", 1) == ref.path_of(Pos(doc.file, 5, 12))
