@@ -269,10 +269,29 @@ class _Reader:
             at += len(part) + 1
         return out
 
-    def flow_map(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+    def quick_map(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int] | None:
+        """The flow mapping from s[i] read without matching entry by entry: a flat one (most of a
+        registry's scalars), or, read lean, one whose last entry is a flat sequence (an attendance
+        line); else None."""
         whole = flat.collection(s, i, "}", flat.MAP_ENTRIES, flat.map_entry)
-        if whole is not None:  # every entry `key: scalar` (most of a registry's scalars)
+        if whole is not None:
             return self.flat_map(whole[0], whole[1], i, number, column, path), whole[2] + 1
+        tail = flat.ending_in_sequence(s, i) if self.lean else None
+        if tail is None:
+            return None
+        out = self.flat_map([], tail[0], i, number, column, path)
+        key, items, end = tail[1:]
+        if key in out:
+            raise _Decline
+        self.partial = True
+        share = self.share
+        out[share(key, key)] = [share(v, v) if shared else v for v, shared, _ in items]
+        return out, end
+
+    def flow_map(self, s: str, i: int, number: int, column: int, path: PathKey) -> tuple[Any, int]:
+        quick = self.quick_map(s, i, number, column, path)
+        if quick is not None:
+            return quick
         out: dict[Any, Any] = {}
         keys, values, share, match = self.keys, self.values, self.share, MAP_ITEM.match
         while True:

@@ -29,6 +29,9 @@ PLAIN = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|-(?=[0-9.]))[^,\[\]{}#:? ]*+(?: ++[^,\[
 SEQ_ITEM = re.compile(r'(?:"([^"\\]*+)"|(' + PLAIN + r')) *+(?:(,) *+|(?=\]))')
 MAP_ITEM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*): ++(?:"([^"\\]*+)"|(' + PLAIN + r')) *+(?:(,) *+|(?=\}))')
 
+# The last entry of a flow mapping when it is a flow sequence of scalars, up to the closing brace.
+LAST_SEQUENCE = re.compile(r" *([A-Za-z_][A-Za-z0-9_-]*): +\[ *([^\[\]{}]*)\] *\}")
+
 # Entries read so far: the entry's text (its spaces included) -> what the pattern gave, or None
 # when it does not take the text whole. A pure function of the text (a process has one table of
 # plain scalars: jiuzhu.yamltags); emptied past SHARED_MAX entries.
@@ -47,6 +50,26 @@ def collection(s: str, i: int, close: str, table: dict[str, Any],
     parts = s[i:end].split(",")
     found = entries(parts, table, read)
     return None if found is None else (parts, found, end)
+
+
+def ending_in_sequence(s: str, i: int) -> tuple[list[Any], str, list[Any], int] | None:
+    """The flow mapping from s[i] if its entries are `key: scalar` but the last, a flat flow
+    sequence (an attendance line: `{unit: minzheng, names: [李娜, 王芳]}`): the first entries as
+    `map_entry` reads them, the last key, its items as `seq_entry` reads them and the index after
+    the closing brace; else None."""
+    j = s.find("[", i)
+    if j < 0:
+        return None
+    k = s.rfind(",", i, j)  # the comma before the last entry (a comma in quotes: an entry fails)
+    m = LAST_SEQUENCE.match(s, k + 1 if k >= 0 else i)
+    if m is None or plain_value(m.group(1)) is not STR:
+        return None
+    head = entries(s[i:k].split(","), MAP_ENTRIES, map_entry) if k >= 0 else []
+    inner = m.group(2)
+    items = entries(inner.split(","), SEQ_ENTRIES, seq_entry) if inner else []
+    if head is None or items is None:
+        return None
+    return head, m.group(1), items, m.end()
 
 
 def entries(parts: list[str], table: dict[str, Any], read: Callable[[str], Any]) -> list[Any] | None:

@@ -244,3 +244,28 @@ def test_a_position_left_out_is_read_when_asked() -> None:
     again, _ = parse_text(text, "tasks/2026/d-1.yaml")
     assert again is not None and again.key_at("log", 0, "note") == ref.key_at("log", 0, "note")
     assert again.path_of(Pos(doc.file, 5, 12)) == ("kinds", 1) == ref.path_of(Pos(doc.file, 5, 12))
+
+
+def test_flat_collections_and_attendance_lines_read_as_the_parser_reads_them() -> None:
+    """The quick paths (jiuzhu.yamlflat): flat flow collections, and a mapping whose last entry
+    is a flat sequence; every form around them either reads as the C parser path reads it or is
+    declined, read lean and with every position."""
+    lines = ["{unit: a, names: []}", "{names: [ ]}", "{unit: a, names: [x, \"y\"]}", "{names: [x]}",
+             "{unit: x , names:  [ a , b ] }", "{unit: x,names: [a,b]}", "{note: \"a, b\", names: [x]}",
+             "{note: \"[x\", names: [y]}", "{unit: a, names: [\"a]}\"]}", "{unit: a, names: [a, ]}",
+             "{unit: a, unit: b, names: [x]}", "{unit: a, names: [x], b: 1}", "{unit: x, null: [a]}",
+             "{unit: x, names: [a]} # c", "{unit: x, names: [a]}x", "{unit: a, names: [x]}}", "{a: {b: 1}, c: [d]}",
+             "{unit: 'a', names: [x]}", "{unit: a, names: [x, [y]]}", "{unit: a, names: [x]  }", "{a: 1, b: 2,}",
+             "{a: \"x}\", b: 1}", "[a, \"b]\", c]", "[a, 'b', c]", "[a,b , c ]", "[]", "{}", "[a, [b]]",
+             "{a: -1, b: -.5, c: 0x1F, d: ~, e: true, f: 2026-02-30, g: 1:30}", "[yes, no, null, 1e3, .inf]"]
+    pool: dict[str, str] = {}
+    for line in lines:
+        for text in (f"a: {line}\n", f"log:\n  - {line}\n  - {line}\n"):
+            doc, _ = assert_same(text)
+            lean, full = yamlfast.parse(text, pool.setdefault, lean=True), yamlfast.parse(text, pool.setdefault)
+            assert (lean is None) == (full is None), text
+            if lean is not None and full is not None:
+                assert typed(lean[0]) == typed(full[0]), text
+    attendance = "attended:\n  - {unit: minzheng, names: [李娜, 王芳]}\n  - {unit: caizheng, names: []}\n"
+    quick = yamlfast.parse(attendance, pool.setdefault, lean=True)
+    assert quick is not None and quick[3] and ("attended", 0, "names") not in quick[1]
