@@ -206,6 +206,20 @@ def _report_missing(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[An
 _DAYS: dict[str, dt.date] = {}
 
 
+# Sound ids already read: unit ids stand in thousands of places of a registry.
+_IDS: set[str] = set()
+_IDS_MAX = 200_000
+
+
+def _sound_id(text: str) -> bool:
+    """Whether a text is a sound id (ID_RE; kept in _IDS from then on, up to _IDS_MAX)."""
+    if ID_RE.match(text) is None:
+        return False
+    if len(_IDS) < _IDS_MAX:
+        _IDS.add(text)
+    return True
+
+
 def _sound_day(text: str) -> dt.date | None:
     """The day a text names if it is a sound date (and kept in _DAYS from then on), else None."""
     day = _DAYS.get(text)
@@ -309,7 +323,7 @@ def _make(spec: Field) -> Callable[[Any], Any]:
         return null if v is None else _UNSURE
 
     def ident(v: Any) -> Any:
-        if type(v) is str and ID_RE.match(v):
+        if type(v) is str and (v in _IDS or _sound_id(v)):
             return v
         return null if v is None else _UNSURE
 

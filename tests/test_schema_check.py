@@ -108,3 +108,21 @@ def test_edited_files_are_taken_only_where_the_full_check_agrees(tmp_path: Path)
             assert not problems, (doc.file, edited.data, problems[:1])
             assert typed(quick) == typed(full), (doc.file, edited.data)
     assert taken > 400 and left > 1000, (taken, left)  # both ways were tried often (about 600 and 2,100)
+
+
+def test_ids_read_before_answer_as_the_pattern(monkeypatch: Any) -> None:
+    """The ids kept once found sound (`_IDS`) answer what ID_RE answers, kept or not, and the set
+    stops growing at its bound (then the pattern answers alone)."""
+    from jiuzhu.schema import ID_RE
+
+    rnd = random.Random(12)
+    texts = ["minzheng", "a", "0", "-a", "a-", "A", "mín", "a b", "a\n", "", "a_b", "m-20260101-regular-1"]
+    texts += ["".join(rnd.choice("ab0-_A \n") for _ in range(rnd.randint(0, 6))) for _ in range(3000)]
+    for bound in (10**6, 5):
+        monkeypatch.setattr(schema_check, "_IDS", set())
+        monkeypatch.setattr(schema_check, "_IDS_MAX", bound)
+        for _ in range(2):  # found, then kept
+            for text in texts:
+                assert schema_check._sound_id(text) == (ID_RE.match(text) is not None), repr(text)
+                assert (text in schema_check._IDS) <= (ID_RE.match(text) is not None), repr(text)
+        assert len(schema_check._IDS) <= bound
