@@ -1,11 +1,11 @@
 """The structural check of a file against its spec: types, required fields, unknown keys (with
-the nearest known key), enums, real dates; every problem at its line."""
+the nearest known key), enums, real dates; every problem at its line. Most files take the quick
+path (jiuzhu.schema_quick) and are read here only when it is unsure."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +13,7 @@ from jiuzhu.doc import Doc
 from jiuzhu.privacy import HAS_INVISIBLE
 from jiuzhu.problems import Problem, error
 from jiuzhu.schema import DATE_RE, ID_RE, TYPE_NAMES, Field
+from jiuzhu.schema_quick import FIRST_YEAR, LAST_YEAR, UNSURE, once, quick, sound_day
 
 
 def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:
@@ -23,8 +24,8 @@ def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:
     entry of mappings becomes `{}` so positions stay aligned with the file.
     """
     spec = _as_required(spec)
-    cleaned = _quick(spec)(doc.data)  # most files: every value plainly sound
-    if cleaned is not _UNSURE:
+    cleaned = quick(spec)(doc.data)  # most files: every value plainly sound
+    if cleaned is not UNSURE:
         return cleaned, []
     problems: list[Problem] = []
     cleaned = _check(doc, doc.data, spec, (), problems)
@@ -34,18 +35,9 @@ def check(doc: Doc, spec: Field) -> tuple[Any, list[Problem]]:
 _REQUIRED: dict[int, tuple[Field, Any]] = {}  # id of a spec -> (the spec, the spec as required)
 
 
-def _once(table: dict[int, tuple[Field, Any]], spec: Field, make: Callable[[Field], Any]) -> Any:
-    """`make(spec)`, made once per spec object (specs are module constants; the id is checked
-    against the spec itself, in case a spec made later reuses a freed one's id)."""
-    known = table.get(id(spec))
-    if known is None or known[0] is not spec:
-        known = table[id(spec)] = (spec, make(spec))
-    return known[1]
-
-
 def _as_required(spec: Field) -> Field:
     """`spec` with required=True, made once per spec (dataclasses.replace costs 10 µs a file)."""
-    return _once(_REQUIRED, spec, lambda s: replace(s, required=True))
+    return once(_REQUIRED, spec, lambda s: replace(s, required=True))
 
 
 def complete(data: Any, spec: Field) -> bool:
@@ -201,44 +193,11 @@ def _report_missing(doc: Doc, value: dict[Any, Any], spec: Field, path: tuple[An
                              f"添加“{key}: …”（{f.desc + '；' if f.desc else ''}{how}）。"))
 
 
-# Sound dates already read, by their text: a registry writes the same few thousand days again and
-# again, and one object a day keeps the parse cache small (jiuzhu.cache shares equal objects).
-_DAYS: dict[str, dt.date] = {}
-
-
-# Sound ids already read: unit ids stand in thousands of places of a registry.
-_IDS: set[str] = set()
-_IDS_MAX = 200_000
-
-
-def _sound_id(text: str) -> bool:
-    """Whether a text is a sound id (ID_RE; kept in _IDS from then on, up to _IDS_MAX)."""
-    if ID_RE.match(text) is None:
-        return False
-    if len(_IDS) < _IDS_MAX:
-        _IDS.add(text)
-    return True
-
-
-def _sound_day(text: str) -> dt.date | None:
-    """The day a text names if it is a sound date (and kept in _DAYS from then on), else None."""
-    day = _DAYS.get(text)
-    if day is None and DATE_RE.match(text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            return None
-        if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
-            return None
-        _DAYS[text] = day
-    return day
-
-
 def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem]) -> Any:
     if isinstance(value, dt.date):
         return _in_range(doc, value, path, out)
     text = str(value)
-    day = _sound_day(text)
+    day = sound_day(text)
     if day is not None:
         return day
     if not DATE_RE.match(text):
@@ -254,11 +213,10 @@ def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem])
     return _in_range(doc, day, path, out)
 
 
-_FIRST_YEAR, _LAST_YEAR = 1949, 2199  # the years jiuzhu takes on the command line too
 
 
 def _in_range(doc: Doc, day: dt.date, path: tuple[Any, ...], out: list[Problem]) -> Any:
-    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {day} 超出可处理的范围（1949–2199 年）",
                          "检查年份是否写错。"))
         return _MISSING
@@ -279,125 +237,3 @@ def _label(path: tuple[Any, ...]) -> str:
         return "值"
     parts = [f"[{p + 1}]" if isinstance(p, int) else str(p) for p in path]
     return "“" + ".".join(parts).replace(".[", "[") + "”"
-
-
-# --- the quick path ----------------------------------------------------------------------------
-# Most files are sound throughout. For them `check` runs one checker made once per spec (`_quick`):
-# no paths, no positions, no problems. It gives the cleaned data, or _UNSURE at the first value it
-# does not take as plainly sound, and then the full check above reads the file again and finds the
-# problems (if any) with their places. A value is taken only where the full check would give the
-# same value and no problem (tests/test_schema_check.py compares both on thousands of edited files).
-
-_UNSURE = object()  # left to the full check
-_OMIT = object()  # a null the full check leaves out of its mapping (the model's default applies)
-_NEW_LIST = object()  # a null list: a new empty list
-_QUICK: dict[int, tuple[Field, Any]] = {}  # id of a spec -> (the spec, its checker)
-_EXACT = {"int": (int,), "number": (int, float), "bool": (bool,), "time": (str, int, float)}  # bool is no int
-
-
-def _quick(spec: Field) -> Callable[[Any], Any]:
-    return _once(_QUICK, spec, _make)
-
-
-def _null(spec: Field) -> Any:
-    """What the full check gives for a null of `spec` without a problem (_UNSURE: it reports one)."""
-    if spec.nullable:
-        return None
-    if spec.required:
-        return _UNSURE
-    return _NEW_LIST if spec.kind == "list" else _OMIT
-
-
-def _make(spec: Field) -> Callable[[Any], Any]:
-    if spec.enum:
-        return _make_choice(spec)
-    if spec.kind == "map":
-        return _make_map(spec)
-    if spec.kind == "list":
-        return _make_list(spec)
-    null, kind, required = _null(spec), spec.kind, spec.required
-
-    def text(v: Any) -> Any:
-        if type(v) is str and not HAS_INVISIBLE(v) and (not required or v.strip()):
-            return v
-        return null if v is None else _UNSURE
-
-    def ident(v: Any) -> Any:
-        if type(v) is str and (v in _IDS or _sound_id(v)):
-            return v
-        return null if v is None else _UNSURE
-
-    def day(v: Any) -> Any:
-        if type(v) is str:
-            found = _sound_day(v)
-            return _UNSURE if found is None else found
-        return null if v is None else _UNSURE
-
-    exact = _EXACT.get(kind, ())
-
-    def scalar(v: Any) -> Any:
-        if type(v) in exact:
-            return v
-        return null if v is None else _UNSURE
-
-    return {"str": text, "id": ident, "date": day}.get(kind, scalar)
-
-
-def _make_choice(spec: Field) -> Callable[[Any], Any]:
-    base, allowed, null = _quick(replace(spec, enum=())), spec.enum, _null(spec)
-
-    def choice(v: Any) -> Any:
-        if v is None:
-            return null
-        got = base(v)
-        return got if got is not _UNSURE and got in allowed else _UNSURE
-
-    return choice
-
-
-def _make_map(spec: Field) -> Callable[[Any], Any]:
-    null = _null(spec)
-    checks = {key: _quick(f) for key, f in (spec.fields or {}).items()}
-    required = tuple(key for key, f in (spec.fields or {}).items() if f.required)
-
-    def mapping(v: Any) -> Any:
-        if type(v) is not dict:
-            return null if v is None else _UNSURE
-        if not checks:  # free-form: taken as it is
-            return v
-        out = {}
-        for key, x in v.items():
-            c = checks.get(key)
-            if c is None:
-                return _UNSURE
-            x = c(x)
-            if x is _UNSURE:
-                return _UNSURE
-            if x is not _OMIT:
-                out[key] = [] if x is _NEW_LIST else x
-        for key in required:
-            if key not in v:
-                return _UNSURE
-        return out
-
-    return mapping
-
-
-def _make_list(spec: Field) -> Callable[[Any], Any]:
-    assert spec.items is not None
-    null, item, nullable = _null(spec), _quick(spec.items), spec.items.nullable
-
-    def items(v: Any) -> Any:
-        if type(v) is not list:
-            return null if v is None else _UNSURE
-        out = []
-        for x in v:
-            if x is None and not nullable:
-                return _UNSURE
-            x = item(x)  # never _OMIT nor _NEW_LIST: a null item is None or _UNSURE
-            if x is _UNSURE:
-                return _UNSURE
-            out.append(x)
-        return out
-
-    return items

@@ -13,7 +13,7 @@ from typing import Any
 from test_yamlfast import _generated, _texts
 from test_yamlread_equivalence import typed
 
-from jiuzhu import pieces, schema_check
+from jiuzhu import pieces, schema_check, schema_quick
 from jiuzhu.doc import Doc
 from jiuzhu.yamlread import parse_text
 
@@ -33,7 +33,7 @@ def _docs(texts: dict[str, str]) -> list[tuple[Doc, Any]]:
 def _both(doc: Doc, spec: Any) -> tuple[Any, Any, list[Any]]:
     """(quick, full cleaned, full problems) for one document."""
     required = schema_check._as_required(spec)
-    quick = schema_check._quick(required)(doc.data)
+    quick = schema_quick.quick(required)(doc.data)
     problems: list[Any] = []
     full = schema_check._check(doc, doc.data, required, (), problems)
     return quick, full, problems
@@ -45,7 +45,7 @@ def test_sound_files_take_the_quick_path_with_the_same_result(tmp_path: Path) ->
     for doc, spec in docs:
         quick, full, problems = _both(doc, spec)
         assert not problems, (doc.file, problems[:1])
-        assert quick is not schema_check._UNSURE, doc.file  # else it saves nothing
+        assert quick is not schema_quick.UNSURE, doc.file  # else it saves nothing
         assert typed(quick) == typed(full), doc.file
         assert schema_check.check(doc, spec) == (full, [])
 
@@ -101,7 +101,7 @@ def test_edited_files_are_taken_only_where_the_full_check_agrees(tmp_path: Path)
         for _ in range(25):
             edited = Doc(doc.file, _edited(doc.data, rng), {}, {}, "")
             quick, full, problems = _both(edited, spec)
-            if quick is schema_check._UNSURE:
+            if quick is schema_quick.UNSURE:
                 left += 1
                 continue
             taken += 1
@@ -110,19 +110,24 @@ def test_edited_files_are_taken_only_where_the_full_check_agrees(tmp_path: Path)
     assert taken > 400 and left > 1000, (taken, left)  # both ways were tried often (about 600 and 2,100)
 
 
-def test_ids_read_before_answer_as_the_pattern(monkeypatch: Any) -> None:
-    """The ids kept once found sound (`_IDS`) answer what ID_RE answers, kept or not, and the set
-    stops growing at its bound (then the pattern answers alone)."""
+def test_texts_kept_once_sound_answer_as_the_checks(monkeypatch: Any) -> None:
+    """The ids and texts kept once found sound (`_IDS`, `_TEXTS`) answer what ID_RE and the
+    invisible-character search answer, kept or not, and the sets stop growing at their bound."""
+    from jiuzhu.privacy import HAS_INVISIBLE
     from jiuzhu.schema import ID_RE
 
     rnd = random.Random(12)
-    texts = ["minzheng", "a", "0", "-a", "a-", "A", "mín", "a b", "a\n", "", "a_b", "m-20260101-regular-1"]
-    texts += ["".join(rnd.choice("ab0-_A \n") for _ in range(rnd.randint(0, 6))) for _ in range(3000)]
+    texts = ["minzheng", "a", "0", "-a", "a-", "A", "mín", "a b", "a\n", "", "a_b", "m-20260101-regular-1",
+             "民政局", "民\u200b政", "\u00ad", "x" * 80, "x" * 79 + "\u200b"]
+    texts += ["".join(rnd.choice("ab0-_A \n\u200b") for _ in range(rnd.randint(0, 6))) for _ in range(3000)]
     for bound in (10**6, 5):
-        monkeypatch.setattr(schema_check, "_IDS", set())
-        monkeypatch.setattr(schema_check, "_IDS_MAX", bound)
+        monkeypatch.setattr(schema_quick, "_IDS", set())
+        monkeypatch.setattr(schema_quick, "_TEXTS", set())
+        monkeypatch.setattr(schema_quick, "_KEPT_MAX", bound)
         for _ in range(2):  # found, then kept
             for text in texts:
-                assert schema_check._sound_id(text) == (ID_RE.match(text) is not None), repr(text)
-                assert (text in schema_check._IDS) <= (ID_RE.match(text) is not None), repr(text)
-        assert len(schema_check._IDS) <= bound
+                sound_id, sound_text = ID_RE.match(text) is not None, not HAS_INVISIBLE(text)
+                assert schema_quick._sound_id(text) == sound_id, repr(text)
+                assert schema_quick._sound_text(text) == sound_text, repr(text)
+                assert (text in schema_quick._IDS) <= sound_id and (text in schema_quick._TEXTS) <= sound_text
+        assert len(schema_quick._IDS) <= bound and len(schema_quick._TEXTS) <= bound
