@@ -20,9 +20,9 @@ Tables = dict[PathKey, tuple[int, int]]
 class Doc:
     """One parsed file: plain data and where each value (and mapping key) sits in the text.
 
-    The quick reader leaves out the positions inside flat flow collections, a fifth of its work
-    that only a problem's message ever needs: then `fill` reads them all from the text, the first
-    time a lookup misses (`values` and `keys` are always whole)."""
+    The quick reader, in a load, leaves out the positions inside flat flow collections, which only
+    a problem's message ever needs: then `fill` reads them all from the text the first time a
+    lookup misses (`values` and `keys` are always whole)."""
 
     file: str
     data: Any

@@ -213,8 +213,6 @@ def _check_date(doc: Doc, value: Any, path: tuple[Any, ...], out: list[Problem])
     return _in_range(doc, day, path, out)
 
 
-
-
 def _in_range(doc: Doc, day: dt.date, path: tuple[Any, ...], out: list[Problem]) -> Any:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         out.append(error(doc.at(*path), "bad-date", f"{_label(path)}的日期 {day} 超出可处理的范围（1949–2199 年）",

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from jiuzhu import yamlflat as flat
-from jiuzhu.doc import PathKey
+from jiuzhu.doc import PathKey, Tables
 from jiuzhu.yamlerrors import MAX_DEPTH
 from jiuzhu.yamlflat import MAP_ITEM, SEQ_ITEM, SHARED_LEN
 from jiuzhu.yamltags import FLOAT, KNOWN, STR, plain_value, to_float
@@ -42,9 +42,6 @@ POOL: dict[str, str] = {}
 
 class _Decline(Exception):
     """Something this reader does not handle: ruamel parses the text instead."""
-
-
-Tables = dict[PathKey, tuple[int, int]]
 
 
 def parse(text: str, share: Any, lean: bool = False) -> tuple[Any, Tables, Tables, bool] | None:

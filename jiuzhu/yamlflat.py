@@ -7,7 +7,9 @@ matches (`MAP_ITEM`, `SEQ_ITEM`), as if the closing bracket followed it, and kep
 across a registry's files (`by: minzheng`, `status: 推进中`), and a kept one costs a dictionary
 lookup instead of a match. A collection any entry of which the pattern does not take whole (a
 nested collection, a single-quoted scalar, a comma or bracket inside quotes, an empty entry) is
-left to the entry-by-entry path, which reads it or declines the text.
+left to the entry-by-entry path, which reads it or declines the text. A mapping whose last entry
+is such a sequence (an attendance line) is read the same way when positions are not needed
+(`ending_in_sequence`).
 """
 
 from __future__ import annotations
