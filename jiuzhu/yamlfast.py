@@ -276,7 +276,7 @@ class _Reader:
         tail = flat.ending_in_sequence(s, i) if self.lean else None
         if tail is None:
             return None
-        out = self.flat_map([], tail[0], i, number, column, path)
+        out = self.flat_map([], tail[0], i, number, column, path)  # read lean: no texts needed
         key, items, end = tail[1:]
         if key in out:
             raise _Decline
@@ -290,30 +290,16 @@ class _Reader:
         if quick is not None:
             return quick
         out: dict[Any, Any] = {}
-        keys, values, share, match = self.keys, self.values, self.share, MAP_ITEM.match
+        keys, match = self.keys, MAP_ITEM.match
         while True:
             m = match(s, i)  # the common entry: a key and a scalar, then a comma or the end
             if m is None:
                 i, more = self.other(s, i, number, column, path, out)
-            else:  # `key` and `scalar` written out here
-                key, quoted, plain, comma = m.groups()
-                if key in out or KNOWN.get(key) is not STR and plain_value(key) is not STR:
-                    raise _Decline
-                key = share(key, key)
+            else:
+                key, comma = self.key(m.group(1), out), m.group(4)
                 child = path + (key,)
                 keys[child] = (number, column + i + 1)
-                if quoted is not None:
-                    values[child] = (number, column + m.start(2))  # the opening quote
-                    out[key] = share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
-                else:
-                    values[child] = (number, column + m.start(3) + 1)
-                    data = KNOWN.get(plain, KNOWN)
-                    if data is KNOWN:
-                        data = plain_value(plain)
-                    if data is STR:
-                        out[key] = share(plain, plain) if len(plain) <= SHARED_LEN else plain
-                    else:
-                        out[key] = to_float(plain) if data is FLOAT else data
+                out[key] = self.scalar(m, 2, number, column, child)
                 i, more = m.end(), comma is not None
             if not more:
                 return out, i + 1
@@ -332,18 +318,14 @@ class _Reader:
         return i, more
 
     def scalar(self, m: re.Match[str], group: int, number: int, column: int, path: PathKey) -> Any:
-        """The scalar of a flow entry `SEQ_ITEM` matched, from `group` on (`flow_map` has its own)."""
+        """The scalar of a flow entry `SEQ_ITEM` or `MAP_ITEM` matched, from `group` on."""
         quoted, plain = m.group(group, group + 1)
         if quoted is not None:
             self.values[path] = (number, column + m.start(group))  # the opening quote
-            return self.share(quoted, quoted) if len(quoted) <= SHARED_LEN else quoted
-        self.values[path] = (number, column + m.start(group + 1) + 1)
-        data = KNOWN.get(plain, KNOWN)
-        if data is KNOWN:
-            data = plain_value(plain)
-        if data is STR:
-            return self.share(plain, plain) if len(plain) <= SHARED_LEN else plain
-        return to_float(plain) if data is FLOAT else data
+        else:
+            self.values[path] = (number, column + m.start(group + 1) + 1)
+        value, shared = flat.scalar_value(quoted, plain)
+        return self.share(value, value) if shared else value
 
     def entry(self, s: str, i: int, number: int, column: int, path: PathKey, close: str) -> tuple[Any, int, bool]:
         """Any other flow entry: a nested collection or a single-quoted scalar (as `scalar`)."""

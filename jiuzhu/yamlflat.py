@@ -99,7 +99,7 @@ def map_entry(part: str) -> tuple[str, Any, bool, int, int] | None:
     if m is None or m.end() != len(text) or plain_value(m.group(1)) is not STR:
         return None
     key, quoted, plain, _ = m.groups()
-    value, shared = _scalar(quoted, plain)
+    value, shared = scalar_value(quoted, plain)
     return key, value, shared, lead, lead + (m.start(2) if quoted is not None else m.start(3) + 1)
 
 
@@ -111,11 +111,13 @@ def seq_entry(part: str) -> tuple[Any, bool, int] | None:
     if m is None or m.end() != len(text):
         return None
     quoted, plain, _ = m.groups()
-    value, shared = _scalar(quoted, plain)
+    value, shared = scalar_value(quoted, plain)
     return value, shared, lead + (m.start(1) if quoted is not None else m.start(2) + 1)
 
 
-def _scalar(quoted: str | None, plain: str) -> tuple[Any, bool]:
+def scalar_value(quoted: str | None, plain: str) -> tuple[Any, bool]:
+    """An entry's value (its double-quoted text, else its plain scalar typed by YAML's rules) and
+    whether it is a text short enough to share."""
     if quoted is not None:
         return quoted, len(quoted) <= SHARED_LEN
     data = plain_value(plain)
